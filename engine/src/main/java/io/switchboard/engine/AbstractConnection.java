@@ -1,0 +1,321 @@
+package io.switchboard.engine;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every model's connection shares, written once: the state machine (open, closing, closed),
+ * decoding and dispatch to the handler, the outbound queue with its water marks and hard cap,
+ * pause and resume, idle bookkeeping and attributes. A model adds only how it waits and wakes:
+ * the four hooks at the bottom.
+ *
+ * <p>Thread contract: the public {@link Connection} methods may be called from any thread. The
+ * {@code protected final} methods that start with {@code on} must be called in the connection's
+ * <em>handler context</em>, which the model defines (the reader thread holding the callback lock
+ * for blocking models, the event loop for the others) and which {@link #runInContext} enters.
+ * Only one thread at a time may be the consumer of the outbound queue: the one whose {@link
+ * OutboundQueue#claimFlush()} succeeded, until {@link #drainTo} releases it.
+ *
+ * @param <F> the application's frame type
+ */
+public abstract class AbstractConnection<F> implements Connection {
+  private static final int OPEN = 0;
+  private static final int CLOSING = 1;
+  private static final int CLOSED = 2;
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final long id;
+  private final SocketAddress remoteAddress;
+  private final ConnectionGroup group;
+  private final Handler<F> handler;
+  private final Decoder<F> decoder;
+  private final Decoder.FrameSink<F> sink = this::deliver;
+  protected final OutboundQueue outbound;
+  private final AtomicInteger state = new AtomicInteger(OPEN);
+  private volatile boolean readingPaused;
+  private volatile long lastActivityNanos = System.nanoTime();
+  private volatile ConcurrentHashMap<AttributeKey<?>, Object> attributes;
+  // Handler-context only:
+  private boolean openedFired;
+  private boolean decoderFailed;
+
+  protected AbstractConnection(
+      ConnectionGroup group, Application<F> app, SocketAddress remoteAddress) {
+    this.id = group.nextId();
+    this.remoteAddress = remoteAddress;
+    this.group = group;
+    this.handler = app.handler();
+    this.decoder = app.decoders().apply(group.limits());
+    this.outbound = new OutboundQueue(group.limits(), this::writabilityFlipped);
+  }
+
+  // ---- Connection (any thread) ---------------------------------------------------------------
+
+  @Override
+  public final long id() {
+    return id;
+  }
+
+  @Override
+  public final SocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public final boolean send(ByteBuffer bytes) {
+    if (state.get() != OPEN) {
+      return false;
+    }
+    if (!outbound.add(bytes)) {
+      abort(new OutboundOverflowException(outbound.queuedBytes(), group.limits().maxQueuedBytes()));
+      return false;
+    }
+    if (outbound.claimFlush()) {
+      flushRequested();
+    }
+    return true;
+  }
+
+  @Override
+  public final boolean sendFile(FileChannel file, long position, long count) {
+    if (state.get() != OPEN) {
+      return false;
+    }
+    if (!outbound.add(file, position, count)) {
+      abort(new OutboundOverflowException(outbound.queuedBytes(), group.limits().maxQueuedBytes()));
+      return false;
+    }
+    if (outbound.claimFlush()) {
+      flushRequested();
+    }
+    return true;
+  }
+
+  @Override
+  public final boolean isWritable() {
+    return outbound.isWritable();
+  }
+
+  @Override
+  public final long queuedBytes() {
+    return outbound.queuedBytes();
+  }
+
+  @Override
+  public final void pauseReading() {
+    if (!readingPaused) {
+      readingPaused = true;
+      readingChanged(true);
+    }
+  }
+
+  @Override
+  public final void resumeReading() {
+    if (readingPaused) {
+      readingPaused = false;
+      readingChanged(false);
+    }
+  }
+
+  @Override
+  public final void close() {
+    if (state.compareAndSet(OPEN, CLOSING) && outbound.claimFlush()) {
+      flushRequested(); // the consumer closes once the queue is empty (see drainTo)
+    }
+  }
+
+  @Override
+  public final void abort() {
+    abort(null);
+  }
+
+  /** Closes now, discarding queued output, and tells the handler {@code cause}. Any thread. */
+  public final void abort(Throwable cause) {
+    if (state.getAndSet(CLOSED) == CLOSED) {
+      return;
+    }
+    outbound.clear();
+    closeChannel();
+    group.unregister(this);
+    runInContext(() -> {
+      if (openedFired) {
+        handler.closed(this, cause);
+      }
+    });
+  }
+
+  @Override
+  public final boolean isOpen() {
+    return state.get() == OPEN;
+  }
+
+  /** True once the connection is fully closed (not just closing). */
+  public final boolean isClosed() {
+    return state.get() == CLOSED;
+  }
+
+  public final boolean isReadingPaused() {
+    return readingPaused;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public final <T> T attribute(AttributeKey<T> key) {
+    ConcurrentHashMap<AttributeKey<?>, Object> map = attributes;
+    return map == null ? null : (T) map.get(key);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public final <T> T attribute(AttributeKey<T> key, T value) {
+    ConcurrentHashMap<AttributeKey<?>, Object> map = attributes;
+    if (map == null) {
+      if (value == null) {
+        return null;
+      }
+      synchronized (this) {
+        map = attributes;
+        if (map == null) {
+          attributes = map = new ConcurrentHashMap<>(4);
+        }
+      }
+    }
+    return (T) (value == null ? map.remove(key) : map.put(key, value));
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + id + " from " + remoteAddress;
+  }
+
+  // ---- For the model, in the handler context --------------------------------------------------
+
+  /** Tells the handler the connection is open. Call once, before any bytes are read. */
+  protected final void onOpened() {
+    if (state.get() != CLOSED) {
+      openedFired = true;
+      handler.opened(this);
+    }
+  }
+
+  /**
+   * Decodes what one read returned and hands every complete frame to the handler, stopping early
+   * if the handler pauses reading or closes. {@code in} may be reused once this returns.
+   *
+   * @return true if the model should keep reading
+   */
+  protected final boolean onRead(ByteBuffer in) {
+    touch();
+    if (!decoderFailed && state.get() == OPEN) {
+      try {
+        decoder.decode(in, sink);
+      } catch (FrameException e) {
+        decoderFailed = true;
+        handler.malformed(this, e);
+      }
+    }
+    in.position(in.limit());
+    return wantsToRead();
+  }
+
+  /** Hands out frames kept while reading was paused; call when reading resumes. */
+  protected final boolean onResume() {
+    return onRead(EMPTY);
+  }
+
+  /** The peer closed its side: deliver what is left, then close after the output drains. */
+  protected final void onEndOfInput() {
+    if (!decoderFailed && state.get() == OPEN) {
+      try {
+        decoder.finish(sink);
+      } catch (FrameException e) {
+        handler.malformed(this, e);
+      }
+    }
+    close();
+  }
+
+  /** True while the connection is open and the handler has not paused reading. */
+  protected final boolean wantsToRead() {
+    return state.get() == OPEN && !readingPaused && !decoderFailed;
+  }
+
+  private boolean deliver(F frame) {
+    if (state.get() != OPEN) {
+      return false;
+    }
+    handler.received(this, frame);
+    return !readingPaused;
+  }
+
+  private void writabilityFlipped() {
+    runInContext(() -> {
+      if (openedFired && state.get() != CLOSED) {
+        handler.writabilityChanged(this);
+      }
+    });
+  }
+
+  // ---- For the model, as the outbound queue's consumer ---------------------------------------
+
+  /**
+   * Writes queued output to {@code channel} until the queue is empty or the channel is full. When
+   * the queue is empty the flush is released, and a closing connection is closed.
+   *
+   * @return true if everything was written; false if the channel is full and the model must call
+   *     again once it is writable (the flush stays claimed meanwhile)
+   */
+  protected final boolean drainTo(GatheringByteChannel channel) throws IOException {
+    while (true) {
+      boolean full = outbound.writeTo(channel);
+      touch();
+      if (full) {
+        return state.get() == CLOSED; // aborted meanwhile: nothing left to wait for
+      }
+      if (!outbound.releaseFlush()) {
+        if (state.get() == CLOSING && outbound.isEmpty()) {
+          abort(null);
+        }
+        return true;
+      }
+    }
+  }
+
+  /** Records activity for the idle timeout. */
+  protected final void touch() {
+    lastActivityNanos = System.nanoTime();
+  }
+
+  final boolean idleLongerThan(long nowNanos, long idleNanos) {
+    return nowNanos - lastActivityNanos > idleNanos;
+  }
+
+  protected final ConnectionGroup group() {
+    return group;
+  }
+
+  // ---- What the model provides ---------------------------------------------------------------
+
+  /**
+   * Output is waiting and this thread has claimed the flush: write it (now, or by waking the
+   * thread that writes) by calling {@link #drainTo}. Called from any thread.
+   */
+  protected abstract void flushRequested();
+
+  /** The handler paused or resumed reading. Called from any thread. */
+  protected abstract void readingChanged(boolean paused);
+
+  /**
+   * Releases the socket now; a reader or writer blocked on it must return. Called once, from any
+   * thread.
+   */
+  protected abstract void closeChannel();
+
+  /** Runs {@code task} in the handler context, after tasks already submitted. Any thread. */
+  protected abstract void runInContext(Runnable task);
+}

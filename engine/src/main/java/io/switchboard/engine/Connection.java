@@ -1,0 +1,78 @@
+package io.switchboard.engine;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The engine side of the contract: one accepted TCP connection as an application sees it.
+ *
+ * <p>Thread contract: every method may be called from any thread and none of them blocks. Output
+ * is appended to a bounded per-connection outbound queue that the engine drains in the
+ * background; {@link Limits} sets its water marks and its hard cap.
+ *
+ * <p>When a send would take the queue past {@link Limits#maxQueuedBytes()}, the connection is
+ * aborted with an {@link OutboundOverflowException} and the send returns {@code false}: a peer
+ * that does not read cannot make the server buffer without bound. Applications that prefer to
+ * shed load earlier watch {@link #isWritable()} (echo pauses reading, chat drops the member).
+ */
+public interface Connection {
+
+  /** A number unique among this server's connections, in accept order. */
+  long id();
+
+  SocketAddress remoteAddress();
+
+  /**
+   * Queues bytes for sending; the buffer's remaining bytes now belong to the connection and must
+   * not be changed by the caller afterwards.
+   *
+   * @return {@code true} if the bytes were accepted (they will be written unless the connection
+   *     is aborted or reset), {@code false} if the connection is closing or closed, or the send
+   *     overflowed the outbound queue (which aborts the connection).
+   */
+  boolean send(ByteBuffer bytes);
+
+  default boolean send(byte[] bytes) {
+    return send(ByteBuffer.wrap(bytes));
+  }
+
+  /** Sends text as UTF-8; the caller supplies any line terminator. */
+  default boolean send(CharSequence text) {
+    return send(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Queues {@code count} bytes of a file, starting at {@code position}, to be sent without copying
+   * them through the heap where the model allows ({@link FileChannel#transferTo}). The channel is
+   * not closed by the connection. Counts against the outbound queue like any other send.
+   */
+  boolean sendFile(FileChannel file, long position, long count);
+
+  /** False while the outbound queue is above the high-water mark, until it drains below the low. */
+  boolean isWritable();
+
+  /** Bytes accepted by {@code send} and not yet written to the socket. */
+  long queuedBytes();
+
+  /** Stop reading from the peer (TCP flow control pushes back on it) until {@link #resumeReading}. */
+  void pauseReading();
+
+  void resumeReading();
+
+  /** Flushes what is queued, then closes. Sends after this are refused. Idempotent. */
+  void close();
+
+  /** Closes now, discarding queued output. Idempotent. */
+  void abort();
+
+  /** True until the connection starts closing. */
+  boolean isOpen();
+
+  /** The value stored under {@code key}, or {@code null}. */
+  <T> T attribute(AttributeKey<T> key);
+
+  /** Stores {@code value} under {@code key} ({@code null} removes it); returns the previous value. */
+  <T> T attribute(AttributeKey<T> key, T value);
+}

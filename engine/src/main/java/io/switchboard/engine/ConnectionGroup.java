@@ -1,0 +1,169 @@
+package io.switchboard.engine;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A server's connections, written once for every model: admission against {@link
+ * Limits#maxConnections()}, the polite refusal, the idle-timeout sweep, and the graceful close of
+ * all at shutdown.
+ *
+ * <p>Thread contract: every method may be called from any thread.
+ */
+public final class ConnectionGroup {
+  private static final System.Logger LOG = System.getLogger(ConnectionGroup.class.getName());
+
+  private final Limits limits;
+  private final Application<?> app;
+  private final AtomicLong ids = new AtomicLong();
+  /** Admitted connections, including those accepted but not yet registered. */
+  private final AtomicInteger admitted = new AtomicInteger();
+
+  private final Set<AbstractConnection<?>> open = ConcurrentHashMap.newKeySet();
+  private final Object drained = new Object();
+  private volatile ScheduledExecutorService idleSweeper;
+
+  public ConnectionGroup(Application<?> app, Limits limits) {
+    this.app = app;
+    this.limits = limits;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  public Application<?> application() {
+    return app;
+  }
+
+  long nextId() {
+    return ids.incrementAndGet();
+  }
+
+  /**
+   * Takes one of the {@link Limits#maxConnections()} places; false if none is free. A caller that
+   * gets true must either {@link #register} a connection or {@link #release()} the place.
+   */
+  public boolean tryAdmit() {
+    while (true) {
+      int current = admitted.get();
+      if (current >= limits.maxConnections()) {
+        return false;
+      }
+      if (admitted.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back a place taken by {@link #tryAdmit()} for a connection that never registered. */
+  public void release() {
+    admitted.decrementAndGet();
+    signalDrained();
+  }
+
+  /**
+   * Turns away a client the server has no place for: the application's one-line refusal, written
+   * without blocking (it fits any socket buffer), then close. Other connections do not notice.
+   */
+  public void refuse(SocketChannel channel) {
+    try (channel) {
+      channel.configureBlocking(false);
+      channel.write(app.refusal());
+    } catch (IOException e) {
+      // The client left first; nothing to tell it.
+    }
+    LOG.log(System.Logger.Level.DEBUG, "refused a connection: {0} open", admitted.get());
+  }
+
+  /** Records an admitted connection as open. */
+  public void register(AbstractConnection<?> connection) {
+    open.add(connection);
+  }
+
+  void unregister(AbstractConnection<?> connection) {
+    if (open.remove(connection)) {
+      release();
+    }
+  }
+
+  /** Connections admitted and not yet closed. */
+  public int count() {
+    return admitted.get();
+  }
+
+  /** Starts the sweep that closes idle connections, if the limits ask for one. */
+  public void startIdleSweep() {
+    if (!limits.hasIdleTimeout()) {
+      return;
+    }
+    long idleNanos = limits.idleTimeout().toNanos();
+    // Sweeping four times per timeout closes an idle connection within 1.25 timeouts.
+    long periodMillis = Math.max(10, limits.idleTimeout().toMillis() / 4);
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, app.name() + "-idle-sweep");
+      thread.setDaemon(true);
+      return thread;
+    });
+    sweeper.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      for (AbstractConnection<?> connection : open) {
+        if (connection.idleLongerThan(now, idleNanos)) {
+          connection.abort(new IdleTimeoutException(limits.idleTimeout()));
+        }
+      }
+    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    idleSweeper = sweeper;
+  }
+
+  /**
+   * Asks every connection to close after its queued output is written, waits until all have
+   * closed or the deadline passes, then aborts those left.
+   *
+   * @return how many connections had to be aborted
+   */
+  public int closeAll(Duration deadline) {
+    open.forEach(AbstractConnection::close);
+    long end = System.nanoTime() + deadline.toNanos();
+    synchronized (drained) {
+      while (admitted.get() > 0) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drained, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    int aborted = 0;
+    for (AbstractConnection<?> connection : open) {
+      connection.abort(new IOException("server shut down before the output drained"));
+      aborted++;
+    }
+    ScheduledExecutorService sweeper = idleSweeper;
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    return aborted;
+  }
+
+  private void signalDrained() {
+    if (admitted.get() == 0) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.switchboard.engine;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Model-specific settings from the command line: a thread count and named options such as
+ * {@code selector=poll} or {@code transport=epoll}. Models ignore what does not concern them.
+ *
+ * @param threads worker or event-loop threads; 0 means the model's default
+ * @param options named options, e.g. {@code selector}, {@code transport}
+ */
+public record EngineOptions(int threads, Map<String, String> options) {
+
+  public static final EngineOptions DEFAULT = new EngineOptions(0, Map.of());
+
+  public EngineOptions {
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must not be negative: " + threads);
+    }
+    options = Map.copyOf(Objects.requireNonNull(options, "options"));
+  }
+
+  public EngineOptions withThreads(int value) {
+    return new EngineOptions(value, options);
+  }
+
+  public EngineOptions with(String name, String value) {
+    Map<String, String> copy = new TreeMap<>(options);
+    copy.put(name, value);
+    return new EngineOptions(threads, copy);
+  }
+
+  public String option(String name, String fallback) {
+    return options.getOrDefault(name, fallback);
+  }
+
+  /** The thread count to use: the configured one, or {@code fallback} when it was left at 0. */
+  public int threadsOr(int fallback) {
+    return threads > 0 ? threads : fallback;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder();
+    if (threads > 0) {
+      text.append("threads=").append(threads);
+    }
+    new TreeMap<>(options).forEach((k, v) ->
+        text.append(text.isEmpty() ? "" : " ").append(k).append('=').append(v));
+    return text.toString();
+  }
+}

@@ -1,0 +1,164 @@
+package io.switchboard.engine.blocking;
+
+import io.switchboard.engine.AbstractServer;
+import io.switchboard.engine.Application;
+import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The blocking models' common shape: one acceptor thread blocks in {@code accept()}; each
+ * connection's reader blocks in {@code read()} and runs the handler; its writer blocks in {@code
+ * write()} (see {@link BlockingConnection}). The models differ only in where a connection's reader
+ * runs ({@link #serve}) and what kind of thread writes ({@link #startWriter}).
+ */
+public abstract class BlockingEngine implements Engine {
+  /** Accept backlog; the kernel caps it at somaxconn (4096 here). */
+  static final int BACKLOG = 4096;
+
+  private static final System.Logger LOG = System.getLogger(BlockingEngine.class.getName());
+
+  private final String model;
+
+  protected BlockingEngine(String model) {
+    this.model = model;
+  }
+
+  @Override
+  public final String model() {
+    return model;
+  }
+
+  /** Runs one connection's reader loop, on whatever thread the model gives it. */
+  protected abstract void serve(Runnable readLoop, ConnectionAwaiter awaiter) throws IOException;
+
+  /** Starts the thread that writes one connection's output from other threads' sends. */
+  protected abstract Thread startWriter(Runnable writeLoop, String name);
+
+  /** Releases the model's threads at shutdown, once every connection is closed. */
+  protected void stopThreads() {}
+
+  /** The model and its settings, for the log. */
+  protected String description() {
+    return model;
+  }
+
+  /**
+   * Bytes per read. Every connection owns its buffer while it blocks in {@code read()}, so this
+   * multiplies by the connection count; 4 KiB holds a typical burst of lines.
+   */
+  int readBufferSize() {
+    return 4096;
+  }
+
+  /** Lets the one-client-at-a-time model wait until a connection is fully closed. */
+  @FunctionalInterface
+  protected interface ConnectionAwaiter {
+    void awaitClosed() throws InterruptedException;
+  }
+
+  @Override
+  public final <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
+      throws IOException {
+    ServerSocketChannel listener = ServerSocketChannel.open();
+    try {
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      listener.bind(address, BACKLOG);
+    } catch (IOException e) {
+      listener.close();
+      throw e;
+    }
+    ConnectionGroup group = new ConnectionGroup(app, limits);
+    BlockingServer server = new BlockingServer(group, listener);
+    Thread acceptor = Thread.ofPlatform()
+        .name(model + "-acceptor")
+        .start(() -> acceptLoop(listener, group, app));
+    server.acceptor = acceptor;
+    server.started((InetSocketAddress) listener.getLocalAddress());
+    return server;
+  }
+
+  private <F> void acceptLoop(ServerSocketChannel listener, ConnectionGroup group,
+      Application<F> app) {
+    while (listener.isOpen()) {
+      SocketChannel channel;
+      try {
+        channel = listener.accept();
+      } catch (ClosedChannelException e) {
+        return; // shutdown
+      } catch (IOException e) {
+        // Typically out of file descriptors: back off instead of spinning on the error.
+        LOG.log(System.Logger.Level.WARNING, "accept failed, retrying: {0}", e.toString());
+        pause();
+        continue;
+      }
+      if (!group.tryAdmit()) {
+        group.refuse(channel);
+        continue;
+      }
+      try {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        BlockingConnection<F> connection = new BlockingConnection<>(group, app, channel, this);
+        group.register(connection);
+        serve(connection::readLoop, connection::awaitClosed);
+      } catch (IOException | RuntimeException e) {
+        group.release();
+        closeQuietly(channel);
+        LOG.log(System.Logger.Level.WARNING, "could not serve a connection: {0}", e.toString());
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing more to do
+    }
+  }
+
+  private final class BlockingServer extends AbstractServer {
+    private final ServerSocketChannel listener;
+    volatile Thread acceptor;
+
+    BlockingServer(ConnectionGroup group, ServerSocketChannel listener) {
+      super(group, description());
+      this.listener = listener;
+    }
+
+    @Override
+    protected void stopAccepting() {
+      try {
+        listener.close();
+      } catch (IOException e) {
+        // closing is all we wanted
+      }
+    }
+
+    @Override
+    protected void stopThreads() {
+      BlockingEngine.this.stopThreads();
+      try {
+        acceptor.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

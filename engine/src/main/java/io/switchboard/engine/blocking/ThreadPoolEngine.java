@@ -1,0 +1,71 @@
+package io.switchboard.engine.blocking;
+
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.EngineProvider;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bounded pool of platform threads, the classic thread-pool server. Who waits: a pool worker
+ * blocks in one connection's {@code read()} for as long as that connection lives. Who runs the
+ * handler: that worker. With N workers, N clients are served at once; client N+1 is accepted
+ * (and counted against {@code maxConnections}) but waits, unanswered, until a worker is free.
+ * That wait queue is bounded by {@code maxConnections}. Each connection's writer is a virtual
+ * thread, so writes never take a worker and the pool's bound counts only handler threads.
+ */
+public final class ThreadPoolEngine extends BlockingEngine {
+  private final int threads;
+  private final ExecutorService workers;
+
+  public ThreadPoolEngine(int threads) {
+    super("pool");
+    this.threads = threads;
+    AtomicInteger index = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
+        r -> Thread.ofPlatform().name("pool-worker-" + index.incrementAndGet()).unstarted(r));
+  }
+
+  @Override
+  protected void serve(Runnable readLoop, ConnectionAwaiter awaiter) {
+    workers.execute(readLoop);
+  }
+
+  @Override
+  protected Thread startWriter(Runnable writeLoop, String name) {
+    return Thread.ofVirtual().name(name).start(writeLoop);
+  }
+
+  @Override
+  protected void stopThreads() {
+    workers.shutdownNow();
+  }
+
+  @Override
+  protected String description() {
+    return "pool (threads=" + threads + ")";
+  }
+
+  /** Registers the model. */
+  public static final class Provider implements EngineProvider {
+    @Override
+    public String model() {
+      return "pool";
+    }
+
+    @Override
+    public String summary() {
+      return "a bounded pool of threads (--threads, default 2 x cores); more clients wait";
+    }
+
+    @Override
+    public Engine create(EngineOptions options) {
+      return new ThreadPoolEngine(
+          options.threadsOr(2 * Runtime.getRuntime().availableProcessors()));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.switchboard.engine.blocking;
+
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.EngineProvider;
+
+/**
+ * A virtual thread per connection: plain blocking code, scheduled by the JDK. Who waits: the
+ * connection's virtual thread "blocks" in {@code read()}, which really parks it and hands the
+ * socket to the JDK's poller (epoll), freeing the carrier thread. Who runs the handler: that
+ * virtual thread, on one of a few carrier threads (one per core). The writing style of {@code
+ * threads} at a cost per connection close to an event loop's.
+ */
+public final class VirtualThreadEngine extends BlockingEngine {
+
+  public VirtualThreadEngine() {
+    super("virtual");
+  }
+
+  @Override
+  protected void serve(Runnable readLoop, ConnectionAwaiter awaiter) {
+    Thread.ofVirtual().name("virtual-reader").start(readLoop);
+  }
+
+  @Override
+  protected Thread startWriter(Runnable writeLoop, String name) {
+    return Thread.ofVirtual().name(name).start(writeLoop);
+  }
+
+  /** Registers the model. */
+  public static final class Provider implements EngineProvider {
+    @Override
+    public String model() {
+      return "virtual";
+    }
+
+    @Override
+    public String summary() {
+      return "a virtual thread per connection, plain blocking code";
+    }
+
+    @Override
+    public Engine create(EngineOptions options) {
+      return new VirtualThreadEngine();
+    }
+  }
+}
