@@ -1,5 +1,6 @@
 package io.switchboard.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,11 +19,17 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit code (for tests and {@link #main}). */
+  /** Runs the command line and returns the exit code. */
   public static int run(String... args) {
-    Logging.configure();
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with its output and errors going to the given writers (for tests). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOut(out)
+        .setErr(err)
         .execute(args);
   }
 
