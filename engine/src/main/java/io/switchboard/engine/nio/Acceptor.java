@@ -36,6 +36,8 @@ final class Acceptor<F> {
   private final ServerSocketChannel listener;
   private final ConnectionGroup group;
   private final Application<F> app;
+  /** Accept failures since the last success; one warning per spell, not one per retry. */
+  private long failures;
 
   Acceptor(ServerSocketChannel listener, ConnectionGroup group, Application<F> app) {
     this.listener = listener;
@@ -76,12 +78,13 @@ final class Acceptor<F> {
       } catch (ClosedChannelException e) {
         return accepted; // shutting down
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "accept failed, backing off: {0}", e.toString());
+        failed(e);
         return -1;
       }
       if (channel == null) {
         return accepted;
       }
+      recovered();
       accepted++;
       NioConnection<F> connection = admit(channel, loop);
       if (connection != null) {
@@ -104,10 +107,11 @@ final class Acceptor<F> {
       } catch (ClosedChannelException e) {
         return; // shutdown (AsynchronousCloseException included)
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "accept failed, backing off: {0}", e.toString());
+        failed(e);
         backOff();
         continue;
       }
+      recovered();
       EventLoop loop = loops.get(next);
       next = (next + 1) % loops.size();
       NioConnection<F> connection = admit(channel, loop);
@@ -138,6 +142,21 @@ final class Acceptor<F> {
       }
       LOG.log(System.Logger.Level.WARNING, "could not serve a connection: {0}", e.toString());
       return null;
+    }
+  }
+
+  private void failed(IOException e) {
+    if (failures++ == 0) {
+      LOG.log(System.Logger.Level.WARNING,
+          "accept failed, retrying every {0} ms until it works: {1}",
+          TimeUnit.NANOSECONDS.toMillis(BACKOFF_NANOS), e.toString());
+    }
+  }
+
+  private void recovered() {
+    if (failures > 0) {
+      LOG.log(System.Logger.Level.INFO, "accept works again after {0} failed attempts", failures);
+      failures = 0;
     }
   }
 

@@ -20,8 +20,8 @@ import java.util.Locale;
  * otherwise create the instance with {@code sun.misc.Unsafe.allocateInstance} from the exported
  * {@code jdk.unsupported} module, which needs no flag from {@code java -jar} or surefire on JDK
  * 21 to 25. Skipping the constructor is safe here: neither the provider nor its superclass has
- * instance state, and its selectors accept channels of the default provider (any {@code SelChImpl}).
- * Only the public {@link SelectorProvider#openSelector()} is then called on it.
+ * instance state, and its selectors accept channels of the default provider (any {@code
+ * SelChImpl}). Only the public {@link SelectorProvider#openSelector()} is then called on it.
  *
  * @param name the option value that chose it
  * @param provider opens the selectors

@@ -76,7 +76,8 @@ final class SelectorLoop extends EventLoop {
     if ((ready & SelectionKey.OP_WRITE) != 0) {
       connection.flush(); // first: it frees socket buffer space the reads' replies will need
     }
-    if ((ready & SelectionKey.OP_READ) != 0 && connection.readsEnabled) {
+    boolean readable = (ready & SelectionKey.OP_READ) != 0;
+    if (readable && connection.readsEnabled && !connection.isClosed()) {
       read(connection);
     }
     runDeferred();

@@ -60,7 +60,8 @@ class NioEnginesTest {
             EngineOptions.DEFAULT.with("selector", "epoll")),
         Arguments.of("select poll", new SelectEngine.Provider(),
             EngineOptions.DEFAULT.with("selector", "poll")),
-        Arguments.of("reactor", new ReactorEngine.Provider(), EngineOptions.DEFAULT.withThreads(2)));
+        Arguments.of("reactor", new ReactorEngine.Provider(),
+            EngineOptions.DEFAULT.withThreads(2)));
   }
 
   @AfterEach
@@ -186,13 +187,11 @@ class NioEnginesTest {
       CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
         try {
           OutputStream out = client.getOutputStream();
-          byte[] chunk = new byte[0];
           StringBuilder text = new StringBuilder();
           for (int i = 0; i < lines; i++) {
             text.append("line ").append(i).append(" of the flood\n");
             if (text.length() > 16 * 1024 || i == lines - 1) {
-              chunk = text.toString().getBytes(StandardCharsets.UTF_8);
-              out.write(chunk);
+              out.write(text.toString().getBytes(StandardCharsets.UTF_8));
               text.setLength(0);
             }
           }
@@ -266,8 +265,8 @@ class NioEnginesTest {
         causes.add(cause);
       }
     };
-    Server server =
-        start(provider, options, app(handler), Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(200)));
+    Limits limits = Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(200));
+    Server server = start(provider, options, app(handler), limits);
     try (Socket client = connect(server)) {
       assertThat(client.getInputStream().read()).isEqualTo(-1); // the server closed it
     }
