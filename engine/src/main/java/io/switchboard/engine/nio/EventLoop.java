@@ -31,6 +31,9 @@ abstract class EventLoop implements Runnable {
   /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
   private static final int READS_PER_EVENT = 16;
 
+  /** Other threads' tasks run per iteration, so a flood of them cannot starve the sockets. */
+  private static final int TASKS_PER_ITERATION = 1024;
+
   private final Thread thread;
   /** Tasks from other threads (many producers, the loop consumes). */
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -143,8 +146,9 @@ abstract class EventLoop implements Runnable {
   }
 
   /**
-   * Runs the tasks other threads queued, then whatever those deferred, then the batched flushes
-   * (which may defer more, such as a close callback), until nothing is left.
+   * Runs the tasks other threads queued (up to a batch; the rest wait for the next iteration,
+   * which then does not block), then whatever those deferred, then the batched flushes (which may
+   * defer more, such as a close callback), until nothing is left.
    *
    * @return true if there was anything to do
    */
@@ -153,7 +157,8 @@ abstract class EventLoop implements Runnable {
     // so the drain below sees the task; a producer after this line wakes the loop itself.
     wakeupPending.set(false);
     boolean worked = false;
-    for (Runnable task; (task = tasks.poll()) != null; ) {
+    Runnable task;
+    for (int i = 0; i < TASKS_PER_ITERATION && (task = tasks.poll()) != null; i++) {
       runSafely(task);
       runDeferred();
       worked = true;

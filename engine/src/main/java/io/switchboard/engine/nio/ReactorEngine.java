@@ -42,6 +42,7 @@ public final class ReactorEngine implements Engine {
       throws IOException {
     ServerSocketChannel listener = Acceptor.bind(address);
     List<SelectorLoop> loops = new ArrayList<>(threads);
+    boolean loopsStarted = false;
     try {
       ConnectionGroup group = new ConnectionGroup(app, limits);
       String kind = null;
@@ -58,12 +59,14 @@ public final class ReactorEngine implements Engine {
           "reactor (threads=" + threads + ", selector=" + kind + ")", listener, loops,
           acceptorThread);
       loops.forEach(EventLoop::start);
+      loopsStarted = true;
       acceptorThread.start();
       server.started((InetSocketAddress) listener.getLocalAddress());
       return server;
     } catch (IOException | RuntimeException e) {
       listener.close();
-      loops.forEach(EventLoop::stop);
+      // A started loop releases its selector as it stops; one never started must be told to.
+      loops.forEach(loopsStarted ? EventLoop::stop : EventLoop::closeResources);
       throw e;
     }
   }

@@ -346,6 +346,29 @@ class NioEnginesTest {
   }
 
   @Test
+  void reactorSpreadsConnectionsOverItsLoopsInTurn() throws Exception {
+    CopyOnWriteArrayList<String> loops = new CopyOnWriteArrayList<>();
+    Handler<String> handler = new Handler<>() {
+      @Override
+      public void opened(Connection connection) {
+        loops.add(Thread.currentThread().getName());
+      }
+
+      @Override
+      public void received(Connection connection, String frame) {}
+    };
+    Server server = start(new ReactorEngine.Provider(), EngineOptions.DEFAULT.withThreads(3),
+        app(handler), Limits.DEFAULT);
+    for (int i = 0; i < 6; i++) {
+      int opened = i + 1;
+      resources.add(connect(server));
+      await(() -> loops.size() == opened); // one at a time, so accept order is known
+    }
+    assertThat(loops).containsExactly("reactor-loop-1", "reactor-loop-2", "reactor-loop-3",
+        "reactor-loop-1", "reactor-loop-2", "reactor-loop-3");
+  }
+
+  @Test
   void selectorOptionChoosesTheSelector() throws IOException {
     try (var epoll = SelectorChoice.named("epoll").open();
         var poll = SelectorChoice.named("poll").open()) {
