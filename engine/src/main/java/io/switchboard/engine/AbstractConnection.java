@@ -68,25 +68,17 @@ public abstract class AbstractConnection<F> implements Connection {
 
   @Override
   public final boolean send(ByteBuffer bytes) {
-    if (state.get() != OPEN) {
-      return false;
-    }
-    if (!outbound.add(bytes)) {
-      abort(new OutboundOverflowException(outbound.queuedBytes(), group.limits().maxQueuedBytes()));
-      return false;
-    }
-    if (outbound.claimFlush()) {
-      flushRequested();
-    }
-    return true;
+    return state.get() == OPEN && queued(outbound.add(bytes));
   }
 
   @Override
   public final boolean sendFile(FileChannel file, long position, long count) {
-    if (state.get() != OPEN) {
-      return false;
-    }
-    if (!outbound.add(file, position, count)) {
+    return state.get() == OPEN && queued(outbound.add(file, position, count));
+  }
+
+  /** After an add: aborts if it overflowed, else wakes the writer once per batch. */
+  private boolean queued(boolean added) {
+    if (!added) {
       abort(new OutboundOverflowException(outbound.queuedBytes(), group.limits().maxQueuedBytes()));
       return false;
     }
