@@ -1,8 +1,6 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 
 /**
  * One client at a time, the loop server every lesson starts from. Who waits: the acceptor thread
@@ -33,20 +31,11 @@ public final class IterativeEngine extends BlockingEngine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "iterative";
-    }
-
-    @Override
-    public String summary() {
-      return "one client at a time; the next waits in the backlog";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new IterativeEngine();
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("iterative",
+          "one client at a time; the next waits in the backlog",
+          options -> new IterativeEngine());
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 
 /**
  * A platform thread per connection, the classic threading server. Who waits: each connection's
@@ -27,20 +25,11 @@ public final class ThreadPerConnectionEngine extends BlockingEngine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "threads";
-    }
-
-    @Override
-    public String summary() {
-      return "a platform thread per connection (plus one writer each)";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new ThreadPerConnectionEngine();
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("threads",
+          "a platform thread per connection (plus one writer each)",
+          options -> new ThreadPerConnectionEngine());
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,21 +49,11 @@ public final class ThreadPoolEngine extends BlockingEngine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "pool";
-    }
-
-    @Override
-    public String summary() {
-      return "a bounded pool of threads (--threads, default 2 x cores); more clients wait";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new ThreadPoolEngine(
-          options.threadsOr(2 * Runtime.getRuntime().availableProcessors()));
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("pool",
+          "a bounded pool of threads (--threads, default 2 x cores); more clients wait",
+          options -> new ThreadPoolEngine( options.threadsOr(2 * Runtime.getRuntime().availableProcessors())));
     }
   }
 }

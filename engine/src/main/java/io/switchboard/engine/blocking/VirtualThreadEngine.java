@@ -1,8 +1,6 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 
 /**
  * A virtual thread per connection: plain blocking code, scheduled by the JDK. Who waits: the
@@ -28,20 +26,11 @@ public final class VirtualThreadEngine extends BlockingEngine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "virtual";
-    }
-
-    @Override
-    public String summary() {
-      return "a virtual thread per connection, plain blocking code";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new VirtualThreadEngine();
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("virtual",
+          "a virtual thread per connection, plain blocking code",
+          options -> new VirtualThreadEngine());
     }
   }
 }

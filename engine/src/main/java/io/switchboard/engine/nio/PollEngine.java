@@ -3,8 +3,7 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import java.io.IOException;
@@ -46,20 +45,11 @@ public final class PollEngine implements Engine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "poll";
-    }
-
-    @Override
-    public String summary() {
-      return "non-blocking sockets polled in a loop by one thread, no selector";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new PollEngine();
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("poll",
+          "non-blocking sockets polled in a loop by one thread, no selector",
+          options -> new PollEngine());
     }
   }
 }

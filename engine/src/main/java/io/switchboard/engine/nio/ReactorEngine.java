@@ -3,8 +3,7 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import java.io.IOException;
@@ -72,21 +71,11 @@ public final class ReactorEngine implements Engine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "reactor";
-    }
-
-    @Override
-    public String summary() {
-      return "one acceptor + N selector loops (--threads, default cores; selector=epoll|poll)";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new ReactorEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()),
-          options.option("selector", SelectorChoice.EPOLL));
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("reactor",
+          "one acceptor + N selector loops (--threads, default cores; selector=epoll|poll)",
+          options -> new ReactorEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options.option("selector", SelectorChoice.EPOLL)));
     }
   }
 }

@@ -4,7 +4,7 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import java.io.IOException;
@@ -59,20 +59,11 @@ public final class SelectEngine implements Engine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "select";
-    }
-
-    @Override
-    public String summary() {
-      return "one thread, one selector (selector=epoll|poll)";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new SelectEngine(options.option("selector", SelectorChoice.EPOLL));
+  public static final class Provider extends ModelProvider {
+    public Provider() {
+      super("select",
+          "one thread, one selector (selector=epoll|poll)",
+          options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL)));
     }
 
     @Override
