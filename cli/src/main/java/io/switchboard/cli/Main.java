@@ -26,6 +26,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line with its output and errors going to the given writers (for tests). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    System.setProperty("MODELS", ServeCommand.modelList()); // picocli's ${MODELS} in help
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)

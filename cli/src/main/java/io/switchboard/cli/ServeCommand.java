@@ -27,25 +27,24 @@ import picocli.CommandLine.Option;
         "gracefully: stop accepting, let queued output drain, close.",
         "",
     },
+    footerHeading = "%nModels (--model):%n",
     footer = {
-        "",
-        "Models:",
-        "%n  iterative  one client at a time; the next waits in the backlog",
-        "  threads    a platform thread per connection (plus one writer each)",
-        "  pool       a bounded pool of threads (--threads, default 2 x cores)",
-        "  virtual    a virtual thread per connection, plain blocking code",
-        "  poll       non-blocking sockets polled in a loop, no selector",
-        "  select     one thread, one Selector (--selector epoll|poll)",
-        "  reactor    an acceptor + N selector loops (--threads, default cores)",
-        "  aio        NIO.2 asynchronous channels with completion handlers",
-        "  netty      Netty 4.2 (--transport auto|nio|epoll|io_uring)",
-        "",
+        "${MODELS}",
         "Examples:",
         "  switchboard serve --app echo --model virtual --port 7000",
         "  switchboard serve --app upper --model select --selector poll --port 0",
         "Then connect with: nc 127.0.0.1 7000",
     })
 final class ServeCommand implements Callable<Integer> {
+
+  /** The models on the class path with their one-line summaries, for the help footer. */
+  static String modelList() {
+    StringBuilder list = new StringBuilder();
+    for (EngineProvider provider : Engines.all()) {
+      list.append(String.format("  %-10s %s%n", provider.model(), provider.summary()));
+    }
+    return list.toString();
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -52,7 +52,7 @@ public final class ThreadPoolEngine extends BlockingEngine {
   public static final class Provider extends ModelProvider {
     public Provider() {
       super("pool",
-          "a bounded pool of threads (--threads, default 2 x cores); more clients wait",
+          "a bounded thread pool (--threads, default 2 x cores)",
           options -> new ThreadPoolEngine( options.threadsOr(2 * Runtime.getRuntime().availableProcessors())));
     }
   }

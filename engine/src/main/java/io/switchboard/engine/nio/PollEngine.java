@@ -48,7 +48,7 @@ public final class PollEngine implements Engine {
   public static final class Provider extends ModelProvider {
     public Provider() {
       super("poll",
-          "non-blocking sockets polled in a loop by one thread, no selector",
+          "non-blocking sockets polled in a loop, no selector",
           options -> new PollEngine());
     }
   }

@@ -74,7 +74,7 @@ public final class ReactorEngine implements Engine {
   public static final class Provider extends ModelProvider {
     public Provider() {
       super("reactor",
-          "one acceptor + N selector loops (--threads, default cores; selector=epoll|poll)",
+          "an acceptor + N selector loops (--threads, default cores)",
           options -> new ReactorEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options.option("selector", SelectorChoice.EPOLL)));
     }
   }

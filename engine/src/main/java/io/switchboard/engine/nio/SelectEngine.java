@@ -62,7 +62,7 @@ public final class SelectEngine implements Engine {
   public static final class Provider extends ModelProvider {
     public Provider() {
       super("select",
-          "one thread, one selector (selector=epoll|poll)",
+          "one thread, one Selector (--selector epoll|poll)",
           options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL)));
     }
 
