@@ -72,14 +72,17 @@ public record BenchOptions(
 
   /** Parses {@code "virtual,select:selector=poll,netty:transport=epoll"}. */
   public static List<ModelSpec> parseModels(String csv) {
-    // Commas also separate model options, so a new model starts where a part has no '='.
+    // Commas also separate model options: a part starts a new model unless it is a bare
+    // key=value (no ':' before its '=').
     List<ModelSpec> models = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String part : csv.split(",")) {
       if (part.isBlank()) {
         continue;
       }
-      if (!current.isEmpty() && !part.contains("=")) {
+      int eq = part.indexOf('=');
+      boolean startsModel = eq < 0 || part.substring(0, eq).contains(":");
+      if (!current.isEmpty() && startsModel) {
         models.add(ModelSpec.parse(current.toString()));
         current.setLength(0);
       }

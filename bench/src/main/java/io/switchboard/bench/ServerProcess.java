@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * two daemon threads drain the child's stdout and stderr (a child whose pipe fills up would
  * block) and keep its last lines for error messages.
  */
-public final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
   private static final int KEPT_LINES = 20;
 
@@ -97,6 +97,7 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  @Override
   public InetSocketAddress address() {
     return address;
   }
@@ -113,6 +114,7 @@ public final class ServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  @Override
   public ProcStats stats() throws IOException {
     return ProcStats.read(process.pid());
   }

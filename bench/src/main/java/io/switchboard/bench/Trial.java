@@ -16,12 +16,12 @@ final class Trial {
   final Scenario scenario;
   final Point point;
   final ModelSpec model;
-  final ServerProcess server;
+  final ServerUnderTest server;
   final LoadGenerator load;
   private final Consumer<String> status;
 
   Trial(BenchOptions options, Scenario scenario, Point point, ModelSpec model,
-      ServerProcess server, LoadGenerator load, Consumer<String> status) {
+      ServerUnderTest server, LoadGenerator load, Consumer<String> status) {
     this.options = options;
     this.scenario = scenario;
     this.point = point;
