@@ -21,7 +21,12 @@ public final class Charts {
   private Charts() {}
 
   /** One chart: which scenario and figure, and the file it goes to (without extension). */
-  private record Figure(Scenario scenario, Metric metric, String file, String title) {}
+  private record Figure(Scenario scenario, Metric metric, String file, String title) {
+    /** Latencies span orders of magnitude between models: a log axis keeps all readable. */
+    boolean logarithmic() {
+      return metric == Metric.P50_US || metric == Metric.P99_US || metric == Metric.P999_US;
+    }
+  }
 
   private static final List<Figure> FIGURES = List.of(
       new Figure(Scenario.ECHO, Metric.MSGS_PER_S, "echo-throughput",
@@ -49,8 +54,16 @@ public final class Charts {
       if (mine.stream().noneMatch(r -> r.medians().containsKey(figure.metric()))) {
         continue;
       }
-      written.add(save(chart(figure.title(), figure.scenario(), figure.metric().label(), mine,
-          r -> r.medians().get(figure.metric())), dir.resolve(figure.file() + ".png")));
+      CategoryChart values = chart(figure.title(), figure.scenario(), figure.metric().label(),
+          mine, r -> r.medians().get(figure.metric()));
+      if (figure.logarithmic()) {
+        // Bars start at zero unless told otherwise, and a log axis cannot show zero.
+        double smallest = mine.stream().map(r -> r.medians().get(figure.metric()))
+            .filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
+        values.getStyler().setYAxisLogarithmic(true);
+        values.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+      }
+      written.add(save(values, dir.resolve(figure.file() + ".png")));
       if (mine.stream().anyMatch(r -> r.ratios().containsKey(figure.metric()))) {
         String reference = mine.stream().map(BenchReport.Row::reference)
             .filter(Objects::nonNull).findFirst().orElse("netty");
@@ -78,7 +91,7 @@ public final class Charts {
       for (String point : points) {
         Double v = rows.stream()
             .filter(r -> r.model().equals(model) && r.point().label().equals(point))
-            .map(value).filter(Objects::nonNull).findFirst().orElse(0.0);
+            .map(value).filter(Objects::nonNull).findFirst().orElse(null); // no bar
         values.add(v);
       }
       chart.addSeries(model, points, values);

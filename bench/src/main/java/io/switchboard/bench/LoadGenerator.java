@@ -2,7 +2,6 @@ package io.switchboard.bench;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -11,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The built-in client side of every scenario: a few NIO selector threads ({@link ClientLoop}),
  * each driving thousands of {@link LoadConnection}s, so the generator stays cheaper than any
- * server it measures. New connections bind their source address from {@link SourceAddresses},
- * moving across 127.0.0.0/8 when one address runs out of ports.
+ * server it measures. New connections bind their source address and port from {@link
+ * SourceAddresses}, moving across 127.0.0.0/8 when one address runs out of ports.
  *
  * <p>Thread contract: {@link #connect} may be called from any thread (loop threads included);
  * connections are spread over the loops round-robin and live on one loop for good. {@link
@@ -49,29 +48,27 @@ public final class LoadGenerator implements AutoCloseable {
   public void connect(InetSocketAddress target, LoadConnection connection) throws IOException {
     ClientLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     connection.loop = loop;
-    SocketChannel channel = null;
-    for (int attempt = 0; ; attempt++) {
-      InetAddress source = sources.current();
+    BindException last = null;
+    for (int attempt = 0; attempt < 100_000; attempt++) {
+      InetSocketAddress source = sources.next();
+      SocketChannel channel = SocketChannel.open();
       try {
-        channel = SocketChannel.open();
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.bind(new InetSocketAddress(source, 0));
+        channel.bind(source);
         boolean done = channel.connect(target);
         loop.register(channel, connection, done);
         return;
       } catch (BindException e) {
-        // EADDRINUSE from bind or EADDRNOTAVAIL from connect: this address's ports are used up.
+        // EADDRINUSE from bind or EADDRNOTAVAIL from connect: this pair is taken, try the next.
         channel.close();
-        sources.exhausted(source);
-        if (attempt == 1000) {
-          throw e;
-        }
-      } catch (IOException e) {
+        last = e;
+      } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
       }
     }
+    throw last;
   }
 
   /** CPU time used by the loop threads so far, in seconds (the generator's own cost). */

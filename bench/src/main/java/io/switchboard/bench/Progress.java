@@ -30,13 +30,23 @@ public interface Progress {
     public void done() {}
   };
 
-  /** Draws on a terminal with carriage returns. */
+  /**
+   * Draws on {@code out}: the progress line is rewritten with carriage returns when this process
+   * has a console, and left out otherwise (a log file would fill with every redraw).
+   */
   static Progress to(PrintStream out) {
+    return to(out, System.console() != null);
+  }
+
+  static Progress to(PrintStream out, boolean interactive) {
     return new Progress() {
       private int shown;
 
       @Override
       public void show(String line) {
+        if (!interactive) {
+          return;
+        }
         String padded = line.length() < shown ? line + " ".repeat(shown - line.length()) : line;
         out.print("\r" + padded);
         out.flush();

@@ -47,15 +47,12 @@ class OptionsTest {
   }
 
   @Test
-  void sourceAddressesWalkTheLoopbackNetworkSkippingZeroAndBroadcastOctets() throws Exception {
-    SourceAddresses sources = new SourceAddresses();
-    assertThat(sources.current().getHostAddress()).isEqualTo("127.0.0.1");
+  void sourcePairsWalkEachAddressesPortsThenTheNextAddress() {
+    SourceAddresses sources = new SourceAddresses(new int[] {40000, 40002});
 
-    sources.exhausted(sources.current());
-    sources.exhausted(SourceAddresses.address(1)); // a late report of the same address: no skip
-
-    assertThat(sources.current().getHostAddress()).isEqualTo("127.0.0.2");
-    assertThat(SourceAddresses.address(SourceAddresses.nextUsable(254)).getHostAddress())
-        .isEqualTo("127.0.1.1");
+    assertThat(java.util.stream.Stream.generate(sources::next).limit(4).map(Object::toString))
+        .containsExactly("/127.0.0.1:40000", "/127.0.0.1:40001", "/127.0.0.1:40002",
+            "/127.0.0.2:40000");
+    assertThat(sources.size()).isEqualTo(3 * 250);
   }
 }
