@@ -51,6 +51,9 @@ public final class LoadGenerator implements AutoCloseable {
     BindException last = null;
     for (int attempt = 0; attempt < 100_000; attempt++) {
       InetSocketAddress source = sources.next();
+      if (source.equals(target)) {
+        continue; // a socket bound to its own destination would connect to itself
+      }
       SocketChannel channel = SocketChannel.open();
       try {
         channel.configureBlocking(false);
@@ -86,10 +89,15 @@ public final class LoadGenerator implements AutoCloseable {
     return loops.length;
   }
 
+  /** Stops the loops (closing their connections) and waits for their threads to end. */
   @Override
-  public void close() throws InterruptedException {
-    for (ClientLoop loop : loops) {
-      loop.close();
+  public void close() {
+    try {
+      for (ClientLoop loop : loops) {
+        loop.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -33,11 +33,15 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   private final Process process;
   private final InetSocketAddress address;
   private final Deque<String> lastLines;
+  /** Stops the server if the bench itself is stopped (Ctrl-C) while it runs. */
+  private final Thread stopOnExit;
 
   private ServerProcess(Process process, InetSocketAddress address, Deque<String> lastLines) {
     this.process = process;
     this.address = address;
     this.lastLines = lastLines;
+    this.stopOnExit = new Thread(process::destroyForcibly, "stop-server-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /** Starts {@code command} and waits up to {@code deadline} for its listening line. */
@@ -128,6 +132,11 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   @Override
   public void close() {
     stop(process);
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down and runs the hook: the server is stopped either way
+    }
   }
 
   private static void stop(Process process) {

@@ -31,8 +31,8 @@ class BenchTest {
         .withJvmArgs(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"));
     ByteArrayOutputStream terminal = new ByteArrayOutputStream();
 
-    BenchReport report = new Bench(options, launcher,
-        new PrintStream(terminal, true, StandardCharsets.UTF_8)).run();
+    PrintStream out = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+    BenchReport report = new Bench(options, launcher, out, Progress.to(out, true)).run();
 
     assertThat(report.samples()).hasSize(4)
         .extracting(Sample::model).containsExactly("virtual", "threads", "virtual", "threads");

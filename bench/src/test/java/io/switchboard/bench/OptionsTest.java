@@ -2,9 +2,9 @@ package io.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OptionsTest {
@@ -17,7 +17,7 @@ class OptionsTest {
     assertThat(models).extracting(ModelSpec::label).containsExactly(
         "virtual", "select:selector=poll", "netty:transport=epoll,threads=2", "reactor");
     assertThat(models.get(2).options())
-        .containsExactlyEntriesOf(Map.of("transport", "epoll", "threads", "2"));
+        .containsExactly(entry("transport", "epoll"), entry("threads", "2"));
     assertThat(models.get(2).isNetty()).isTrue();
     assertThat(new ServerLauncher("java", "cp", "Main", List.of())
         .command("echo", models.get(1), 100, "0"))
