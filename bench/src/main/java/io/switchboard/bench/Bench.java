@@ -134,7 +134,8 @@ public final class Bench {
   private static String summary(Job job, Measurement m) {
     StringBuilder line = new StringBuilder(String.format("%-8s %-14s %-24s r%d ",
         job.scenario.key(), job.point.label(), job.model.label(), job.round));
-    for (Metric metric : job.scenario.shown().subList(0, Math.min(3, job.scenario.shown().size()))) {
+    List<Metric> shown = job.scenario.shown();
+    for (Metric metric : shown.subList(0, Math.min(3, shown.size()))) {
       Double value = m.get(metric);
       if (value != null) {
         line.append(' ').append(metric.label()).append('=').append(BenchReport.format(value));

@@ -77,7 +77,7 @@ public abstract class LoadConnection {
     return unwritten == null ? 0 : unwritten.position();
   }
 
-  /** Closes the socket (orderly: the client side ends up in TIME_WAIT) and calls {@link #closed}. */
+  /** Closes the socket (orderly: this side ends up in TIME_WAIT) and calls {@link #closed}. */
   protected final void close() {
     finish(null);
   }
