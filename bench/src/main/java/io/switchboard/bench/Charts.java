@@ -1,0 +1,106 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * The report's PNG charts (XChart bar charts): for each scenario its key figure per model and
+ * point, and, when Netty was measured, the same figure as a ratio to the best Netty transport.
+ *
+ * <p>Thread contract: stateless; call from any thread (rendering is headless AWT).
+ */
+public final class Charts {
+  private Charts() {}
+
+  /** One chart: which scenario and figure, and the file it goes to (without extension). */
+  private record Figure(Scenario scenario, Metric metric, String file, String title) {
+    /** Latencies span orders of magnitude between models: a log axis keeps all readable. */
+    boolean logarithmic() {
+      return metric == Metric.P50_US || metric == Metric.P99_US || metric == Metric.P999_US;
+    }
+  }
+
+  private static final List<Figure> FIGURES = List.of(
+      new Figure(Scenario.ECHO, Metric.MSGS_PER_S, "echo-throughput",
+          "echo: messages per second"),
+      new Figure(Scenario.ECHO, Metric.P99_US, "echo-p99", "echo: p99 round-trip latency"),
+      new Figure(Scenario.ECHO, Metric.MSGS_PER_CPU_S, "echo-efficiency",
+          "echo: messages per second of server CPU"),
+      new Figure(Scenario.IDLE, Metric.RSS_PER_CONN_KIB, "idle-rss-per-connection",
+          "idle: server RSS per connection"),
+      new Figure(Scenario.CONNECT, Metric.CONNS_PER_S, "connect-rate",
+          "connect: connections per second"),
+      new Figure(Scenario.FANOUT, Metric.P99_US, "fanout-p99", "fanout: p99 delivery latency"),
+      new Figure(Scenario.FANOUT, Metric.DELIVERY_RATIO, "fanout-delivery-ratio",
+          "fanout: share of messages delivered"));
+
+  /** Writes every chart the report has data for into {@code dir}; returns the files written. */
+  public static List<Path> write(BenchReport report, Path dir) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    Files.createDirectories(dir);
+    List<BenchReport.Row> rows = report.rows();
+    List<Path> written = new ArrayList<>();
+    for (Figure figure : FIGURES) {
+      List<BenchReport.Row> mine =
+          rows.stream().filter(r -> r.scenario() == figure.scenario()).toList();
+      if (mine.stream().noneMatch(r -> r.medians().containsKey(figure.metric()))) {
+        continue;
+      }
+      CategoryChart values = chart(figure.title(), figure.scenario(), figure.metric().label(),
+          mine, r -> r.medians().get(figure.metric()));
+      if (figure.logarithmic()) {
+        // Bars start at zero unless told otherwise, and a log axis cannot show zero.
+        double smallest = mine.stream().map(r -> r.medians().get(figure.metric()))
+            .filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
+        values.getStyler().setYAxisLogarithmic(true);
+        values.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+      }
+      written.add(save(values, dir.resolve(figure.file() + ".png")));
+      if (mine.stream().anyMatch(r -> r.ratios().containsKey(figure.metric()))) {
+        String reference = mine.stream().map(BenchReport.Row::reference)
+            .filter(Objects::nonNull).findFirst().orElse("netty");
+        written.add(save(chart(figure.title() + " — ratio to best Netty (" + reference + ")",
+            figure.scenario(), "× Netty", mine, r -> r.ratios().get(figure.metric())),
+            dir.resolve(figure.file() + "-vs-netty.png")));
+      }
+    }
+    return written;
+  }
+
+  private static CategoryChart chart(String title, Scenario scenario, String yTitle,
+      List<BenchReport.Row> rows, java.util.function.Function<BenchReport.Row, Double> value) {
+    CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(title)
+        .xAxisTitle(scenario == Scenario.FANOUT ? "receivers @ total send rate"
+            : scenario == Scenario.CONNECT ? "concurrent clients" : "connections")
+        .yAxisTitle(yTitle).build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+    List<String> points = rows.stream().map(r -> r.point().label()).distinct().toList();
+    List<String> models = rows.stream().map(BenchReport.Row::model).distinct().toList();
+    for (String model : models) {
+      List<Double> values = new ArrayList<>();
+      for (String point : points) {
+        Double v = rows.stream()
+            .filter(r -> r.model().equals(model) && r.point().label().equals(point))
+            .map(value).filter(Objects::nonNull).findFirst().orElse(null); // no bar
+        values.add(v);
+      }
+      chart.addSeries(model, points, values);
+    }
+    return chart;
+  }
+
+  private static Path save(CategoryChart chart, Path file) throws IOException {
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
+}

@@ -1,0 +1,51 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code idle}: hold N connections that do nothing after one round trip; the server's RSS and
+ * threads per connection, as the growth over the same server with no connections (so the JVM's
+ * own footprint does not count), and the CPU it burns while nothing happens.
+ *
+ * <p>Thread contract: {@link #run} runs on the bench's driving thread.
+ */
+final class IdleScenario {
+  private IdleScenario() {}
+
+  static Measurement run(Trial trial) throws IOException, InterruptedException {
+    int count = trial.point.connections();
+    trial.pass("settling", trial.options.warmup());
+    ProcStats baseline = trial.server.stats();
+    EchoClient.Shared shared = new EchoClient.Shared();
+    Measurement.Builder result = new Measurement.Builder();
+    List<EchoClient> clients = EchoClient.openAll(trial, count, shared);
+    try {
+      int ready = shared.tally.ready();
+      if (ready < count) {
+        result.error(String.format("only %,d of %,d connections were served%s", ready, count,
+            shared.tally.firstFailure() == null ? "" : " (" + shared.tally.firstFailure() + ")"));
+      }
+      Trial.Window window = trial.openWindow();
+      trial.pass("holding", trial.options.duration());
+      Trial.Span span = trial.closeWindow(window);
+      int lost = shared.tally.closed() - shared.tally.failed();
+      int held = Math.max(0, ready - lost);
+      if (lost > 0) {
+        result.error(lost + " connections closed while idle");
+      }
+      ProcStats now = span.serverNow();
+      result.put(Metric.CONNECTIONS_HELD, held)
+          .put(Metric.RSS_MIB, now.rssBytes() / 1048576.0)
+          .put(Metric.THREADS, now.threads())
+          .put(Metric.SERVER_CPU_S, span.serverCpu());
+      if (held > 0) {
+        result.put(Metric.RSS_PER_CONN_KIB, (now.rssBytes() - baseline.rssBytes()) / 1024.0 / held)
+            .put(Metric.THREADS_PER_CONN, (now.threads() - baseline.threads()) / (double) held);
+      }
+      return result.build();
+    } finally {
+      EchoScenario.closeAll(clients, shared.tally);
+    }
+  }
+}

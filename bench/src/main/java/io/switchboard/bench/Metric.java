@@ -1,0 +1,54 @@
+package io.switchboard.bench;
+
+/**
+ * Every figure the bench reports, with its unit and which way is better (for "best Netty" and
+ * the ratios).
+ */
+public enum Metric {
+  MSGS_PER_S("msgs_per_s", "msgs/s", true),
+  CONNS_PER_S("conns_per_s", "conns/s", true),
+  SENT_PER_S("sent_per_s", "sent/s", true),
+  DELIVERIES_PER_S("deliveries_per_s", "deliveries/s", true),
+  DELIVERY_RATIO("delivery_ratio", "delivered", true),
+  P50_US("p50_us", "p50 µs", false),
+  P99_US("p99_us", "p99 µs", false),
+  P999_US("p999_us", "p99.9 µs", false),
+  MSGS_PER_CPU_S("msgs_per_cpu_s", "msgs/cpu-s", true),
+  SERVER_CPU_S("server_cpu_s", "server cpu s", false),
+  CLIENT_CPU_S("client_cpu_s", "load cpu s", false),
+  RSS_MIB("rss_mib", "RSS MiB", false),
+  THREADS("threads", "threads", false),
+  CONNECTIONS_HELD("connections_held", "held", true),
+  RSS_PER_CONN_KIB("rss_per_conn_kib", "KiB/conn", false),
+  THREADS_PER_CONN("threads_per_conn", "threads/conn", false),
+  FAILURES("failures", "failed", false);
+
+  private final String key;
+  private final String label;
+  private final boolean higherIsBetter;
+
+  Metric(String key, String label, boolean higherIsBetter) {
+    this.key = key;
+    this.label = label;
+    this.higherIsBetter = higherIsBetter;
+  }
+
+  /** The name in the JSON report. */
+  public String key() {
+    return key;
+  }
+
+  /** The column heading in the table and the axis title in charts. */
+  public String label() {
+    return label;
+  }
+
+  public boolean higherIsBetter() {
+    return higherIsBetter;
+  }
+
+  /** True if {@code a} is better than {@code b}. */
+  public boolean better(double a, double b) {
+    return higherIsBetter ? a > b : a < b;
+  }
+}

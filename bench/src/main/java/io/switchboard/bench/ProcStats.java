@@ -1,0 +1,84 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What the kernel says about one process: CPU time used so far, resident memory and thread count,
+ * read from {@code /proc/<pid>/stat} and {@code /proc/<pid>/status}. Measuring from outside the
+ * server means every model is measured the same way, whatever it does inside.
+ *
+ * <p>Thread contract: immutable values; {@link #read} may be called from any thread.
+ *
+ * @param cpuSeconds user plus system CPU time since the process started
+ * @param rssBytes resident set size ({@code VmRSS})
+ * @param threads the process's thread count
+ */
+public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
+
+  /** Kernel clock ticks per second, the unit of utime and stime; 100 on every common Linux. */
+  private static final long CLOCK_TICKS = clockTicks();
+
+  /** True where {@code /proc} exists (Linux); elsewhere the bench reports no process figures. */
+  public static boolean available() {
+    return Files.isReadable(Path.of("/proc/self/stat"));
+  }
+
+  public static ProcStats read(long pid) throws IOException {
+    Path dir = Path.of("/proc", Long.toString(pid));
+    String stat = Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII);
+    String status = Files.readString(dir.resolve("status"), StandardCharsets.US_ASCII);
+    return new ProcStats(cpuSecondsFromStat(stat, CLOCK_TICKS), statusField(status, "VmRSS") * 1024,
+        (int) statusField(status, "Threads"));
+  }
+
+  /** The current process (the load generator). */
+  public static ProcStats self() throws IOException {
+    return read(ProcessHandle.current().pid());
+  }
+
+  /**
+   * utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line, in seconds. The command
+   * name (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are
+   * counted from the last ')'.
+   */
+  static double cpuSecondsFromStat(String stat, long clockTicks) {
+    int end = stat.lastIndexOf(')');
+    if (end < 0) {
+      throw new IllegalArgumentException("not a /proc stat line: " + stat);
+    }
+    String[] fields = stat.substring(end + 1).trim().split("\\s+");
+    // fields[0] is field 3 (state), so field n is fields[n - 3].
+    long utime = Long.parseLong(fields[14 - 3]);
+    long stime = Long.parseLong(fields[15 - 3]);
+    return (utime + stime) / (double) clockTicks;
+  }
+
+  /** The number in a {@code Name:  value [kB]} line of {@code /proc/<pid>/status}. */
+  static long statusField(String status, String name) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(name + ":")) {
+        String[] parts = line.substring(name.length() + 1).trim().split("\\s+");
+        return Long.parseLong(parts[0]);
+      }
+    }
+    throw new IllegalArgumentException("no " + name + " in /proc status");
+  }
+
+  private static long clockTicks() {
+    try {
+      Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      if (getconf.waitFor() == 0) {
+        return Long.parseLong(out.trim());
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through to the value every mainstream Linux uses
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 100;
+  }
+}

@@ -1,0 +1,72 @@
+package io.switchboard.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a trial does to a server, with the server app it needs, its default connection counts,
+ * the figures shown for it and the one that picks "the best Netty transport".
+ */
+public enum Scenario {
+  /** N connections ping-pong a 64-byte line. */
+  ECHO("echo", List.of(1, 100, 1_000, 10_000), Metric.MSGS_PER_S,
+      List.of(Metric.MSGS_PER_S, Metric.P50_US, Metric.P99_US, Metric.P999_US,
+          Metric.MSGS_PER_CPU_S, Metric.RSS_MIB, Metric.THREADS, Metric.CLIENT_CPU_S)),
+  /** Hold N idle connections: memory and threads per connection. */
+  IDLE("echo", List.of(15_000), Metric.RSS_PER_CONN_KIB,
+      List.of(Metric.CONNECTIONS_HELD, Metric.RSS_PER_CONN_KIB, Metric.THREADS_PER_CONN,
+          Metric.RSS_MIB, Metric.THREADS, Metric.SERVER_CPU_S)),
+  /** N clients each loop: connect, one round trip, close. */
+  CONNECT("echo", List.of(1, 100), Metric.CONNS_PER_S,
+      List.of(Metric.CONNS_PER_S, Metric.P50_US, Metric.P99_US, Metric.FAILURES,
+          Metric.MSGS_PER_CPU_S, Metric.THREADS, Metric.CLIENT_CPU_S)),
+  /** R receivers in one chat room, senders at a fixed total rate. */
+  FANOUT("chat", List.of(100, 1_000), Metric.P99_US,
+      List.of(Metric.SENT_PER_S, Metric.DELIVERIES_PER_S, Metric.DELIVERY_RATIO, Metric.P50_US,
+          Metric.P99_US, Metric.P999_US, Metric.SERVER_CPU_S, Metric.THREADS));
+
+  private final String app;
+  private final List<Integer> defaultConnections;
+  private final Metric headline;
+  private final List<Metric> shown;
+
+  Scenario(String app, List<Integer> defaultConnections, Metric headline, List<Metric> shown) {
+    this.app = app;
+    this.defaultConnections = defaultConnections;
+    this.headline = headline;
+    this.shown = shown;
+  }
+
+  /** The name on the command line and in reports. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The {@code serve --app} the scenario talks to. */
+  public String app() {
+    return app;
+  }
+
+  public List<Integer> defaultConnections() {
+    return defaultConnections;
+  }
+
+  /** The figure that decides which Netty transport is "the best" at a point. */
+  public Metric headline() {
+    return headline;
+  }
+
+  /** The figures in this scenario's table, in order. */
+  public List<Metric> shown() {
+    return shown;
+  }
+
+  public static Scenario parse(String name) {
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout", e);
+    }
+  }
+}

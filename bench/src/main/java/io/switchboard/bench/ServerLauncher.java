@@ -1,0 +1,67 @@
+package io.switchboard.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to start one server under test as its own process: {@code java [jvmArgs] -cp classPath
+ * mainClass serve --app A --model M [--key value...] --port 0 --max-connections N
+ * --idle-timeout 0}. The server must print {@code listening on <ip>:<port>} once bound.
+ *
+ * <p>Thread contract: an immutable value.
+ *
+ * @param java the java binary
+ * @param classPath the class path for the server (normally the bench's own)
+ * @param mainClass the CLI entry point that understands {@code serve}
+ * @param jvmArgs options for the server's JVM, e.g. a heap size
+ */
+public record ServerLauncher(String java, String classPath, String mainClass,
+    List<String> jvmArgs) {
+
+  /** The CLI's entry point, which provides {@code serve}. */
+  public static final String CLI_MAIN = "io.switchboard.cli.Main";
+
+  public ServerLauncher {
+    Objects.requireNonNull(java, "java");
+    Objects.requireNonNull(classPath, "classPath");
+    Objects.requireNonNull(mainClass, "mainClass");
+    jvmArgs = List.copyOf(jvmArgs);
+  }
+
+  /** The same java binary and class path as this process, running {@code mainClass}. */
+  public static ServerLauncher current(String mainClass) {
+    String java = ProcessHandle.current().info().command()
+        .orElse(System.getProperty("java.home") + "/bin/java");
+    return new ServerLauncher(java, System.getProperty("java.class.path"), mainClass, List.of());
+  }
+
+  /** {@link #current(String)} with the CLI's main class. */
+  public static ServerLauncher current() {
+    return current(CLI_MAIN);
+  }
+
+  public ServerLauncher withJvmArgs(List<String> args) {
+    return new ServerLauncher(java, classPath, mainClass, args);
+  }
+
+  /** The command line for one server; {@code cpuList} (e.g. "0") pins it with taskset. */
+  public List<String> command(String app, ModelSpec model, int maxConnections, String cpuList) {
+    List<String> command = new ArrayList<>();
+    if (cpuList != null) {
+      command.addAll(List.of("taskset", "-c", cpuList));
+    }
+    command.add(java);
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", classPath, mainClass, "serve", "--app", app,
+        "--model", model.model()));
+    for (Map.Entry<String, String> option : model.options().entrySet()) {
+      command.add("--" + option.getKey());
+      command.add(option.getValue());
+    }
+    command.addAll(List.of("--port", "0", "--max-connections", Integer.toString(maxConnections),
+        "--idle-timeout", "0"));
+    return command;
+  }
+}

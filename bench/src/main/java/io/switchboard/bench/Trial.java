@@ -1,0 +1,78 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One measurement in progress: a scenario at a point against one running server, with the load
+ * generator to drive it, and a way to tell the progress line what phase it is in.
+ *
+ * <p>Thread contract: used by the bench's driving thread only.
+ */
+final class Trial {
+  final BenchOptions options;
+  final Scenario scenario;
+  final Point point;
+  final ModelSpec model;
+  final ServerUnderTest server;
+  final LoadGenerator load;
+  private final Consumer<String> status;
+
+  Trial(BenchOptions options, Scenario scenario, Point point, ModelSpec model,
+      ServerUnderTest server, LoadGenerator load, Consumer<String> status) {
+    this.options = options;
+    this.scenario = scenario;
+    this.point = point;
+    this.model = model;
+    this.server = server;
+    this.load = load;
+    this.status = status;
+  }
+
+  InetSocketAddress target() {
+    return server.address();
+  }
+
+  void status(String phase) {
+    status.accept(phase);
+  }
+
+  /** Lets {@code length} pass while the load runs, counting down on the progress line. */
+  void pass(String phase, Duration length) throws InterruptedException {
+    long end = System.nanoTime() + length.toNanos();
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      status(phase + " " + (left + 999_999_999L) / 1_000_000_000L + "s");
+      Thread.sleep(Math.min(left / 1_000_000 + 1, 1000));
+    }
+  }
+
+  /** Opens a measurement window: the server's and the load generator's counters now. */
+  Window openWindow() throws IOException {
+    return new Window(server.stats(), load.loopCpuSeconds(), System.nanoTime());
+  }
+
+  /** Counters at the start of a measurement window. */
+  record Window(ProcStats server, double loadCpu, long startNanos) {}
+
+  /** What changed over a window. */
+  record Span(double seconds, double serverCpu, double loadCpu, ProcStats serverNow) {}
+
+  Span closeWindow(Window window) throws IOException {
+    long now = System.nanoTime();
+    ProcStats serverNow = server.stats();
+    return new Span((now - window.startNanos()) / 1e9,
+        serverNow.cpuSeconds() - window.server().cpuSeconds(),
+        load.loopCpuSeconds() - window.loadCpu(), serverNow);
+  }
+
+  /** How long to wait for {@code count} connections to be set up (one round trip each). */
+  static Duration setupDeadline(int count) {
+    return Duration.ofSeconds(10 + count / 1_000);
+  }
+}

@@ -1,0 +1,40 @@
+package io.switchboard.bench;
+
+import io.switchboard.engine.Application;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.Engines;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** A server in the test's own JVM, measured through /proc of this process. */
+final class InProcessServer implements ServerUnderTest, AutoCloseable {
+  private final Server server;
+
+  InProcessServer(String model, Application<?> app) throws IOException {
+    server = Engines.named(model).create(EngineOptions.DEFAULT).start(
+        new InetSocketAddress("127.0.0.1", 0), app,
+        Limits.DEFAULT.withIdleTimeout(Duration.ZERO));
+  }
+
+  @Override
+  public InetSocketAddress address() {
+    return server.localAddress();
+  }
+
+  @Override
+  public ProcStats stats() throws IOException {
+    return ProcStats.self();
+  }
+
+  int connectionCount() {
+    return server.connectionCount();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+  }
+}

@@ -1,0 +1,41 @@
+package io.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ProcStatsTest {
+
+  @Test
+  void cpuTimeIsUtimePlusStimeCountedFromTheLastParenthesis() {
+    // A command name with spaces and parentheses must not shift the fields.
+    String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0"
+        + " 12345 1000000 2000 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
+
+    assertThat(ProcStats.cpuSecondsFromStat(stat, 100)).isEqualTo(3.0);
+  }
+
+  @Test
+  void statusFieldsAreReadByName() {
+    String status = "Name:\tjava\nState:\tS (sleeping)\nVmPeak:\t  999 kB\nVmRSS:\t   51200 kB\n"
+        + "Threads:\t17\nSigQ:\t0/95000\n";
+
+    assertThat(ProcStats.statusField(status, "VmRSS")).isEqualTo(51_200);
+    assertThat(ProcStats.statusField(status, "Threads")).isEqualTo(17);
+    assertThatThrownBy(() -> ProcStats.statusField(status, "VmSwap"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void readsThisProcess() throws Exception {
+    assumeTrue(ProcStats.available(), "needs /proc");
+
+    ProcStats self = ProcStats.self();
+
+    assertThat(self.rssBytes()).isGreaterThan(1 << 20);
+    assertThat(self.threads()).isGreaterThan(1);
+    assertThat(self.cpuSeconds()).isGreaterThan(0);
+  }
+}

@@ -1,0 +1,116 @@
+package io.switchboard.bench.jmh;
+
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.OutboundQueue;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link OutboundQueue}: the cost of add, claimFlush and writeTo for 64-byte messages, alone
+ * (one thread adds a batch then drains it, as an event loop answering its own reads does) and
+ * contended (another thread adds while the consumer drains, as a chat broadcast does). The sink
+ * channel takes everything, so the socket's cost is left out. Run by hand, never by the suite.
+ */
+@State(Scope.Group)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class OutboundQueueBenchmark {
+
+  /** Messages added before each drain. */
+  @Param({"1", "16"})
+  int batch;
+
+  private final ByteBuffer message = ByteBuffer.allocate(64);
+  private OutboundQueue queue;
+  private final GatheringByteChannel sink = new Sink();
+
+  @Setup
+  public void setUp() {
+    queue = new OutboundQueue(Limits.DEFAULT.withMaxQueuedBytes(1L << 30), () -> { });
+  }
+
+  @Benchmark
+  @Group("alone")
+  @GroupThreads(1)
+  public boolean addThenWrite() throws Exception {
+    for (int i = 0; i < batch; i++) {
+      queue.add(message.duplicate());
+    }
+    queue.claimFlush();
+    boolean stalled = queue.writeTo(sink);
+    queue.releaseFlush();
+    return stalled;
+  }
+
+  @Benchmark
+  @Group("contended")
+  @GroupThreads(1)
+  public boolean producer() {
+    // Back off when the consumer falls behind, so the queue stays bounded as in a real server.
+    if (queue.queuedBytes() > 1 << 20) {
+      return false;
+    }
+    boolean added = queue.add(message.duplicate());
+    queue.claimFlush();
+    return added;
+  }
+
+  @Benchmark
+  @Group("contended")
+  @GroupThreads(1)
+  public boolean consumer() throws Exception {
+    boolean stalled = queue.writeTo(sink);
+    queue.releaseFlush();
+    return stalled;
+  }
+
+  /** A channel that takes every byte at once. */
+  private static final class Sink implements GatheringByteChannel {
+    @Override
+    public long write(ByteBuffer[] sources, int offset, int length) {
+      long total = 0;
+      for (int i = offset; i < offset + length; i++) {
+        total += sources[i].remaining();
+        sources[i].position(sources[i].limit());
+      }
+      return total;
+    }
+
+    @Override
+    public long write(ByteBuffer[] sources) {
+      return write(sources, 0, sources.length);
+    }
+
+    @Override
+    public int write(ByteBuffer source) {
+      int n = source.remaining();
+      source.position(source.limit());
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+}
