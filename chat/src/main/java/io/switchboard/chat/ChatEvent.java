@@ -10,6 +10,9 @@ import java.util.List;
  */
 public sealed interface ChatEvent {
 
+  /** This member arrived and got {@code name}: the first event, before any room's traffic. */
+  record Connected(String name) implements ChatEvent {}
+
   /** A message said in a room ({@code action} for {@code /me}). Not sent back to its sender. */
   record Said(String room, String from, String text, boolean action, Instant time)
       implements ChatEvent {}

@@ -50,7 +50,8 @@ public final class ChatHub {
   /**
    * A new member arrives: it gets a free generated name ({@code guest-N}, changed with {@link
    * Session#rename}) and is put in the default room, so a client that just sends lines is heard at
-   * once. The member receives {@link ChatEvent.Entered} for the default room before this returns.
+   * once. The member receives {@link ChatEvent.Connected} and then {@link ChatEvent.Entered} for
+   * the default room before this returns.
    */
   public Session connect(Member member) {
     Session session;
@@ -61,6 +62,7 @@ public final class ChatHub {
         break;
       }
     }
+    session.deliver(new ChatEvent.Connected(session.name()));
     try {
       session.join(settings.defaultRoom());
     } catch (ChatException e) {

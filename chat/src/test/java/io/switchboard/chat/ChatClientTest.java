@@ -62,7 +62,10 @@ class ChatClientTest {
       CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() ->
           new ChatClient(in, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
               .run("127.0.0.1", hub.localAddress().getPort(), "waiter", null));
-      Await.until("the client connected", () -> hub.connectionCount() == 1);
+      Await.until("the client connected",
+          () -> hub.connectionCount() == 1 || run.isDone());
+      assertThat(run.isDone()).as("the client ended before the hub closed: %s",
+          run.isDone() ? run.join() : null).isFalse();
       hub.shutdown();
       assertThat(run.get(20, TimeUnit.SECONDS)).isZero();
     } finally {

@@ -12,9 +12,11 @@ import picocli.CommandLine.Parameters;
     name = "chat",
     mixinStandardHelpOptions = true,
     description = {
-        "Chat with a switchboard chat hub. In a terminal, incoming messages appear above the",
-        "line you type; when stdin is not a terminal, lines in and messages out (for scripts).",
-        "Leave with /quit, Ctrl-D or Ctrl-C. /help lists the hub's commands.",
+        "Chat with a switchboard chat hub (the terminal client).",
+        "",
+        "In a terminal, incoming messages appear above the line you type; when stdin is not a",
+        "terminal, lines in and messages out (for scripts and devices). Leave with /quit,",
+        "Ctrl-D or Ctrl-C. /help lists the hub's commands.",
     },
     footer = {
         "",

@@ -135,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
         bound.getAddress().getHostAddress(), bound.getPort());
     out.printf("  connect with:  nc %s%n", where);
     if (app.equals("chat")) {
-      out.printf("           or:  ./switchboard chat %s:%d%n",
+      out.printf("            or:  ./switchboard chat %s:%d%n",
           bound.getAddress().getHostAddress(), bound.getPort());
     }
     out.printf("  stop with:     Ctrl-C%n");

@@ -1,6 +1,7 @@
 package io.switchboard.chat.line;
 
 import io.switchboard.chat.ChatEvent;
+import io.switchboard.chat.ChatEvent.Connected;
 import io.switchboard.chat.ChatEvent.Entered;
 import io.switchboard.chat.ChatEvent.History;
 import io.switchboard.chat.ChatEvent.Joined;
@@ -28,6 +29,7 @@ public final class LineFormat {
   /** The event as one or more lines, joined by CRLF, without a final terminator. */
   public static String render(ChatEvent event) {
     return switch (event) {
+      case Connected c -> reply("you are " + c.name() + "; /nick NAME changes it");
       case Said said -> said(said);
       case Whispered w -> "[" + w.from() + " -> " + w.to() + "] " + w.text();
       case Joined j -> "#" + j.room() + " -- " + j.name() + " joined";

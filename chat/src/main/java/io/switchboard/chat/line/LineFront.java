@@ -91,7 +91,6 @@ public final class LineFront implements Handler<String> {
     connection.attribute(MEMBER, member);
     member.reply("welcome to switchboard chat; type a line to talk, /help lists the commands");
     member.session = hub.connect(member);
-    member.reply("you are " + member.session.name() + "; /nick NAME changes it");
   }
 
   @Override
