@@ -7,7 +7,11 @@ import io.switchboard.engine.codec.LineDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Builds the chat application the engines serve: a hub behind the line protocol front. */
+/**
+ * Builds the chat application the engines serve: a hub behind the line protocol front. The
+ * application is shared by every connection of a server and safe on any model (see {@link
+ * ChatHub} and {@link LineFront} for their thread contracts).
+ */
 public final class ChatServer {
   private ChatServer() {}
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +18,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -153,14 +155,24 @@ public final class ChatClient {
       throws IOException {
     LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("switchboard")
         .build();
+    terminal.writer().println("connected to " + socket.getRemoteSocketAddress()
+        + "; /help for commands, /quit or Ctrl-D to leave");
+    terminal.flush();
     CountDownLatch serverClosed = new CountDownLatch(1);
-    // Written by the receiver; the prompt catches up when the next line is read.
+    // The room the user talks in, for the prompt: followed by the receiver from the hub's replies.
     AtomicReference<String> room = new AtomicReference<>();
     Thread.ofPlatform().daemon(true).name("chat-receiver").start(() -> {
       try (BufferedReader fromServer = reader(socket)) {
         for (String line; (line = fromServer.readLine()) != null; ) {
-          room.set(currentRoom(line, room.get()));
+          String before = room.get();
+          room.set(currentRoom(line, before));
           reader.printAbove(line); // above the line being edited, which is redrawn intact
+          if (!Objects.equals(before, room.get()) && reader.isReading()
+              && reader instanceof LineReaderImpl editing) {
+            editing.setPrompt(prompt(room.get()));
+            reader.callWidget(LineReader.REDRAW_LINE);
+            reader.callWidget(LineReader.REDISPLAY);
+          }
         }
       } catch (IOException e) {
         // closed by us after /quit, or reset by the server: both end the session
@@ -170,9 +182,6 @@ public final class ChatClient {
       serverClosed.countDown();
       terminal.raise(Terminal.Signal.INT); // wakes readLine so the client can exit
     });
-    terminal.writer().println("connected to " + socket.getRemoteSocketAddress()
-        + "; /help for commands, /quit or Ctrl-D to leave");
-    terminal.flush();
     while (serverClosed.getCount() > 0) {
       String line;
       try {

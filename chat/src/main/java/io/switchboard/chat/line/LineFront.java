@@ -5,6 +5,7 @@ import io.switchboard.chat.ChatException;
 import io.switchboard.chat.ChatHub;
 import io.switchboard.chat.ChatHub.RoomCount;
 import io.switchboard.chat.Member;
+import io.switchboard.chat.NameRules;
 import io.switchboard.chat.Session;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
@@ -157,7 +158,7 @@ public final class LineFront implements Handler<String> {
           return;
         }
         List<String> names = hub.who(room);
-        member.reply("members of #" + io.switchboard.chat.NameRules.cleanRoom(room)
+        member.reply("members of #" + NameRules.cleanRoom(room)
             + " (" + names.size() + "): " + String.join(", ", names));
       }
       case "msg", "tell" -> {
