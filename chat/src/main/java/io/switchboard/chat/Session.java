@@ -267,7 +267,8 @@ public final class Session {
       return;
     }
     member.deliver(event);
-    if (member.backlog() > hub.settings().slowConsumerBytes() && dropping.compareAndSet(false, true)) {
+    if (member.backlog() > hub.settings().slowConsumerBytes()
+        && dropping.compareAndSet(false, true)) {
       hub.markSlow(this);
     }
   }
