@@ -1,5 +1,7 @@
 package io.switchboard.cli;
 
+import io.switchboard.chat.ChatServer;
+import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.Application;
 import io.switchboard.services.LineService;
 import java.util.LinkedHashMap;
@@ -12,7 +14,11 @@ final class Apps {
 
   private static final Map<String, Supplier<Application<?>>> APPS = new LinkedHashMap<>();
 
+  /** What {@code serve} runs when no {@code --app} is given. */
+  static final String DEFAULT = "chat";
+
   static {
+    APPS.put("chat", () -> ChatServer.application(ChatSettings.DEFAULT));
     for (LineService service : LineService.values()) {
       APPS.put(service.serviceName(), service::application);
     }

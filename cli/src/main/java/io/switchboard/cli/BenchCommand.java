@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Measure models side by side. Each server runs as its own process (this jar's `serve`),",
+        "Measure the models side by side and draw the results.",
+        "",
+        "Each server runs as its own process (this jar's `serve`),",
         "driven by a built-in NIO load generator; throughput, latency percentiles, and the",
         "server's CPU seconds, RSS and threads (from /proc) are measured from outside. Models run",
         "in alternation over --rounds; medians are reported, with each figure as a ratio to the",

@@ -23,14 +23,18 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-        "Serve an app on one IO model until Ctrl-C (SIGINT) or SIGTERM, then shut down",
-        "gracefully: stop accepting, let queued output drain, close.",
+        "Serve an app (default: the chat hub) on one IO model.",
+        "",
+        "Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully: stops accepting,",
+        "lets queued output drain (up to --shutdown-deadline), closes.",
         "",
     },
     footerHeading = "%nModels (--model):%n",
     footer = {
         "${MODELS}",
         "Examples:",
+        "  switchboard serve         (the chat hub on port 7000)",
+        "  switchboard chat 127.0.0.1:7000 --name alice",
         "  switchboard serve --app echo --model virtual --port 7000",
         "  switchboard serve --app upper --model select --selector poll --port 0",
         "Then connect with: nc 127.0.0.1 7000",
@@ -48,8 +52,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--app", paramLabel = "APP", defaultValue = "echo",
-      description = "Application to serve: echo, upper, ack (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--app", paramLabel = "APP", defaultValue = Apps.DEFAULT,
+      description = "Application to serve: chat (the chat hub), echo, upper, ack "
+          + "(default: ${DEFAULT-VALUE}).")
   String app;
 
   @Option(names = "--model", paramLabel = "MODEL", defaultValue = "virtual",
@@ -131,6 +136,10 @@ final class ServeCommand implements Callable<Integer> {
     out.printf("%s on %s listening on %s:%d%n", app, model,
         bound.getAddress().getHostAddress(), bound.getPort());
     out.printf("  connect with:  nc %s%n", where);
+    if (app.equals("chat")) {
+      out.printf("            or:  ./switchboard chat %s:%d%n",
+          bound.getAddress().getHostAddress(), bound.getPort());
+    }
     out.printf("  stop with:     Ctrl-C%n");
     out.flush();
     try {

@@ -94,11 +94,74 @@ class ServeCommandTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String[] args : List.of(new String[] {"--help"}, new String[] {"serve", "--help"})) {
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
+        new String[] {"chat", "--help"})) {
       StringWriter out = new StringWriter();
       assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), args))
           .isZero();
       assertThat(out.toString()).contains("Usage: switchboard");
+    }
+  }
+
+  @Test
+  void serveWithoutOptionsRunsTheChatHubAndSaysHowToConnect() throws Exception {
+    Process process = new ProcessBuilder(
+        ProcessHandle.current().info().command().orElseThrow(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try {
+      BufferedReader stdout = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String first = stdout.readLine();
+      assertThat(first).startsWith("chat on virtual listening on");
+      Matcher matcher = LISTENING.matcher(first);
+      assertThat(matcher.find()).isTrue();
+      String port = matcher.group(2);
+      assertThat(stdout.readLine()).contains("nc 127.0.0.1 " + port);
+      assertThat(stdout.readLine()).contains("./switchboard chat 127.0.0.1:" + port);
+      InetSocketAddress address = new InetSocketAddress(
+          InetAddress.getLoopbackAddress(), Integer.parseInt(port));
+      try (LineClient client = LineClient.connect(address)) {
+        assertThat(client.readLine()).startsWith("= welcome to switchboard chat");
+      }
+      process.toHandle().destroy();
+      assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void chatCommandPipesLinesToTheHub() throws Exception {
+    io.switchboard.engine.Server hub = new io.switchboard.engine.blocking.VirtualThreadEngine()
+        .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            io.switchboard.chat.ChatServer.application(io.switchboard.chat.ChatSettings.DEFAULT),
+            io.switchboard.engine.Limits.DEFAULT);
+    try (LineClient watcher = LineClient.connect(hub.localAddress())) {
+      Process process = new ProcessBuilder(
+          ProcessHandle.current().info().command().orElseThrow(), "-cp",
+          System.getProperty("java.class.path"), Main.class.getName(), "chat",
+          "127.0.0.1:" + hub.localAddress().getPort(), "--name", "probe")
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      try {
+        process.getOutputStream().write("reading 21.5C\n".getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close(); // end of input: the client says /quit
+        String output = new String(process.getInputStream().readAllBytes(),
+            StandardCharsets.UTF_8);
+        assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(output).contains("= you are now probe").contains("= bye");
+        String line;
+        do {
+          line = watcher.readLine();
+        } while (!line.equals("#lobby <probe> reading 21.5C"));
+      } finally {
+        process.destroyForcibly();
+      }
+    } finally {
+      hub.shutdown();
     }
   }
 }

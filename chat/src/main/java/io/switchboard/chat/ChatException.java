@@ -1,0 +1,36 @@
+package io.switchboard.chat;
+
+import java.util.Locale;
+
+/** A request the hub refuses, with a stable code for scripts and a sentence for people. */
+public final class ChatException extends Exception {
+
+  /** Stable reasons; a front shows {@link #token()} so scripts need not parse the sentence. */
+  public enum Code {
+    INVALID_NAME,
+    NAME_TAKEN,
+    INVALID_ROOM,
+    NO_SUCH_ROOM,
+    NO_SUCH_NAME,
+    NOT_IN_ROOM,
+    NO_ROOM,
+    TOO_MANY_ROOMS,
+    FLOOD;
+
+    /** The code as shown on the wire, e.g. {@code name-taken}. */
+    public String token() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  private final Code code;
+
+  public ChatException(Code code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  public Code code() {
+    return code;
+  }
+}

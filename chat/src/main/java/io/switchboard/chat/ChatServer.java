@@ -1,0 +1,35 @@
+package io.switchboard.chat;
+
+import io.switchboard.chat.line.LineFormat;
+import io.switchboard.chat.line.LineFront;
+import io.switchboard.engine.Application;
+import io.switchboard.engine.codec.LineDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the chat application the engines serve: a hub behind the line protocol front. The
+ * application is shared by every connection of a server and safe on any model (see {@link
+ * ChatHub} and {@link LineFront} for their thread contracts).
+ */
+public final class ChatServer {
+  private ChatServer() {}
+
+  /** A new hub with {@code settings}, served over the line protocol. */
+  public static Application<String> application(ChatSettings settings) {
+    return application(new ChatHub(settings));
+  }
+
+  /**
+   * The line protocol front of an existing hub, so several fronts (or several listeners) can share
+   * its rooms.
+   */
+  public static Application<String> application(ChatHub hub) {
+    int maxLine = hub.settings().maxLineBytes();
+    return new Application<>("chat",
+        limits -> new LineDecoder(Math.min(maxLine, limits.maxFrameLength())),
+        new LineFront(hub),
+        ByteBuffer.wrap((LineFormat.error("server-full", "the chat is full, try again later")
+            + "\r\n").getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,93 @@
+package io.switchboard.chat;
+
+import java.util.Objects;
+
+/**
+ * The chat hub's policy in one immutable value with sensible {@link #DEFAULT}s.
+ *
+ * @param historySize messages each room keeps for {@code /history}
+ * @param maxLineBytes the longest line a client may send (UTF-8 bytes, terminator excluded); a
+ *     longer one is answered with an error and the connection is closed
+ * @param linesPerSecond sustained rate of lines one connection may send; lines beyond it are
+ *     dropped with one notice per burst
+ * @param burstLines how many lines a connection may send at once above the sustained rate
+ * @param slowConsumerBytes a member whose unsent output passes this many bytes is dropped with a
+ *     reason; keep it below the engine's {@code Limits.maxQueuedBytes}, or the engine aborts the
+ *     connection first (without a reason)
+ * @param defaultRoom the room every member is put in on connect (also when its first line
+ *     arrives before any choice)
+ * @param maxRooms rooms kept at once; rooms that empty keep their history until a new room needs
+ *     the place
+ */
+public record ChatSettings(
+    int historySize,
+    int maxLineBytes,
+    double linesPerSecond,
+    int burstLines,
+    long slowConsumerBytes,
+    String defaultRoom,
+    int maxRooms) {
+
+  /**
+   * History 100; lines up to 2000 bytes (a long paragraph); 50 lines/s with bursts of 200, which a
+   * person or a chatty device never reaches; slow consumers dropped past 1 MiB of backlog (a
+   * quarter of the engine's default hard cap); room {@code lobby}; 1000 rooms.
+   */
+  public static final ChatSettings DEFAULT =
+      new ChatSettings(100, 2000, 50, 200, 1L << 20, "lobby", 1000);
+
+  public ChatSettings {
+    Objects.requireNonNull(defaultRoom, "defaultRoom");
+    require(historySize >= 0, "historySize must not be negative: " + historySize);
+    require(maxLineBytes > 0, "maxLineBytes must be positive: " + maxLineBytes);
+    require(linesPerSecond > 0, "linesPerSecond must be positive: " + linesPerSecond);
+    require(burstLines >= 1, "burstLines must be at least 1: " + burstLines);
+    require(slowConsumerBytes > 0, "slowConsumerBytes must be positive: " + slowConsumerBytes);
+    require(NameRules.isValidRoom(defaultRoom), "invalid defaultRoom: " + defaultRoom);
+    require(maxRooms >= 1, "maxRooms must be at least 1: " + maxRooms);
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  public ChatSettings withHistorySize(int value) {
+    return new ChatSettings(value, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes,
+        defaultRoom, maxRooms);
+  }
+
+  public ChatSettings withMaxLineBytes(int value) {
+    return new ChatSettings(historySize, value, linesPerSecond, burstLines, slowConsumerBytes,
+        defaultRoom, maxRooms);
+  }
+
+  public ChatSettings withRateLimit(double perSecond, int burst) {
+    return new ChatSettings(historySize, maxLineBytes, perSecond, burst, slowConsumerBytes,
+        defaultRoom, maxRooms);
+  }
+
+  public ChatSettings withSlowConsumerBytes(long value) {
+    return new ChatSettings(historySize, maxLineBytes, linesPerSecond, burstLines, value,
+        defaultRoom, maxRooms);
+  }
+
+  public ChatSettings withDefaultRoom(String value) {
+    return new ChatSettings(historySize, maxLineBytes, linesPerSecond, burstLines,
+        slowConsumerBytes, value, maxRooms);
+  }
+
+  public ChatSettings withMaxRooms(int value) {
+    return new ChatSettings(historySize, maxLineBytes, linesPerSecond, burstLines,
+        slowConsumerBytes, defaultRoom, value);
+  }
+
+  @Override
+  public String toString() {
+    return "history=" + historySize + " maxLine=" + maxLineBytes
+        + " rate=" + linesPerSecond + "/s burst=" + burstLines
+        + " slowConsumer=" + slowConsumerBytes + " room=" + defaultRoom
+        + " maxRooms=" + maxRooms;
+  }
+}

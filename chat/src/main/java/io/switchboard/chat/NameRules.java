@@ -1,0 +1,82 @@
+package io.switchboard.chat;
+
+import java.util.Locale;
+
+/**
+ * The rules for member names and room names, and the cleaning of text, in one place so every
+ * front applies the same ones.
+ *
+ * <ul>
+ *   <li>A name is 1 to 24 characters: letters, digits, {@code - _ .}, starting with a letter or
+ *       digit. Control characters are stripped before the check.
+ *   <li>A room is 1 to 32 characters of the same kinds; a leading {@code #} is optional and not
+ *       part of the name.
+ *   <li>Both are unique ignoring case ({@link #key}); the spelling first chosen is shown.
+ * </ul>
+ *
+ * <p>Thread contract: stateless, any thread.
+ */
+public final class NameRules {
+  public static final int MAX_NAME = 24;
+  public static final int MAX_ROOM = 32;
+
+  private NameRules() {}
+
+  public static boolean isValidName(String name) {
+    return isValid(name, MAX_NAME);
+  }
+
+  public static boolean isValidRoom(String room) {
+    return isValid(room, MAX_ROOM);
+  }
+
+  /** The case-insensitive identity of a name or room. */
+  public static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** A room as typed, without its optional leading {@code #} and stray control characters. */
+  public static String cleanRoom(String room) {
+    String clean = cleanText(room).strip();
+    return clean.startsWith("#") ? clean.substring(1) : clean;
+  }
+
+  public static String cleanName(String name) {
+    return cleanText(name).strip();
+  }
+
+  /**
+   * Text fit to show on someone else's terminal: control characters (escape sequences, bells,
+   * carriage returns) removed, tabs turned into spaces.
+   */
+  public static String cleanText(String text) {
+    StringBuilder clean = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (clean == null) {
+          clean = new StringBuilder(text.length()).append(text, 0, i);
+        }
+        if (c == '\t') {
+          clean.append(' ');
+        }
+      } else if (clean != null) {
+        clean.append(c);
+      }
+    }
+    return clean == null ? text : clean.toString();
+  }
+
+  private static boolean isValid(String name, int maxLength) {
+    int length = name.codePointCount(0, name.length());
+    if (length < 1 || length > maxLength) {
+      return false;
+    }
+    int first = name.codePointAt(0);
+    if (!Character.isLetterOrDigit(first)) {
+      return false;
+    }
+    return name.codePoints()
+        .allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
+  }
+}

@@ -1,0 +1,284 @@
+package io.switchboard.chat;
+
+import io.switchboard.chat.ChatEvent.Departure;
+import io.switchboard.chat.ChatEvent.Said;
+import io.switchboard.chat.ChatEvent.Whispered;
+import io.switchboard.chat.ChatException.Code;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One member's presence in the hub: its name, its rooms (the one joined last is where it talks)
+ * and its flood allowance. A front gets one from {@link ChatHub#connect} and turns its protocol's
+ * commands into calls on it.
+ *
+ * <p>Thread contract: a front calls these methods from its connection's handler context, one at
+ * a time; the hub may at the same time remove the session from another thread (a slow consumer),
+ * so membership changes are guarded by the session's monitor, which is always taken before a
+ * room's. Every public method ends by dropping the slow consumers its broadcasts found, after
+ * all locks are released.
+ */
+public final class Session {
+  private final ChatHub hub;
+  private final Member member;
+  private final LineRate rate;
+  private final AtomicBoolean dropping = new AtomicBoolean();
+  private volatile String name;
+  /** Rooms in join order; the last is the current one. Guarded by this. */
+  private final List<Room> rooms = new ArrayList<>();
+  private volatile Room current;
+  private boolean gone; // guarded by this
+  private boolean flooding; // handler context only
+
+  Session(ChatHub hub, Member member, String name) {
+    this.hub = hub;
+    this.member = member;
+    this.name = name;
+    this.rate = new LineRate(
+        hub.settings().linesPerSecond(), hub.settings().burstLines(), System.nanoTime());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The room messages go to (joined last), or {@code null} if in none. */
+  public String currentRoom() {
+    Room room = current;
+    return room == null ? null : room.name();
+  }
+
+  /** The rooms this member is in, in join order. */
+  public synchronized List<String> rooms() {
+    return rooms.stream().map(Room::name).toList();
+  }
+
+  /**
+   * Counts one incoming line against the flood limit. Returns true if the line may be handled;
+   * false if it must be dropped quietly; throws (once per burst of dropped lines) to have the
+   * front tell the user.
+   */
+  public boolean admitLine() throws ChatException {
+    if (rate.tryTake(System.nanoTime())) {
+      flooding = false;
+      return true;
+    }
+    if (flooding) {
+      return false;
+    }
+    flooding = true;
+    throw new ChatException(Code.FLOOD, "too many lines: " + rateText()
+        + "; lines are dropped until you slow down");
+  }
+
+  private String rateText() {
+    ChatSettings settings = hub.settings();
+    return (long) settings.linesPerSecond() + " per second (bursts of " + settings.burstLines()
+        + ") allowed";
+  }
+
+  /** Says {@code text} in the current room, to everyone there but this member. */
+  public void say(String text) throws ChatException {
+    speak(text, false);
+  }
+
+  /** {@code /me}: an action in the current room. */
+  public void act(String text) throws ChatException {
+    speak(text, true);
+  }
+
+  private void speak(String text, boolean action) throws ChatException {
+    try {
+      String clean = NameRules.cleanText(text).strip();
+      if (clean.isEmpty()) {
+        return;
+      }
+      Room room = current;
+      if (room == null || !room.say(this, new Said(room.name(), name, clean, action,
+          hub.now()))) {
+        throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
+      }
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  /** A private message to the member called {@code to}; this member gets it as confirmation. */
+  public void whisper(String to, String text) throws ChatException {
+    try {
+      Session target = hub.sessionNamed(NameRules.cleanName(to));
+      if (target == null) {
+        throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + to);
+      }
+      Whispered message =
+          new Whispered(name, target.name(), NameRules.cleanText(text).strip(), hub.now());
+      target.deliver(message);
+      if (target != this) {
+        deliver(message);
+      }
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  /**
+   * Joins {@code room} (creating it) and makes it the current room. Returns false if this member
+   * was in it already (it only becomes current again).
+   */
+  public boolean join(String room) throws ChatException {
+    try {
+      String clean = NameRules.cleanRoom(room);
+      if (!NameRules.isValidRoom(clean)) {
+        throw new ChatException(Code.INVALID_ROOM, "invalid room name '" + clean
+            + "': 1 to " + NameRules.MAX_ROOM + " letters, digits, '-', '_' or '.'");
+      }
+      synchronized (this) {
+        if (gone) {
+          return false;
+        }
+        for (Room joined : rooms) {
+          if (NameRules.key(joined.name()).equals(NameRules.key(clean))) {
+            rooms.remove(joined);
+            rooms.add(joined);
+            current = joined;
+            return false;
+          }
+        }
+        Room target;
+        do {
+          target = hub.roomFor(clean);
+        } while (!target.add(this));
+        rooms.add(target);
+        current = target;
+        return true;
+      }
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  /**
+   * Leaves {@code room} ({@code null}: the current one); the room joined last before becomes
+   * current. Returns the name of the room left.
+   */
+  public String leave(String room) throws ChatException {
+    try {
+      synchronized (this) {
+        Room target = room == null ? current : joined(NameRules.cleanRoom(room));
+        if (target == null) {
+          throw room == null
+              ? new ChatException(Code.NO_ROOM, "you are in no room")
+              : new ChatException(Code.NOT_IN_ROOM, "you are not in #" + room);
+        }
+        target.remove(this, Departure.LEFT, null);
+        rooms.remove(target);
+        current = rooms.isEmpty() ? null : rooms.getLast();
+        return target.name();
+      }
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  /** Changes this member's name; everyone in its rooms is told. */
+  public void rename(String newName) throws ChatException {
+    try {
+      String clean = NameRules.cleanName(newName);
+      if (!NameRules.isValidName(clean)) {
+        throw new ChatException(Code.INVALID_NAME, "invalid name '" + clean + "': 1 to "
+            + NameRules.MAX_NAME + " letters, digits, '-', '_' or '.', starting with a letter"
+            + " or digit");
+      }
+      synchronized (this) {
+        if (gone || clean.equals(name)) {
+          return;
+        }
+        String old = name;
+        hub.claimName(this, old, clean);
+        name = clean;
+        for (Room room : rooms) {
+          room.renamed(this, old, clean);
+        }
+      }
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  /** Delivers the last {@code count} messages of the current room to this member. */
+  public void history(int count) throws ChatException {
+    try {
+      Room room = current;
+      if (room == null) {
+        throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
+      }
+      room.replay(this, Math.max(0, count));
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  /** {@code /quit}: leaves every room saying goodbye. Idempotent. */
+  public void quit(String reason) {
+    end(Departure.QUIT, reason);
+  }
+
+  /** The connection ended without {@code /quit}: leaves every room. Idempotent. */
+  public void disconnected(String reason) {
+    end(Departure.DISCONNECTED, reason);
+  }
+
+  void end(Departure how, String reason) {
+    try {
+      synchronized (this) {
+        if (gone) {
+          return;
+        }
+        gone = true;
+        for (Room room : rooms) {
+          room.remove(this, how, reason);
+        }
+        rooms.clear();
+        current = null;
+        hub.releaseName(this, name);
+      }
+    } finally {
+      hub.dropSlowMembers();
+    }
+  }
+
+  private Room joined(String room) {
+    String key = NameRules.key(room);
+    for (Room joined : rooms) {
+      if (NameRules.key(joined.name()).equals(key)) {
+        return joined;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Hands an event to the member unless it is being dropped; marks it for dropping once its
+   * backlog passes the cap. Called under room locks: only queues.
+   */
+  void deliver(ChatEvent event) {
+    if (dropping.get()) {
+      return;
+    }
+    member.deliver(event);
+    if (member.backlog() > hub.settings().slowConsumerBytes()
+        && dropping.compareAndSet(false, true)) {
+      hub.markSlow(this);
+    }
+  }
+
+  Member member() {
+    return member;
+  }
+
+  @Override
+  public String toString() {
+    return "session " + name;
+  }
+}

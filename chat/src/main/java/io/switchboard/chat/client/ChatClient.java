@@ -1,0 +1,260 @@
+package io.switchboard.chat.client;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The chat client behind {@code switchboard chat HOST:PORT}: connects, sets the name and room,
+ * then sends what the user types and shows what the hub sends.
+ *
+ * <p>Two modes. In a terminal, JLine edits the input line and incoming lines are printed above
+ * it, so a message that arrives while you type never garbles your line; the prompt shows the room
+ * you talk in. When stdin is not a terminal (a pipe, a script, a device), plain mode: lines in,
+ * the hub's lines out, and end of input sends {@code /quit} and waits for the hub to close, so
+ * everything piped in is delivered.
+ *
+ * <p>It ends cleanly on {@code /quit}, Ctrl-D, Ctrl-C (each says goodbye with {@code /quit}) and
+ * when the server closes the connection.
+ *
+ * <p>Thread contract: {@link #run} runs on the caller's thread, which reads user input; one
+ * extra thread reads the socket. An instance serves one {@code run}.
+ */
+public final class ChatClient {
+  /** How long to wait for the hub's goodbye after {@code /quit} before closing anyway. */
+  private static final long GOODBYE_MILLIS = 3000;
+
+  private final InputStream in;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean allowTerminal;
+
+  /** A client on the process's standard streams; uses the terminal when there is one. */
+  public ChatClient() {
+    this(System.in, System.out, System.err, true);
+  }
+
+  /** A plain-mode client on the given streams (for scripts and tests). */
+  public ChatClient(InputStream in, PrintStream out, PrintStream err) {
+    this(in, out, err, false);
+  }
+
+  private ChatClient(InputStream in, PrintStream out, PrintStream err, boolean allowTerminal) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+    this.allowTerminal = allowTerminal;
+  }
+
+  /**
+   * Chats until the user quits or the server closes. {@code name} and {@code room} may be
+   * {@code null} (the hub then picks a guest name and its default room).
+   *
+   * @return 0 after a normal end, 1 if the server could not be reached
+   */
+  public int run(String host, int port, String name, String room) {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(host, port), 10_000);
+      socket.setTcpNoDelay(true);
+    } catch (IOException e) {
+      err.println("switchboard chat: cannot connect to " + host + ":" + port + ": "
+          + e.getMessage());
+      closeQuietly(socket);
+      return 1;
+    }
+    try (socket) {
+      OutputStream toServer = socket.getOutputStream();
+      if (name != null) {
+        send(toServer, "/nick " + name);
+      }
+      if (room != null) {
+        send(toServer, "/join " + room);
+      }
+      Terminal terminal = allowTerminal ? interactiveTerminal() : null;
+      if (terminal != null) {
+        try (terminal) {
+          interactive(socket, toServer, terminal);
+        }
+      } else {
+        plain(socket, toServer);
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println("switchboard chat: connection ended by the server (" + e.getMessage() + ")");
+      return 0;
+    }
+  }
+
+  // ---- Plain mode ----------------------------------------------------------------------------
+
+  private void plain(Socket socket, OutputStream toServer) throws IOException {
+    // Standard input may block forever (a device that stays silent): read it on a daemon thread
+    // so the end of the connection ends the client.
+    Thread input = Thread.ofPlatform().daemon(true).name("chat-input").start(() -> {
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          send(toServer, line);
+          if (isQuit(line)) {
+            return;
+          }
+        }
+        send(toServer, "/quit");
+      } catch (IOException e) {
+        // the connection ended; the socket reader reports it
+      }
+    });
+    try (BufferedReader fromServer = reader(socket)) {
+      for (String line; (line = fromServer.readLine()) != null; ) {
+        out.println(line);
+      }
+    }
+    out.flush();
+    input.interrupt();
+  }
+
+  // ---- Terminal mode -------------------------------------------------------------------------
+
+  /** The system terminal, or {@code null} when stdin or stdout is not one. */
+  private Terminal interactiveTerminal() {
+    if (System.console() == null) {
+      return null;
+    }
+    try {
+      Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
+      if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
+        terminal.close();
+        return null;
+      }
+      return terminal;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void interactive(Socket socket, OutputStream toServer, Terminal terminal)
+      throws IOException {
+    LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("switchboard")
+        .build();
+    terminal.writer().println("connected to " + socket.getRemoteSocketAddress()
+        + "; /help for commands, /quit or Ctrl-D to leave");
+    terminal.flush();
+    CountDownLatch serverClosed = new CountDownLatch(1);
+    // The room the user talks in, for the prompt: followed by the receiver from the hub's replies.
+    AtomicReference<String> room = new AtomicReference<>();
+    Thread.ofPlatform().daemon(true).name("chat-receiver").start(() -> {
+      try (BufferedReader fromServer = reader(socket)) {
+        for (String line; (line = fromServer.readLine()) != null; ) {
+          String before = room.get();
+          room.set(currentRoom(line, before));
+          reader.printAbove(line); // above the line being edited, which is redrawn intact
+          if (!Objects.equals(before, room.get()) && reader.isReading()
+              && reader instanceof LineReaderImpl editing) {
+            editing.setPrompt(prompt(room.get()));
+            reader.callWidget(LineReader.REDRAW_LINE);
+            reader.callWidget(LineReader.REDISPLAY);
+          }
+        }
+      } catch (IOException e) {
+        // closed by us after /quit, or reset by the server: both end the session
+      } catch (RuntimeException e) {
+        // the terminal went away under the reader
+      }
+      serverClosed.countDown();
+      terminal.raise(Terminal.Signal.INT); // wakes readLine so the client can exit
+    });
+    while (serverClosed.getCount() > 0) {
+      String line;
+      try {
+        line = reader.readLine(prompt(room.get()));
+      } catch (UserInterruptException | EndOfFileException e) {
+        if (serverClosed.getCount() == 0) {
+          break;
+        }
+        line = "/quit";
+      }
+      send(toServer, line);
+      if (isQuit(line)) {
+        awaitQuietly(serverClosed);
+        break;
+      }
+    }
+    if (serverClosed.getCount() == 0) {
+      terminal.writer().println("connection closed");
+      terminal.flush();
+    }
+  }
+
+  /** Follows the hub's replies to know which room the user talks in, for the prompt. */
+  static String currentRoom(String line, String room) {
+    if (line.startsWith("= joined #")) {
+      return line.substring("= joined #".length(), line.indexOf(','));
+    }
+    if (line.startsWith("= talking in #")) {
+      return line.substring("= talking in #".length());
+    }
+    if (line.startsWith("= left #")) {
+      int talking = line.indexOf("; talking in #");
+      return talking < 0 ? null : line.substring(talking + "; talking in #".length());
+    }
+    return room;
+  }
+
+  private static String prompt(String room) {
+    return (room == null ? "" : "#" + room) + "> ";
+  }
+
+  // ---- Shared --------------------------------------------------------------------------------
+
+  private static boolean isQuit(String line) {
+    String lower = line.strip().toLowerCase(Locale.ROOT);
+    return lower.equals("/quit") || lower.startsWith("/quit ");
+  }
+
+  private static void send(OutputStream toServer, String line) throws IOException {
+    synchronized (toServer) {
+      toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      toServer.flush();
+    }
+  }
+
+  private static BufferedReader reader(Socket socket) throws IOException {
+    return new BufferedReader(new InputStreamReader(socket.getInputStream(),
+        StandardCharsets.UTF_8));
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(GOODBYE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing left to release
+    }
+  }
+}

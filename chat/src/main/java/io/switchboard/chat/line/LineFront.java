@@ -1,0 +1,228 @@
+package io.switchboard.chat.line;
+
+import io.switchboard.chat.ChatEvent;
+import io.switchboard.chat.ChatException;
+import io.switchboard.chat.ChatHub;
+import io.switchboard.chat.ChatHub.RoomCount;
+import io.switchboard.chat.Member;
+import io.switchboard.chat.NameRules;
+import io.switchboard.chat.Session;
+import io.switchboard.engine.AttributeKey;
+import io.switchboard.engine.Connection;
+import io.switchboard.engine.FrameException;
+import io.switchboard.engine.Handler;
+import io.switchboard.engine.IdleTimeoutException;
+import io.switchboard.engine.OutboundOverflowException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The line protocol front of the chat hub: one line in is a message or a {@code /command}, hub
+ * events go out as lines ({@link LineFormat}, {@code docs/chat-protocol.md}). Plain enough for
+ * {@code nc}, telnet, a script or a device that sends lines.
+ *
+ * <p>Thread contract: the engine calls this handler for one connection at a time, in order, so a
+ * connection's {@link LineMember} and {@link Session} are used by one thread at a time here; the
+ * hub may deliver events to a member from any thread (see {@link Member}).
+ */
+public final class LineFront implements Handler<String> {
+  private static final AttributeKey<LineMember> MEMBER = AttributeKey.named("chat-member");
+  private static final String CRLF = "\r\n";
+
+  private static final List<String> HELP = List.of(
+      "commands (a line without / is a message to your current room; start it with // to"
+          + " send a line that begins with /):",
+      "/nick NAME        change your name (1-24 letters, digits, - _ .)",
+      "/join ROOM        join or create a room and talk there (you may be in several)",
+      "/leave [ROOM]     leave a room (default: the one you talk in)",
+      "/rooms            list rooms with member counts",
+      "/who [ROOM]       list a room's members",
+      "/msg NAME TEXT    private message",
+      "/me ACTION        say what you do, e.g. /me waves",
+      "/history [N]      replay the room's last N messages",
+      "/quit [REASON]    say goodbye and disconnect",
+      "/help             this list");
+
+  private final ChatHub hub;
+
+  public LineFront(ChatHub hub) {
+    this.hub = hub;
+  }
+
+  /** How the hub reaches one line-protocol connection. */
+  private static final class LineMember implements Member {
+    final Connection connection;
+    Session session; // handler context only
+    /** Why this side closed, for the others' notice; handler context only. */
+    String closeReason;
+
+    LineMember(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void deliver(ChatEvent event) {
+      connection.send(LineFormat.render(event) + CRLF);
+    }
+
+    @Override
+    public long backlog() {
+      return connection.queuedBytes();
+    }
+
+    @Override
+    public void disconnect(String reason) {
+      connection.send(LineFormat.error("too-slow", reason) + CRLF);
+      connection.close();
+    }
+
+    void reply(String text) {
+      connection.send(LineFormat.reply(text) + CRLF);
+    }
+
+    void error(String code, String text) {
+      connection.send(LineFormat.error(code, text) + CRLF);
+    }
+  }
+
+  @Override
+  public void opened(Connection connection) {
+    LineMember member = new LineMember(connection);
+    connection.attribute(MEMBER, member);
+    member.reply("welcome to switchboard chat; type a line to talk, /help lists the commands");
+    member.session = hub.connect(member);
+  }
+
+  @Override
+  public void received(Connection connection, String line) {
+    LineMember member = connection.attribute(MEMBER);
+    if (member == null || line.isBlank()) {
+      return;
+    }
+    Session session = member.session;
+    try {
+      if (!session.admitLine()) {
+        return;
+      }
+      if (line.startsWith("//")) {
+        session.say(line.substring(1));
+      } else if (line.startsWith("/")) {
+        command(member, session, line);
+      } else {
+        session.say(line);
+      }
+    } catch (ChatException e) {
+      member.error(e.code().token(), e.getMessage());
+    }
+  }
+
+  private void command(LineMember member, Session session, String line) throws ChatException {
+    int space = line.indexOf(' ');
+    String verb = (space < 0 ? line.substring(1) : line.substring(1, space))
+        .toLowerCase(Locale.ROOT);
+    String rest = space < 0 ? "" : line.substring(space + 1).strip();
+    switch (verb) {
+      case "nick" -> {
+        if (rest.isEmpty()) {
+          member.reply("you are " + session.name());
+          return;
+        }
+        session.rename(rest);
+        member.reply("you are now " + session.name());
+      }
+      case "join" -> {
+        if (rest.isEmpty()) {
+          member.error("usage", "/join ROOM");
+        } else if (!session.join(rest)) {
+          member.reply("talking in #" + session.currentRoom());
+        }
+      }
+      case "leave", "part" -> {
+        String left = session.leave(rest.isEmpty() ? null : rest);
+        String now = session.currentRoom();
+        member.reply("left #" + left + (now == null
+            ? "; you are in no room, /join ROOM to talk"
+            : "; talking in #" + now));
+      }
+      case "rooms", "list" -> {
+        List<RoomCount> rooms = hub.rooms();
+        member.reply("rooms (" + rooms.size() + "): " + rooms.stream()
+            .map(room -> "#" + room.room() + " " + room.members())
+            .collect(Collectors.joining(", ")));
+      }
+      case "who", "names" -> {
+        String room = rest.isEmpty() ? session.currentRoom() : rest;
+        if (room == null) {
+          member.error("no-room", "you are in no room; /who ROOM");
+          return;
+        }
+        List<String> names = hub.who(room);
+        member.reply("members of #" + NameRules.cleanRoom(room)
+            + " (" + names.size() + "): " + String.join(", ", names));
+      }
+      case "msg", "tell" -> {
+        int split = rest.indexOf(' ');
+        if (split < 0 || rest.substring(split + 1).isBlank()) {
+          member.error("usage", "/msg NAME TEXT");
+          return;
+        }
+        session.whisper(rest.substring(0, split), rest.substring(split + 1));
+      }
+      case "me" -> {
+        if (rest.isEmpty()) {
+          member.error("usage", "/me ACTION");
+          return;
+        }
+        session.act(rest);
+      }
+      case "history" -> {
+        int count = hub.settings().historySize();
+        if (!rest.isEmpty()) {
+          try {
+            count = Math.min(count, Integer.parseInt(rest));
+          } catch (NumberFormatException e) {
+            member.error("usage", "/history [N]");
+            return;
+          }
+        }
+        session.history(count);
+      }
+      case "quit", "exit" -> {
+        session.quit(rest.isEmpty() ? null : rest);
+        member.reply("bye");
+        member.connection.close();
+      }
+      case "help", "?" -> HELP.forEach(member::reply);
+      default -> member.error("unknown-command",
+          "/" + verb + " is not a command; /help lists them");
+    }
+  }
+
+  @Override
+  public void malformed(Connection connection, FrameException error) {
+    LineMember member = connection.attribute(MEMBER);
+    if (member != null) {
+      member.closeReason = "sent a line that was too long";
+    }
+    connection.send(LineFormat.error("line-too-long", error.getMessage() + "; closing") + CRLF);
+    connection.close();
+  }
+
+  @Override
+  public void closed(Connection connection, Throwable cause) {
+    LineMember member = connection.attribute(MEMBER);
+    if (member == null || member.session == null) {
+      return;
+    }
+    String reason = member.closeReason;
+    if (reason == null && cause != null) {
+      reason = switch (cause) {
+        case IdleTimeoutException idle -> "idle too long";
+        case OutboundOverflowException overflow -> "too slow";
+        default -> "connection lost";
+      };
+    }
+    member.session.disconnected(reason);
+  }
+}

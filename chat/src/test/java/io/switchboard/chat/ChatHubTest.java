@@ -1,0 +1,127 @@
+package io.switchboard.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.chat.ChatEvent.Connected;
+import io.switchboard.chat.ChatEvent.Departure;
+import io.switchboard.chat.ChatEvent.Entered;
+import io.switchboard.chat.ChatEvent.Joined;
+import io.switchboard.chat.ChatEvent.Left;
+import io.switchboard.chat.ChatEvent.Said;
+import io.switchboard.chat.ChatException.Code;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub through its front-neutral seam, with an in-memory front: what any new front (IRC,
+ * WebSocket, a bus) relies on, with no socket and no wire format involved.
+ */
+class ChatHubTest {
+
+  /** A front's member that records events and reports a backlog the test sets. */
+  private static final class RecordingMember implements Member {
+    final List<ChatEvent> events = new CopyOnWriteArrayList<>();
+    volatile long backlog;
+    volatile String disconnectedFor;
+
+    @Override
+    public void deliver(ChatEvent event) {
+      events.add(event);
+    }
+
+    @Override
+    public long backlog() {
+      return backlog;
+    }
+
+    @Override
+    public void disconnect(String reason) {
+      disconnectedFor = reason;
+    }
+  }
+
+  @Test
+  void aNewMemberGetsAGuestNameThenTheDefaultRoom() {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT);
+    RecordingMember member = new RecordingMember();
+    Session session = hub.connect(member);
+    assertThat(session.name()).startsWith("guest-");
+    assertThat(session.currentRoom()).isEqualTo("lobby");
+    assertThat(member.events).containsExactly(
+        new Connected(session.name()), new Entered("lobby", List.of(session.name())));
+  }
+
+  @Test
+  void namesAreUniqueIgnoringCaseAndFreedOnQuit() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT);
+    Session first = hub.connect(new RecordingMember());
+    Session second = hub.connect(new RecordingMember());
+    first.rename("Alice");
+    assertThatThrownBy(() -> second.rename("aLICE"))
+        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
+            .isEqualTo(Code.NAME_TAKEN));
+    assertThatThrownBy(() -> second.rename("no spaces"))
+        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
+            .isEqualTo(Code.INVALID_NAME));
+    first.quit("bye");
+    second.rename("alice");
+    assertThat(second.name()).isEqualTo("alice");
+  }
+
+  @Test
+  void aFullHubForgetsAnEmptyRoomForANewOne() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT.withMaxRooms(2));
+    Session session = hub.connect(new RecordingMember()); // lobby
+    session.join("dev");
+    assertThatThrownBy(() -> session.join("ops"))
+        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
+            .isEqualTo(Code.TOO_MANY_ROOMS));
+    session.leave("lobby");
+    session.join("ops");
+    assertThat(hub.rooms()).extracting(ChatHub.RoomCount::room).containsExactly("dev", "ops");
+  }
+
+  @Test
+  void aMemberOverTheBacklogCapIsDroppedAndTheOthersAreTold() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT.withSlowConsumerBytes(1000));
+    RecordingMember speaker = new RecordingMember();
+    RecordingMember slow = new RecordingMember();
+    Session speaking = hub.connect(speaker);
+    Session slowSession = hub.connect(slow);
+    slowSession.rename("slow");
+    slow.backlog = 5000;
+
+    speaking.say("anyone there?");
+
+    assertThat(slow.disconnectedFor).startsWith("too slow");
+    assertThat(hub.who("lobby")).containsExactly(speaking.name());
+    assertThat(speaker.events).contains(
+        new Left("lobby", "slow", Departure.DISCONNECTED, "too slow"));
+    speaking.say("still works");
+    assertThat(slow.events).filteredOn(Said.class::isInstance).hasSize(1);
+  }
+
+  @Test
+  void floodLimitNotifiesOncePerBurst() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT.withRateLimit(0.001, 3));
+    Session session = hub.connect(new RecordingMember());
+    assertThat(session.admitLine()).isTrue();
+    assertThat(session.admitLine()).isTrue();
+    assertThat(session.admitLine()).isTrue();
+    assertThatThrownBy(session::admitLine)
+        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
+            .isEqualTo(Code.FLOOD));
+    assertThat(session.admitLine()).isFalse();
+  }
+
+  @Test
+  void joinsAreAnnouncedToOthersOnly() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT);
+    RecordingMember first = new RecordingMember();
+    hub.connect(first);
+    Session second = hub.connect(new RecordingMember());
+    assertThat(first.events).contains(new Joined("lobby", second.name()));
+  }
+}

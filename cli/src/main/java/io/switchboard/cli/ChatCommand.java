@@ -1,0 +1,57 @@
+package io.switchboard.cli;
+
+import io.switchboard.chat.client.ChatClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code switchboard chat HOST:PORT}: the terminal chat client. */
+@Command(
+    name = "chat",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Chat with a switchboard chat hub (the terminal client).",
+        "",
+        "In a terminal, incoming messages appear above the line you type; when stdin is not a",
+        "terminal, lines in and messages out (for scripts and devices). Leave with /quit,",
+        "Ctrl-D or Ctrl-C. /help lists the hub's commands.",
+    },
+    footer = {
+        "",
+        "Examples:",
+        "  switchboard chat 127.0.0.1:7000 --name alice --room dev",
+        "  echo 'sensor 21.5C' | switchboard chat 127.0.0.1:7000 --name probe-1",
+    })
+final class ChatCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "HOST:PORT", description = "The hub, e.g. 127.0.0.1:7000.")
+  String target;
+
+  @Option(names = "--name", description = "Your name (default: a guest name from the hub).")
+  String name;
+
+  @Option(names = "--room", description = "Room to join and talk in (default: the hub's lobby).")
+  String room;
+
+  @Override
+  public Integer call() {
+    int colon = target.lastIndexOf(':');
+    String host = colon <= 0 ? "127.0.0.1" : target.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // [::1]:7000
+    }
+    int port;
+    try {
+      port = Integer.parseInt(target.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      spec.commandLine().getErr().println(
+          "switchboard chat: expected HOST:PORT, e.g. 127.0.0.1:7000; got '" + target + "'");
+      return 2;
+    }
+    return new ChatClient().run(host, port, name, room);
+  }
+}
