@@ -84,8 +84,10 @@ public final class Bench {
       java.util.function.Consumer<String> status) throws InterruptedException {
     status.accept("starting server");
     int maxConnections = job.point.connections() + options.senders() + 1_000;
-    List<String> command = launcher.command(job.scenario.app(), job.model, maxConnections,
-        pinning.serverCpus());
+    List<String> appArgs = job.scenario == Scenario.FANOUT
+        ? FanoutScenario.serverArgs(job.point, options.senders()) : List.of();
+    List<String> command = launcher.command(job.scenario.app(), job.model, appArgs,
+        maxConnections, pinning.serverCpus());
     try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
       Trial trial = new Trial(options, job.scenario, job.point, job.model, server, load, status);
       Measurement measurement = switch (job.scenario) {

@@ -4,54 +4,42 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The few chat-protocol lines the fanout scenario speaks, kept in one place so they can follow
- * the chat app's protocol (docs/chat-protocol.md). The defaults are IRC's: {@code NICK}, {@code
- * USER}, {@code JOIN #bench}, {@code PRIVMSG #bench :text}, and {@code PONG} to a {@code PING}.
+ * The few lines of the chat hub's line protocol ({@code docs/chat-protocol.md}) the fanout
+ * scenario speaks, kept in one place: {@code /leave} (the default room every client is put in on
+ * connect, so the bench's members do not hear each other arrive there), {@code /nick NAME},
+ * {@code /join bench}, then plain lines, which are messages to the current room.
  *
  * <p>Deliveries are recognised by a marker inside the text ({@code bench:<nanoTime>}), found
- * anywhere in a received line, so the bench does not depend on how the server formats a
- * delivered message (prefixes, nick, room). The clock is the load generator's own {@link
- * System#nanoTime()}: senders and receivers live in the same process.
+ * anywhere in a received line ({@code #bench <s105> bench:123... xxx}), so the bench does not
+ * depend on how the server formats a delivered message; the server's own lines (replies {@code =
+ * }, notices {@code # ... -- }, errors {@code ! }) carry no marker and are ignored. The clock is
+ * the load generator's own {@link System#nanoTime()}: senders and receivers live in the same
+ * process.
  *
  * <p>Thread contract: stateless; safe from any thread.
  */
 final class ChatProtocol {
   private ChatProtocol() {}
 
-  static final String ROOM = "#bench";
+  static final String ROOM = "bench";
   private static final byte[] STAMP = "bench:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SYNC = "bench-sync".getBytes(StandardCharsets.US_ASCII);
   /** Pads messages to about the echo scenario's 64 bytes on the wire. */
-  private static final String PADDING = "x".repeat(16);
+  private static final String PADDING = "x".repeat(32);
 
-  /** What a client sends after connecting to become a member of the room. */
+  /** What a client sends after connecting to become a member of the room, named {@code nick}. */
   static ByteBuffer join(String nick) {
-    return ascii("NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\nJOIN " + ROOM
-        + "\r\n");
+    return ascii("/leave\r\n/nick " + nick + "\r\n/join " + ROOM + "\r\n");
   }
 
   /** A message to the room carrying its send time. */
   static ByteBuffer stamped(long nanos) {
-    return say("bench:" + nanos + " " + PADDING);
+    return ascii("bench:" + nanos + " " + PADDING + "\r\n");
   }
 
   /** A message that tells the bench a member hears the room (sent until all members heard it). */
   static ByteBuffer sync() {
-    return say("bench-sync");
-  }
-
-  private static ByteBuffer say(String text) {
-    return ascii("PRIVMSG " + ROOM + " :" + text + "\r\n");
-  }
-
-  /** The answer a received line needs (a PONG to a PING), or {@code null}. */
-  static ByteBuffer answer(byte[] bytes, int start, int length) {
-    if (length >= 4 && bytes[start] == 'P' && bytes[start + 1] == 'I' && bytes[start + 2] == 'N'
-        && bytes[start + 3] == 'G') {
-      return ascii("PONG" + new String(bytes, start + 4, length - 4, StandardCharsets.UTF_8)
-          + "\r\n");
-    }
-    return null;
+    return ascii("bench-sync\r\n");
   }
 
   /** The send time in a delivered line, or -1 if the line carries none. */
@@ -74,6 +62,11 @@ final class ChatProtocol {
     return indexOf(bytes, start, start + length, SYNC) >= 0;
   }
 
+  /** True for the hub's error lines ({@code ! code text}), e.g. {@code ! flood}. */
+  static boolean isError(byte[] bytes, int start, int length) {
+    return length >= 2 && bytes[start] == '!' && bytes[start + 1] == ' ';
+  }
+
   private static int indexOf(byte[] bytes, int from, int to, byte[] wanted) {
     outer:
     for (int i = from; i <= to - wanted.length; i++) {
@@ -88,6 +81,6 @@ final class ChatProtocol {
   }
 
   private static ByteBuffer ascii(String text) {
-    return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -1,11 +1,13 @@
 package io.switchboard.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -26,11 +28,16 @@ final class FanoutScenario {
   /** A sender gives up on sending while this much output is stuck (the server stopped reading). */
   private static final int MAX_UNWRITTEN = 1 << 20;
 
+  /** A sender that fell behind its schedule sends at most this many messages at once. */
+  private static final int MAX_CATCH_UP = 1_000;
+
   private static final class Shared {
     final Recorder latency = new Recorder(3);
     final LongAdder sentInWindow = new LongAdder();
     final LongAdder deliveredInWindow = new LongAdder();
     final LongAdder skipped = new LongAdder();
+    /** The first error line the hub sent (a flood notice would mean lost messages), if any. */
+    final AtomicReference<String> serverError = new AtomicReference<>();
     final Tally tally = new Tally();
     final Tally synced = new Tally();
     final Semaphore connecting = new Semaphore(256);
@@ -66,9 +73,9 @@ final class FanoutScenario {
 
     @Override
     protected void line(byte[] bytes, int start, int length, long nowNanos) {
-      var answer = ChatProtocol.answer(bytes, start, length);
-      if (answer != null) {
-        send(answer);
+      if (ChatProtocol.isError(bytes, start, length)) {
+        shared.serverError.compareAndSet(null,
+            new String(bytes, start, length, StandardCharsets.UTF_8));
         return;
       }
       if (!synced && ChatProtocol.isSync(bytes, start, length)) {
@@ -103,9 +110,9 @@ final class FanoutScenario {
         return;
       }
       long due = (long) ((nowNanos - startNanos) / 1e9 * perSenderRate);
-      if (due - scheduled > 1_000) { // far behind (a stall): skip rather than burst
-        shared.skipped.add(due - scheduled - 1_000);
-        scheduled = due - 1_000;
+      if (due - scheduled > MAX_CATCH_UP) { // far behind (a stall): skip rather than burst
+        shared.skipped.add(due - scheduled - MAX_CATCH_UP);
+        scheduled = due - MAX_CATCH_UP;
       }
       while (scheduled < due) {
         scheduled++;
@@ -129,6 +136,18 @@ final class FanoutScenario {
       }
       shared.tally.addClosed();
     }
+  }
+
+  /**
+   * The {@code serve} options the chat hub needs for a point: each sender sends {@code rate /
+   * senders} lines a second, far above a person's flood limit (50/s), so the limit is raised to
+   * twice that, with a burst that covers the most a sender sends at once after a stall.
+   * The hub's other settings stay as people get them.
+   */
+  static List<String> serverArgs(Point point, int senders) {
+    long perSender = (long) Math.ceil(point.rate() / (double) senders);
+    return List.of("--chat-rate-limit", Long.toString(Math.max(50, 2 * perSender)),
+        "--chat-burst", Long.toString(Math.max(MAX_CATCH_UP, 2 * perSender)));
   }
 
   static Measurement run(Trial trial) throws IOException, InterruptedException {
@@ -187,6 +206,8 @@ final class FanoutScenario {
       int lost = shared.tally.closed() - shared.tally.failed();
       if (lost > 0) {
         result.error(lost + " members were disconnected during the run");
+      } else if (shared.serverError.get() != null) {
+        result.error("the hub answered " + shared.serverError.get());
       }
       double seconds = (shared.windowEnd - shared.windowStart) / 1e9;
       result.put(Metric.SENT_PER_S, shared.sentInWindow.sum() / seconds)

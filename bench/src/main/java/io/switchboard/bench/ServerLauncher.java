@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * How to start one server under test as its own process: {@code java [jvmArgs] -cp classPath
- * mainClass serve --app A --model M [--key value...] --port 0 --max-connections N
- * --idle-timeout 0}. The server must print {@code listening on <ip>:<port>} once bound.
+ * mainClass serve --app A --model M [--key value...] [app options...] --port 0
+ * --max-connections N --idle-timeout 0}. The server must print {@code listening on <ip>:<port>} once bound.
  *
  * <p>Thread contract: an immutable value.
  *
@@ -46,8 +46,12 @@ public record ServerLauncher(String java, String classPath, String mainClass,
     return new ServerLauncher(java, classPath, mainClass, args);
   }
 
-  /** The command line for one server; {@code cpuList} (e.g. "0") pins it with taskset. */
-  public List<String> command(String app, ModelSpec model, int maxConnections, String cpuList) {
+  /**
+   * The command line for one server; {@code appArgs} are {@code serve} options for the app (the
+   * chat hub's rate limit), {@code cpuList} (e.g. "0") pins it with taskset.
+   */
+  public List<String> command(String app, ModelSpec model, List<String> appArgs,
+      int maxConnections, String cpuList) {
     List<String> command = new ArrayList<>();
     if (cpuList != null) {
       command.addAll(List.of("taskset", "-c", cpuList));
@@ -60,6 +64,7 @@ public record ServerLauncher(String java, String classPath, String mainClass,
       command.add("--" + option.getKey());
       command.add(option.getValue());
     }
+    command.addAll(appArgs);
     command.addAll(List.of("--port", "0", "--max-connections", Integer.toString(maxConnections),
         "--idle-timeout", "0"));
     return command;

@@ -1,26 +1,21 @@
 package io.switchboard.bench;
 
-import io.switchboard.engine.Application;
-import io.switchboard.engine.Connection;
+import io.switchboard.chat.ChatServer;
+import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.Engines;
-import io.switchboard.engine.Handler;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
-import io.switchboard.engine.codec.LineDecoder;
 import io.switchboard.services.LineService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Stands in for {@code io.switchboard.cli.Main serve} in the bench's own tests (the CLI module
- * comes after bench): understands {@code serve --app echo|chat --model M --port 0
- * --max-connections N --idle-timeout 0}, prints the same "listening on" line, and shuts down
- * gracefully on SIGTERM. Its "chat" is the least the fanout scenario needs: members who JOIN
- * hear every PRIVMSG of the others.
+ * comes after bench): understands {@code serve --app echo|chat --model M [--chat-rate-limit R]
+ * [--chat-burst B] --port 0 --max-connections N --idle-timeout 0}, prints the same "listening on"
+ * line, and shuts down gracefully on SIGTERM. Its chat is the real chat hub.
  */
 public final class BenchTestServer {
   private BenchTestServer() {}
@@ -29,11 +24,16 @@ public final class BenchTestServer {
     String app = "echo";
     String model = "virtual";
     int maxConnections = 1_000;
+    ChatSettings chat = ChatSettings.DEFAULT;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--app" -> app = args[i + 1];
         case "--model" -> model = args[i + 1];
         case "--max-connections" -> maxConnections = Integer.parseInt(args[i + 1]);
+        case "--chat-rate-limit" ->
+            chat = chat.withRateLimit(Double.parseDouble(args[i + 1]), chat.burstLines());
+        case "--chat-burst" ->
+            chat = chat.withRateLimit(chat.linesPerSecond(), Integer.parseInt(args[i + 1]));
         default -> { } // --port 0 and --idle-timeout 0 are what this server does anyway
       }
     }
@@ -41,7 +41,8 @@ public final class BenchTestServer {
         .withIdleTimeout(Duration.ZERO);
     Server server = Engines.named(model).create(EngineOptions.DEFAULT).start(
         new InetSocketAddress("127.0.0.1", 0),
-        app.equals("chat") ? chat() : LineService.ECHO.application(), limits);
+        app.equals("chat") ? ChatServer.application(chat) : LineService.ECHO.application(),
+        limits);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.shutdown();
@@ -52,30 +53,5 @@ public final class BenchTestServer {
         + address.getAddress().getHostAddress() + ":" + address.getPort());
     System.out.flush();
     stopped.await();
-  }
-
-  /** One room: JOIN makes a member; a member's PRIVMSG goes to every other member. */
-  static Application<String> chat() {
-    Set<Connection> members = ConcurrentHashMap.newKeySet();
-    return new Application<>("chat", LineDecoder::new, new Handler<>() {
-      @Override
-      public void received(Connection connection, String line) {
-        if (line.startsWith("JOIN ")) {
-          members.add(connection);
-        } else if (line.startsWith("PRIVMSG ")) {
-          String delivery = ":" + connection.id() + " " + line + "\r\n";
-          for (Connection member : members) {
-            if (member != connection) {
-              member.send(delivery);
-            }
-          }
-        }
-      }
-
-      @Override
-      public void closed(Connection connection, Throwable cause) {
-        members.remove(connection);
-      }
-    });
   }
 }

@@ -20,9 +20,10 @@ class OptionsTest {
         .containsExactly(entry("transport", "epoll"), entry("threads", "2"));
     assertThat(models.get(2).isNetty()).isTrue();
     assertThat(new ServerLauncher("java", "cp", "Main", List.of())
-        .command("echo", models.get(1), 100, "0"))
+        .command("chat", models.get(1), List.of("--chat-rate-limit", "400"), 100, "0"))
         .containsExactly("taskset", "-c", "0", "java", "-cp", "cp", "Main", "serve", "--app",
-            "echo", "--model", "select", "--selector", "poll", "--port", "0",
+            "chat", "--model", "select", "--selector", "poll", "--chat-rate-limit", "400",
+            "--port", "0",
             "--max-connections", "100", "--idle-timeout", "0");
   }
 

@@ -1,5 +1,6 @@
 package io.switchboard.cli;
 
+import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.EngineProvider;
@@ -96,6 +97,22 @@ final class ServeCommand implements Callable<Integer> {
           + "closed (default: ${DEFAULT-VALUE}).")
   int maxLine;
 
+  // The chat hub's policy; the defaults are ChatSettings.DEFAULT. The bench's fan-out raises the
+  // rate limit, since its few senders each send far faster than a person.
+  @Option(names = "--chat-rate-limit", paramLabel = "LINES_PER_S",
+      description = "chat: lines per second one connection may send; more are dropped "
+          + "(default: ${DEFAULT-VALUE}).")
+  double chatRateLimit = ChatSettings.DEFAULT.linesPerSecond();
+
+  @Option(names = "--chat-burst", paramLabel = "LINES",
+      description = "chat: lines a connection may send at once above the rate "
+          + "(default: ${DEFAULT-VALUE}).")
+  int chatBurst = ChatSettings.DEFAULT.burstLines();
+
+  @Option(names = "--chat-history", paramLabel = "MESSAGES",
+      description = "chat: messages each room keeps for /history (default: ${DEFAULT-VALUE}).")
+  int chatHistory = ChatSettings.DEFAULT.historySize();
+
   @Option(names = "--shutdown-deadline", defaultValue = "5", paramLabel = "SECONDS",
       description = "How long shutdown lets queued output drain (default: ${DEFAULT-VALUE}).")
   long shutdownSeconds;
@@ -107,7 +124,9 @@ final class ServeCommand implements Callable<Integer> {
     Server server;
     try {
       EngineProvider provider = Engines.named(model);
-      Application<?> application = Apps.named(app);
+      Application<?> application = Apps.named(app, ChatSettings.DEFAULT
+          .withRateLimit(chatRateLimit, chatBurst)
+          .withHistorySize(chatHistory));
       Limits limits = Limits.DEFAULT
           .withMaxConnections(maxConnections)
           .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))

@@ -93,6 +93,19 @@ class ServeCommandTest {
   }
 
   @Test
+  void chatSettingsAreCheckedAndShownInHelp() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+        "serve", "--chat-rate-limit", "0", "--port", "0");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("linesPerSecond must be positive");
+    StringWriter out = new StringWriter();
+    Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), "serve", "--help");
+    assertThat(out.toString()).contains("--chat-rate-limit", "(default: 50.0)",
+        "--chat-burst", "(default: 200)", "--chat-history", "(default: 100)");
+  }
+
+  @Test
   void everyCommandHasHelp() {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
         new String[] {"chat", "--help"})) {
