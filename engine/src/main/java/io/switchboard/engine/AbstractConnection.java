@@ -277,13 +277,27 @@ public abstract class AbstractConnection<F> implements Connection {
       if (full) {
         return state.get() == CLOSED; // aborted meanwhile: nothing left to wait for
       }
-      if (!outbound.releaseFlush()) {
-        if (state.get() == CLOSING && outbound.isEmpty()) {
-          abort(null);
-        }
+      if (!queueDrained()) {
         return true;
       }
     }
+  }
+
+  /**
+   * The consumer found the outbound queue empty: releases the flush and closes a closing
+   * connection. Models whose writes complete later ({@code aio}, {@code netty}) call this where
+   * {@link #drainTo} would have returned true.
+   *
+   * @return true if output arrived meanwhile: the caller is still the consumer and must write it
+   */
+  protected final boolean queueDrained() {
+    if (outbound.releaseFlush()) {
+      return true;
+    }
+    if (state.get() == CLOSING && outbound.isEmpty()) {
+      abort(null);
+    }
+    return false;
   }
 
   /** Records activity for the idle timeout. */

@@ -3,6 +3,7 @@ package io.switchboard.engine.blocking;
 import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.SerialContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
