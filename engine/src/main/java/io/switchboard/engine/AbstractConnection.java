@@ -43,6 +43,7 @@ public abstract class AbstractConnection<F> implements Connection {
   // Handler-context only:
   private boolean openedFired;
   private boolean decoderFailed;
+  private boolean pausedWhileDelivering;
 
   protected AbstractConnection(
       ConnectionGroup group, Application<F> app, SocketAddress remoteAddress) {
@@ -228,16 +229,29 @@ public abstract class AbstractConnection<F> implements Connection {
     return onRead(EMPTY);
   }
 
-  /** The peer closed its side: deliver what is left, then close after the output drains. */
-  protected final void onEndOfInput() {
+  /**
+   * The peer closed its side: deliver what is left, then close after the output drains. If the
+   * handler pauses reading on the way, the frames after the pause are kept and nothing closes yet:
+   * the model calls this again once reading resumes (for a socket, reading again simply finds the
+   * end of input again).
+   *
+   * @return true if the input is finished and the connection is closing; false if the handler
+   *     paused reading first
+   */
+  protected final boolean onEndOfInput() {
     if (!decoderFailed && state.get() == OPEN) {
+      pausedWhileDelivering = false;
       try {
         decoder.finish(sink);
       } catch (FrameException e) {
         handler.malformed(this, e);
       }
+      if (pausedWhileDelivering && state.get() == OPEN) {
+        return false;
+      }
     }
     close();
+    return true;
   }
 
   /** True while the connection is open and the handler has not paused reading. */
@@ -250,7 +264,11 @@ public abstract class AbstractConnection<F> implements Connection {
       return false;
     }
     handler.received(this, frame);
-    return !readingPaused;
+    if (readingPaused) {
+      pausedWhileDelivering = true;
+      return false;
+    }
+    return true;
   }
 
   private void writabilityFlipped() {

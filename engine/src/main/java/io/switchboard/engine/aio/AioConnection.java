@@ -86,6 +86,7 @@ final class AioConnection<F> extends AbstractConnection<F> {
     if (count < 0) {
       context.runNow(endOfInput);
       readInFlight.set(false);
+      startRead(); // if the handler paused before the last frames: once resumed, the end again
       return;
     }
     readBuffer.flip();

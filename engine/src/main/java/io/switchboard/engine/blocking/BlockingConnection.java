@@ -63,7 +63,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
         if (channel.read(buffer) < 0) {
           context.runNow(this::onEndOfInput);
           flushIfClaimed();
-          break;
+          continue; // closing now, or paused before the last frames: read the end again later
         }
         buffer.flip();
         context.runNow(() -> onRead(buffer));

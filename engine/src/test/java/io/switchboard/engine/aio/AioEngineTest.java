@@ -207,7 +207,8 @@ class AioEngineTest {
         received += n;
       }
       writer.get(10, TimeUnit.SECONDS);
-      assertThat(received).isEqualTo((long) count * line.length);
+      assertThat(received).as("echoed bytes; closed: %s", closedCauses)
+          .isEqualTo((long) count * line.length);
     }
     await(() -> closedCauses.containsValue(ORDERLY), "the connection closed in order");
   }
@@ -239,11 +240,15 @@ class AioEngineTest {
   @Test
   void refusesAClientBeyondMaxConnections() throws Exception {
     start(Limits.DEFAULT.withMaxConnections(1));
-    try (Socket first = connect(); Socket second = connect()) {
+    try (Socket first = connect()) {
+      // Admitted before the second connects: accepted clients may be set up in any order.
+      await(() -> server.connectionCount() == 1, "the first client is admitted");
+      Socket second = connect();
       assertThat(new String(second.getInputStream().readAllBytes(), UTF_8))
           .startsWith("ERROR server full");
       first.getOutputStream().write("still here\n".getBytes(UTF_8));
       assertThat(lines(first).readLine()).isEqualTo("still here");
+      second.close();
     }
   }
 
