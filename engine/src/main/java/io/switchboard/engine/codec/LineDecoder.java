@@ -75,7 +75,8 @@ public final class LineDecoder implements Decoder<String> {
       throws FrameException {
     int lf = indexOfLf(in);
     int count = lf < 0 ? in.remaining() : lf + 1 - in.position();
-    if (pendingLength + count > maxLength + 2) { // +2: CR and LF do not count
+    // The terminator does not count: LF (when found) and a CR that may precede it.
+    if (pendingLength + count > maxLength + (lf < 0 ? 1 : 2)) {
       throw tooLong();
     }
     if (lf < 0) {

@@ -1,0 +1,155 @@
+package io.switchboard.cli;
+
+import io.switchboard.engine.Application;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.Engines;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code switchboard serve}: runs one app on one model until Ctrl-C or SIGTERM. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Serve an app on one IO model until Ctrl-C (SIGINT) or SIGTERM, then shut down",
+        "gracefully: stop accepting, let queued output drain, close.",
+        "",
+    },
+    footer = {
+        "",
+        "Models:",
+        "%n  iterative  one client at a time; the next waits in the backlog",
+        "  threads    a platform thread per connection (plus one writer each)",
+        "  pool       a bounded pool of threads (--threads, default 2 x cores)",
+        "  virtual    a virtual thread per connection, plain blocking code",
+        "  poll       non-blocking sockets polled in a loop, no selector",
+        "  select     one thread, one Selector (--selector epoll|poll)",
+        "  reactor    an acceptor + N selector loops (--threads, default cores)",
+        "  aio        NIO.2 asynchronous channels with completion handlers",
+        "  netty      Netty 4.2 (--transport auto|nio|epoll|io_uring)",
+        "",
+        "Examples:",
+        "  switchboard serve --app echo --model virtual --port 7000",
+        "  switchboard serve --app upper --model select --selector poll --port 0",
+        "Then connect with: nc 127.0.0.1 7000",
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--app", paramLabel = "APP", defaultValue = "echo",
+      description = "Application to serve: echo, upper, ack (default: ${DEFAULT-VALUE}).")
+  String app;
+
+  @Option(names = "--model", paramLabel = "MODEL", defaultValue = "virtual",
+      description = "IO model (default: ${DEFAULT-VALUE}); see the list below.")
+  String model;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String host;
+
+  @Option(names = {"-p", "--port"}, defaultValue = "7000",
+      description = "Port to bind; 0 picks a free one and prints it (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Worker or event-loop threads for pool, reactor, aio, netty "
+          + "(default: the model's own: 2 x cores for pool, cores for the others).")
+  int threads;
+
+  @Option(names = "--selector", paramLabel = "epoll|poll",
+      description = "Selector provider for the select and reactor models (default: epoll).")
+  String selector;
+
+  @Option(names = "--transport", paramLabel = "auto|nio|epoll|io_uring",
+      description = "Netty transport (default: auto, the best available here).")
+  String transport;
+
+  @Option(names = "--max-connections", defaultValue = "10000",
+      description = "Connections served at once; one more is refused with a one-line error "
+          + "(default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--idle-timeout", defaultValue = "300", paramLabel = "SECONDS",
+      description = "Close a connection silent for this long; 0 = never (default: ${DEFAULT-VALUE}).")
+  long idleTimeoutSeconds;
+
+  @Option(names = "--max-line", defaultValue = "65536", paramLabel = "BYTES",
+      description = "Longest line accepted; a longer one gets an error and the connection is "
+          + "closed (default: ${DEFAULT-VALUE}).")
+  int maxLine;
+
+  @Option(names = "--shutdown-deadline", defaultValue = "5", paramLabel = "SECONDS",
+      description = "How long shutdown lets queued output drain (default: ${DEFAULT-VALUE}).")
+  long shutdownSeconds;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    Server server;
+    try {
+      EngineProvider provider = Engines.named(model);
+      Application<?> application = Apps.named(app);
+      Limits limits = Limits.DEFAULT
+          .withMaxConnections(maxConnections)
+          .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+          .withMaxFrameLength(maxLine)
+          .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
+      server = provider.create(engineOptions()).start(
+          new InetSocketAddress(InetAddress.getByName(host), port), application, limits);
+    } catch (IllegalArgumentException e) {
+      err.println("switchboard serve: " + e.getMessage());
+      return 2;
+    } catch (BindException e) {
+      err.println("switchboard serve: cannot listen on " + host + ":" + port + ": "
+          + e.getMessage() + " (is another server running? pick another --port, or 0 for any)");
+      return 1;
+    } catch (IOException e) {
+      err.println("switchboard serve: " + e);
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.shutdown();
+      stopped.countDown();
+    }, "shutdown"));
+    InetSocketAddress bound = server.localAddress();
+    String where = bound.getAddress().getHostAddress() + " " + bound.getPort();
+    out.printf("%s on %s listening on %s:%d%n", app, model,
+        bound.getAddress().getHostAddress(), bound.getPort());
+    out.printf("  connect with:  nc %s%n", where);
+    out.printf("  stop with:     Ctrl-C%n");
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private EngineOptions engineOptions() {
+    EngineOptions options = EngineOptions.DEFAULT.withThreads(threads);
+    if (selector != null) {
+      options = options.with("selector", selector);
+    }
+    if (transport != null) {
+      options = options.with("transport", transport);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,104 @@
+package io.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LineClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** {@code switchboard serve} as a user runs it: a real process, a real socket, a real SIGTERM. */
+class ServeCommandTest {
+  private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+
+  @ParameterizedTest(name = "{0} on {1}")
+  @CsvSource({
+      "echo,  iterative, hello,  hello",
+      "upper, threads,   hello,  HELLO",
+      "ack,   pool,      hello,  OK",
+      "upper, virtual,   straße, STRASSE",
+  })
+  void servesAppOnModelUntilSigterm(String app, String model, String line, String reply)
+      throws Exception {
+    Process process = new ProcessBuilder(
+        ProcessHandle.current().info().command().orElseThrow(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--app", app, "--model", model, "--port", "0")
+        .start();
+    try {
+      BufferedReader stdout = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+          return e.toString();
+        }
+      });
+      String first = stdout.readLine();
+      Matcher matcher = LISTENING.matcher(String.valueOf(first));
+      assertThat(matcher.find()).as("first line: %s", first).isTrue();
+      assertThat(stdout.readLine()).contains("nc 127.0.0.1 " + matcher.group(2));
+      InetSocketAddress address = new InetSocketAddress(
+          InetAddress.getLoopbackAddress(), Integer.parseInt(matcher.group(2)));
+
+      try (LineClient client = LineClient.connect(address)) {
+        assertThat(client.send(line).readLine()).isEqualTo(reply);
+      }
+
+      process.toHandle().destroy(); // SIGTERM, leaving our pipes open to read the last lines
+      assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      String log = stderr.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(log).contains(app + " on " + model).contains("listening on")
+          .contains("stopping").contains("stopped");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void portInUseIsAClearError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      StringWriter err = new StringWriter();
+      int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+          "serve", "--port", String.valueOf(taken.getLocalPort()));
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("--port");
+    }
+  }
+
+  @Test
+  void unknownModelListsTheModels() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+        "serve", "--model", "carrier-pigeon");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown model 'carrier-pigeon'")
+        .contains(List.of("iterative", "threads", "pool", "virtual"));
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"serve", "--help"})) {
+      StringWriter out = new StringWriter();
+      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), args))
+          .isZero();
+      assertThat(out.toString()).contains("Usage: switchboard");
+    }
+  }
+}

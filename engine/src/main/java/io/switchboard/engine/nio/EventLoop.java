@@ -1,0 +1,278 @@
+package io.switchboard.engine.nio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread that does all IO of the connections it owns and runs their handlers: it is their
+ * handler context. What every event-driven model shares is written here once: the task queue
+ * other threads feed, the tasks deferred until the current callback returns, the one-write-per-
+ * read-batch flushing, the read batch itself and the single read buffer. Subclasses add only how
+ * the loop waits for readiness ({@link #awaitAndProcess}) and how it records interest.
+ *
+ * <p>Thread contract: {@link #execute}, {@link #submit}, {@link #inLoop}, {@link #wakeup} and
+ * {@link #stop} may be called from any thread; every other method runs on the loop thread only.
+ * A task submitted on the loop thread never runs nested inside the callback that submitted it: it
+ * runs right after that callback returns, in the same loop iteration.
+ */
+abstract class EventLoop implements Runnable {
+  private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+  /**
+   * Bytes per read. The buffer belongs to the loop, not to a connection (the decoder copies what
+   * it keeps), so an idle connection costs no buffer at all.
+   */
+  static final int READ_BUFFER_SIZE = 64 * 1024;
+
+  /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
+  private static final int READS_PER_EVENT = 16;
+
+  /** Other threads' tasks run per iteration, so a flood of them cannot starve the sockets. */
+  private static final int TASKS_PER_ITERATION = 1024;
+
+  private final Thread thread;
+  /** Tasks from other threads (many producers, the loop consumes). */
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** True while a wakeup was issued that the loop has not yet consumed: one per batch of tasks. */
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  /** Tasks submitted on the loop thread, run once the current callback returns. */
+  private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  /** Connections whose output waits for the end of the current read batch. */
+  private final ArrayDeque<NioConnection<?>> flushes = new ArrayDeque<>();
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+  private volatile boolean running = true;
+  private volatile boolean terminated;
+
+  protected EventLoop(String name) {
+    this.thread = Thread.ofPlatform().name(name).unstarted(this);
+  }
+
+  final void start() {
+    thread.start();
+  }
+
+  protected final Thread thread() {
+    return thread;
+  }
+
+  // ---- Any thread ----------------------------------------------------------------------------
+
+  final boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Runs {@code task} on the loop: after the current callback if on the loop, else soon. */
+  final void submit(Runnable task) {
+    if (inLoop()) {
+      deferred.add(task);
+    } else {
+      execute(task);
+    }
+  }
+
+  /**
+   * Queues {@code task} for the loop and wakes it, unless a wakeup is already on its way: a burst
+   * of sends to any number of this loop's connections costs one wakeup.
+   */
+  final void execute(Runnable task) {
+    tasks.add(task);
+    if (terminated) {
+      runLeftovers(); // the loop is gone; nobody else will run it
+      return;
+    }
+    if (!wakeupPending.get() && wakeupPending.compareAndSet(false, true)) {
+      wakeup();
+    }
+  }
+
+  /** Makes the loop return from its wait now (or not enter it next time). */
+  abstract void wakeup();
+
+  /** Stops the loop and waits for its thread; connections are expected to be closed by now. */
+  final void stop() {
+    running = false;
+    wakeup();
+    if (!inLoop()) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---- Loop thread ---------------------------------------------------------------------------
+
+  @Override
+  public final void run() {
+    try {
+      while (running) {
+        boolean worked = runPending();
+        awaitAndProcess(worked);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, thread.getName() + " failed", e);
+    } finally {
+      closeResources();
+      runPending();
+      terminated = true;
+      runLeftovers();
+    }
+  }
+
+  /**
+   * Waits for readiness (or, for a loop without a selector, tries every channel once) and
+   * processes what is ready. Must not block when {@code worked} is true or {@link #hasTasks()}.
+   *
+   * @param worked the tasks run just before found something to do
+   */
+  protected abstract void awaitAndProcess(boolean worked) throws IOException;
+
+  /** Takes a connection the loop now owns: registers its channel and tells the handler. */
+  abstract void register(NioConnection<?> connection);
+
+  /** The connection's read or write interest changed (see {@link NioConnection}'s flags). */
+  protected abstract void interestChanged(NioConnection<?> connection);
+
+  /** Releases the loop's resources as it stops, aborting any connection still open. */
+  protected abstract void closeResources();
+
+  protected final boolean hasTasks() {
+    return !tasks.isEmpty();
+  }
+
+  /**
+   * Runs the tasks other threads queued (up to a batch; the rest wait for the next iteration,
+   * which then does not block), then whatever those deferred, then the batched flushes (which may
+   * defer more, such as a close callback), until nothing is left.
+   *
+   * @return true if there was anything to do
+   */
+  protected final boolean runPending() {
+    // Cleared before draining: a producer that saw it set has queued its task before this line,
+    // so the drain below sees the task; a producer after this line wakes the loop itself.
+    wakeupPending.set(false);
+    boolean worked = false;
+    Runnable task;
+    for (int i = 0; i < TASKS_PER_ITERATION && (task = tasks.poll()) != null; i++) {
+      runSafely(task);
+      runDeferred();
+      worked = true;
+    }
+    while (!deferred.isEmpty() || !flushes.isEmpty()) {
+      runDeferred();
+      for (NioConnection<?> connection; (connection = flushes.poll()) != null; ) {
+        connection.flush();
+      }
+      worked = true;
+    }
+    return worked;
+  }
+
+  /** Runs the tasks deferred by the callback that just returned. */
+  protected final void runDeferred() {
+    for (Runnable task; (task = deferred.poll()) != null; ) {
+      runSafely(task);
+    }
+  }
+
+  /** Writes the connection's output once the current read batch is handled. */
+  final void markFlush(NioConnection<?> connection) {
+    flushes.add(connection);
+  }
+
+  /**
+   * Reads what the socket holds (a few buffers at most) and hands it to the connection's decoder
+   * and handler.
+   *
+   * @return true if anything arrived (bytes or end of stream)
+   */
+  protected final boolean read(NioConnection<?> connection) {
+    ByteBuffer buffer = readBuffer;
+    boolean arrived = false;
+    try {
+      for (int i = 0; i < READS_PER_EVENT && connection.readsEnabled; i++) {
+        buffer.clear();
+        int count = connection.channel.read(buffer);
+        if (count < 0) {
+          setReads(connection, false); // at end of stream the socket stays readable forever
+          connection.endOfInput();
+          runDeferred();
+          return true;
+        }
+        if (count == 0) {
+          break;
+        }
+        arrived = true;
+        buffer.flip();
+        boolean more = connection.received(buffer);
+        runDeferred();
+        if (!more) {
+          setReads(connection, false);
+        }
+        if (count < buffer.capacity()) {
+          break; // the socket is drained; another read would only return 0
+        }
+      }
+    } catch (IOException e) {
+      connection.abort(e);
+      runDeferred();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "handler failed on " + connection, e);
+      connection.abort(e);
+      runDeferred();
+    }
+    return arrived;
+  }
+
+  /** Tells the handler a connection is open, containing a failing handler to that connection. */
+  protected final void opened(NioConnection<?> connection) {
+    try {
+      connection.opened();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "handler failed on " + connection, e);
+      connection.abort(e);
+    }
+    runDeferred();
+  }
+
+  final void setReads(NioConnection<?> connection, boolean on) {
+    if (connection.readsEnabled != on) {
+      connection.readsEnabled = on;
+      interestChanged(connection);
+    }
+  }
+
+  final void setWriteStalled(NioConnection<?> connection, boolean stalled) {
+    if (connection.writeStalled != stalled) {
+      connection.writeStalled = stalled;
+      interestChanged(connection);
+    }
+  }
+
+  private void runLeftovers() {
+    for (Runnable task; (task = tasks.poll()) != null; ) {
+      runSafely(task);
+      if (inLoop()) {
+        runDeferred();
+      }
+    }
+  }
+
+  private static void runSafely(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "task failed on the event loop", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return thread.getName();
+  }
+}

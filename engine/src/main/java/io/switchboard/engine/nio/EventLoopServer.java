@@ -1,0 +1,54 @@
+package io.switchboard.engine.nio;
+
+import io.switchboard.engine.AbstractServer;
+import io.switchboard.engine.ConnectionGroup;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running event-driven server: its listener, its loops, and (for the reactor) the acceptor
+ * thread. Shutdown follows {@link AbstractServer}: close the listener, let the group close every
+ * connection on its loop, then stop the loops.
+ *
+ * <p>Thread contract: as {@link AbstractServer}.
+ */
+final class EventLoopServer extends AbstractServer {
+  private final ServerSocketChannel listener;
+  private final List<? extends EventLoop> loops;
+  private final Thread acceptorThread;
+
+  /** @param acceptorThread the thread blocking in accept, or null if a loop accepts */
+  EventLoopServer(ConnectionGroup group, String description, ServerSocketChannel listener,
+      List<? extends EventLoop> loops, Thread acceptorThread) {
+    super(group, description);
+    this.listener = listener;
+    this.loops = loops;
+    this.acceptorThread = acceptorThread;
+  }
+
+  @Override
+  protected void stopAccepting() {
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // Closing is all we wanted.
+    }
+    // A listener registered with a selector keeps its descriptor until that selector runs again.
+    loops.forEach(EventLoop::wakeup);
+    if (acceptorThread != null) {
+      try {
+        // Waits for a connection accepted just before the close to be handed to its loop.
+        acceptorThread.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  protected void stopThreads() {
+    loops.forEach(EventLoop::stop);
+  }
+}

@@ -1,0 +1,65 @@
+package io.switchboard.engine.nio;
+
+import io.switchboard.engine.Application;
+import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+
+/**
+ * Non-blocking channels polled in a loop with no selector, the classic {@code setblocking(False)}
+ * server. Who waits: nobody; one thread tries to accept, tries to read every connection and
+ * retries every stalled write, over and over, and parks briefly only when a whole pass found
+ * nothing (see {@link PollingLoop}). Who runs the handler: that thread. Simple, and it shows why
+ * selectors exist: the cost of a pass grows with the number of connections, busy or not.
+ */
+public final class PollEngine implements Engine {
+
+  @Override
+  public String model() {
+    return "poll";
+  }
+
+  @Override
+  public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
+      throws IOException {
+    ServerSocketChannel listener = Acceptor.bind(address);
+    try {
+      listener.configureBlocking(false);
+      ConnectionGroup group = new ConnectionGroup(app, limits);
+      PollingLoop loop = new PollingLoop("poll-loop", new Acceptor<>(listener, group, app));
+      EventLoopServer server = new EventLoopServer(group, "poll (no selector)", listener,
+          List.of(loop), null);
+      loop.start();
+      server.started((InetSocketAddress) listener.getLocalAddress());
+      return server;
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  /** Registers the model. */
+  public static final class Provider implements EngineProvider {
+    @Override
+    public String model() {
+      return "poll";
+    }
+
+    @Override
+    public String summary() {
+      return "non-blocking sockets polled in a loop by one thread, no selector";
+    }
+
+    @Override
+    public Engine create(EngineOptions options) {
+      return new PollEngine();
+    }
+  }
+}

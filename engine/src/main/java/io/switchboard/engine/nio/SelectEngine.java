@@ -1,0 +1,84 @@
+package io.switchboard.engine.nio;
+
+import io.switchboard.engine.Application;
+import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.EngineProvider;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+
+/**
+ * One thread, one {@link Selector}: the classic single-threaded event loop. Who waits: the loop
+ * thread, in {@code select()}, for any of its sockets (the listener included) to be ready. Who
+ * runs the handler: that same thread, so handlers must not block. The selector is epoll by
+ * default, or the JDK's {@code poll(2)} one with {@code selector=poll} (see {@link
+ * SelectorChoice}).
+ */
+public final class SelectEngine implements Engine {
+  private final SelectorChoice selectors;
+
+  public SelectEngine(String selector) {
+    this.selectors = SelectorChoice.named(selector);
+  }
+
+  @Override
+  public String model() {
+    return "select";
+  }
+
+  @Override
+  public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
+      throws IOException {
+    ServerSocketChannel listener = Acceptor.bind(address);
+    Selector selector = null;
+    try {
+      listener.configureBlocking(false);
+      ConnectionGroup group = new ConnectionGroup(app, limits);
+      selector = selectors.open();
+      SelectorLoop loop =
+          new SelectorLoop("select-loop", selector, new Acceptor<>(listener, group, app));
+      EventLoopServer server = new EventLoopServer(group,
+          "select (selector=" + SelectorChoice.kind(selector) + ")", listener, List.of(loop),
+          null);
+      loop.start();
+      server.started((InetSocketAddress) listener.getLocalAddress());
+      return server;
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      if (selector != null) {
+        selector.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Registers the model. */
+  public static final class Provider implements EngineProvider {
+    @Override
+    public String model() {
+      return "select";
+    }
+
+    @Override
+    public String summary() {
+      return "one thread, one selector (selector=epoll|poll)";
+    }
+
+    @Override
+    public Engine create(EngineOptions options) {
+      return new SelectEngine(options.option("selector", SelectorChoice.EPOLL));
+    }
+
+    @Override
+    public List<EngineOptions> variants() {
+      return List.of(EngineOptions.DEFAULT.with("selector", SelectorChoice.EPOLL),
+          EngineOptions.DEFAULT.with("selector", SelectorChoice.POLL));
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.switchboard.engine.nio;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The select loop, written once: one thread, one {@link Selector}. The {@code select} model runs
+ * one of these that also accepts; the {@code reactor} runs N of them fed by an acceptor thread.
+ *
+ * <p>Interest follows need: OP_READ while the handler wants input (removing it is the
+ * backpressure: the kernel buffer fills and TCP stops the peer), OP_WRITE only while output is
+ * stalled on a full socket (registering it otherwise would wake the loop on every pass, since a
+ * socket is nearly always writable). On accept failure (out of descriptors) OP_ACCEPT is dropped
+ * for a short backoff, because the pending connection would make every select return at once.
+ *
+ * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except
+ * {@link #wakeup}.
+ */
+final class SelectorLoop extends EventLoop {
+  private final Selector selector;
+  private final Acceptor<?> acceptor;
+  private final SelectionKey acceptKey;
+  /** Made once: the select call takes a consumer, so no selected-key set or iterator per pass. */
+  private final Consumer<SelectionKey> onReady = this::ready;
+  private boolean acceptPaused;
+  private long acceptResumeAt;
+
+  /**
+   * @param acceptor the listener this loop also accepts on, or null when another thread accepts
+   */
+  SelectorLoop(String name, Selector selector, Acceptor<?> acceptor) throws IOException {
+    super(name);
+    this.selector = selector;
+    this.acceptor = acceptor;
+    this.acceptKey = acceptor == null ? null
+        : acceptor.listener().register(selector, SelectionKey.OP_ACCEPT, acceptor);
+  }
+
+  @Override
+  void wakeup() {
+    selector.wakeup();
+  }
+
+  @Override
+  protected void awaitAndProcess(boolean worked) throws IOException {
+    if (worked || hasTasks()) {
+      selector.selectNow(onReady);
+    } else if (acceptPaused) {
+      long millis = TimeUnit.NANOSECONDS.toMillis(acceptResumeAt - System.nanoTime());
+      selector.select(onReady, Math.max(1, millis));
+    } else {
+      selector.select(onReady);
+    }
+    if (acceptPaused && System.nanoTime() - acceptResumeAt >= 0) {
+      acceptPaused = false;
+      if (acceptKey.isValid()) {
+        acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+      }
+    }
+  }
+
+  private void ready(SelectionKey key) {
+    if (!key.isValid()) {
+      return;
+    }
+    if (!(key.attachment() instanceof NioConnection<?> connection)) {
+      accept();
+      return;
+    }
+    int ready = key.readyOps();
+    if ((ready & SelectionKey.OP_WRITE) != 0) {
+      connection.flush(); // first: it frees socket buffer space the reads' replies will need
+    }
+    boolean readable = (ready & SelectionKey.OP_READ) != 0;
+    if (readable && connection.readsEnabled && !connection.isClosed()) {
+      read(connection);
+    }
+    runDeferred();
+  }
+
+  private void accept() {
+    if (acceptor.acceptAvailable(this) < 0) {
+      acceptKey.interestOps(0);
+      acceptPaused = true;
+      acceptResumeAt = System.nanoTime() + Acceptor.BACKOFF_NANOS;
+    }
+  }
+
+  @Override
+  void register(NioConnection<?> connection) {
+    try {
+      connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
+    } catch (ClosedChannelException e) {
+      return; // aborted before it got here (idle sweep, shutdown); nothing to tell anyone
+    }
+    opened(connection);
+  }
+
+  @Override
+  protected void interestChanged(NioConnection<?> connection) {
+    SelectionKey key = connection.key;
+    if (key != null && key.isValid()) {
+      key.interestOps((connection.readsEnabled ? SelectionKey.OP_READ : 0)
+          | (connection.writeStalled ? SelectionKey.OP_WRITE : 0));
+    }
+  }
+
+  @Override
+  protected void closeResources() {
+    for (SelectionKey key : new ArrayList<>(selector.keys())) {
+      if (key.attachment() instanceof NioConnection<?> connection) {
+        connection.abort(new IOException("event loop stopped"));
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      // Closing is all we wanted.
+    }
+  }
+}

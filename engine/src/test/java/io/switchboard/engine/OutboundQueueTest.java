@@ -1,0 +1,115 @@
+package io.switchboard.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OutboundQueueTest {
+  private final AtomicInteger flips = new AtomicInteger();
+  private final Limits limits = Limits.DEFAULT.withWaterMarks(10, 20).withMaxQueuedBytes(30);
+  private final OutboundQueue queue = new OutboundQueue(limits, flips::incrementAndGet);
+
+  /** A channel that takes at most {@code budget} bytes, like a socket with a full buffer. */
+  private static final class Trickle implements GatheringByteChannel {
+    final ByteArrayOutputStream taken = new ByteArrayOutputStream();
+    final WritableByteChannel sink = Channels.newChannel(taken);
+    int budget;
+
+    @Override
+    public int write(ByteBuffer src) throws java.io.IOException {
+      int n = Math.min(budget, src.remaining());
+      ByteBuffer slice = src.slice(src.position(), n);
+      sink.write(slice);
+      src.position(src.position() + n);
+      budget -= n;
+      return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws java.io.IOException {
+      long total = 0;
+      for (int i = offset; i < offset + length; i++) {
+        total += write(srcs[i]);
+      }
+      return total;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws java.io.IOException {
+      return write(srcs, 0, srcs.length);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static ByteBuffer bytes(int n) {
+    return ByteBuffer.wrap(new byte[n]);
+  }
+
+  @Test
+  void waterMarksFlipOncePerCrossing() throws Exception {
+    assertThat(queue.add(bytes(15))).isTrue();
+    assertThat(queue.isWritable()).isTrue();
+    assertThat(queue.add(bytes(10))).isTrue(); // 25 > high 20
+    assertThat(queue.isWritable()).isFalse();
+    assertThat(flips).hasValue(1);
+
+    Trickle channel = new Trickle();
+    channel.budget = 10; // down to 15: between the marks, still unwritable
+    assertThat(queue.writeTo(channel)).as("channel full").isTrue();
+    assertThat(queue.isWritable()).isFalse();
+    channel.budget = 100;
+    assertThat(queue.writeTo(channel)).as("queue emptied").isFalse();
+    assertThat(queue.isWritable()).isTrue();
+    assertThat(flips).hasValue(2);
+    assertThat(channel.taken.size()).isEqualTo(25);
+  }
+
+  @Test
+  void anAddPastTheHardCapIsRefusedWhole() {
+    assertThat(queue.add(bytes(25))).isTrue();
+    assertThat(queue.add(bytes(6))).isFalse();
+    assertThat(queue.queuedBytes()).isEqualTo(25);
+  }
+
+  @Test
+  void flushIsClaimedOncePerBatch() throws Exception {
+    queue.add(bytes(1));
+    assertThat(queue.claimFlush()).isTrue();
+    queue.add(bytes(1));
+    assertThat(queue.claimFlush()).as("already claimed").isFalse();
+    Trickle channel = new Trickle();
+    channel.budget = 100;
+    queue.writeTo(channel);
+    assertThat(queue.releaseFlush()).isFalse();
+    queue.add(bytes(1));
+    assertThat(queue.claimFlush()).isTrue();
+  }
+
+  @Test
+  void partialWritesKeepOrder() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      queue.add(ByteBuffer.wrap(new byte[] {(byte) i, (byte) i}));
+    }
+    Trickle channel = new Trickle();
+    for (int round = 0; round < 10; round++) {
+      channel.budget = 1;
+      queue.writeTo(channel);
+    }
+    assertThat(channel.taken.toByteArray()).containsExactly(0, 0, 1, 1, 2, 2, 3, 3, 4, 4);
+    assertThat(queue.isEmpty()).isTrue();
+    assertThat(queue.queuedBytes()).isZero();
+  }
+}

@@ -1,0 +1,131 @@
+package io.switchboard.testkit;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A plain blocking line client over a real socket, as {@code nc} would be: write lines, read
+ * lines with a deadline. Not thread-safe except that one thread may write while another reads.
+ */
+public final class LineClient implements AutoCloseable {
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  private LineClient(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+    this.out = socket.getOutputStream();
+    socket.setSoTimeout((int) Await.DEFAULT.toMillis());
+  }
+
+  public static LineClient connect(InetSocketAddress address) {
+    try {
+      Socket socket = new Socket();
+      socket.setTcpNoDelay(true);
+      socket.connect(address, (int) Await.DEFAULT.toMillis());
+      return new LineClient(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot connect to " + address, e);
+    }
+  }
+
+  /** Sends {@code line} and LF. */
+  public LineClient send(String line) {
+    return write((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  public LineClient write(byte[] bytes) {
+    try {
+      out.write(bytes);
+      out.flush();
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The next line without its terminator; fails if none arrives within the default deadline. */
+  public String readLine() {
+    String line = readLineOrNull();
+    if (line == null) {
+      throw new AssertionError("connection closed while a line was expected");
+    }
+    return line;
+  }
+
+  /** The next line, or {@code null} at end of stream. */
+  public String readLineOrNull() {
+    try {
+      ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+      for (int b; (b = in.read()) >= 0; ) {
+        if (b == '\n') {
+          byte[] bytes = line.toByteArray();
+          int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r'
+              ? bytes.length - 1 : bytes.length;
+          return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+        line.write(b);
+      }
+      if (line.size() > 0) {
+        throw new AssertionError("stream ended inside a line: " + line.toString(
+            StandardCharsets.UTF_8));
+      }
+      return null;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no line within " + Await.DEFAULT.toMillis() + " ms", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * True once the server has closed the connection (end of stream or reset), after skipping any
+   * lines still in flight; waits up to {@code deadline}.
+   */
+  public boolean closedByServer(Duration deadline) {
+    try {
+      socket.setSoTimeout((int) deadline.toMillis());
+      while (in.read() >= 0) {
+        // skip what is left
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset counts as closed
+    }
+  }
+
+  /** Closes abruptly: SO_LINGER 0 makes the kernel send RST instead of FIN. */
+  public void reset() {
+    try {
+      socket.setSoLinger(true, 0);
+      socket.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Socket socket() {
+    return socket;
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing is all we wanted
+    }
+  }
+}
