@@ -43,6 +43,7 @@ public abstract class AbstractConnection<F> implements Connection {
   // Handler-context only:
   private boolean openedFired;
   private boolean decoderFailed;
+  private boolean pausedWhileDelivering;
 
   protected AbstractConnection(
       ConnectionGroup group, Application<F> app, SocketAddress remoteAddress) {
@@ -220,16 +221,29 @@ public abstract class AbstractConnection<F> implements Connection {
     return onRead(EMPTY);
   }
 
-  /** The peer closed its side: deliver what is left, then close after the output drains. */
-  protected final void onEndOfInput() {
+  /**
+   * The peer closed its side: deliver what is left, then close after the output drains. If the
+   * handler pauses reading on the way, the frames after the pause are kept and nothing closes yet:
+   * the model calls this again once reading resumes (for a socket, reading again simply finds the
+   * end of input again).
+   *
+   * @return true if the input is finished and the connection is closing; false if the handler
+   *     paused reading first
+   */
+  protected final boolean onEndOfInput() {
     if (!decoderFailed && state.get() == OPEN) {
+      pausedWhileDelivering = false;
       try {
         decoder.finish(sink);
       } catch (FrameException e) {
         handler.malformed(this, e);
       }
+      if (pausedWhileDelivering && state.get() == OPEN) {
+        return false;
+      }
     }
     close();
+    return true;
   }
 
   /** True while the connection is open and the handler has not paused reading. */
@@ -242,7 +256,11 @@ public abstract class AbstractConnection<F> implements Connection {
       return false;
     }
     handler.received(this, frame);
-    return !readingPaused;
+    if (readingPaused) {
+      pausedWhileDelivering = true;
+      return false;
+    }
+    return true;
   }
 
   private void writabilityFlipped() {
@@ -269,13 +287,27 @@ public abstract class AbstractConnection<F> implements Connection {
       if (full) {
         return state.get() == CLOSED; // aborted meanwhile: nothing left to wait for
       }
-      if (!outbound.releaseFlush()) {
-        if (state.get() == CLOSING && outbound.isEmpty()) {
-          abort(null);
-        }
+      if (!queueDrained()) {
         return true;
       }
     }
+  }
+
+  /**
+   * The consumer found the outbound queue empty: releases the flush and closes a closing
+   * connection. Models whose writes complete later ({@code aio}, {@code netty}) call this where
+   * {@link #drainTo} would have returned true.
+   *
+   * @return true if output arrived meanwhile: the caller is still the consumer and must write it
+   */
+  protected final boolean queueDrained() {
+    if (outbound.releaseFlush()) {
+      return true;
+    }
+    if (state.get() == CLOSING && outbound.isEmpty()) {
+      abort(null);
+    }
+    return false;
   }
 
   /** Records activity for the idle timeout. */

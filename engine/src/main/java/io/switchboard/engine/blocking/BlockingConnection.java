@@ -3,6 +3,7 @@ package io.switchboard.engine.blocking;
 import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.SerialContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -62,7 +63,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
         if (channel.read(buffer) < 0) {
           context.runNow(this::onEndOfInput);
           flushIfClaimed();
-          break;
+          continue; // closing now, or paused before the last frames: read the end again later
         }
         buffer.flip();
         context.runNow(() -> onRead(buffer));

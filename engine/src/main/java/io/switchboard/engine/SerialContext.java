@@ -1,11 +1,13 @@
-package io.switchboard.engine.blocking;
+package io.switchboard.engine;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A blocking connection's handler context: a lock that its reader holds while it runs the
- * handler, plus a queue for callbacks that other threads raise meanwhile.
+ * A connection's handler context for models without an event loop of their own (the blocking
+ * models, and {@code aio}, whose completion handlers run on any thread of a pool): a lock that
+ * the reading thread holds while it runs the handler, plus a queue for callbacks that other
+ * threads raise meanwhile.
  *
  * <p>Other threads never wait for the lock ("lock or delegate"): they queue the task and run the
  * queue only if the lock is free; otherwise the holder runs it before it lets go. So a chat
@@ -15,18 +17,18 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread contract: all methods may be called from any thread.
  */
-final class SerialContext {
+public final class SerialContext {
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
 
   /** Runs {@code task} in the context, now if it is free, else after the holder's current work. */
-  void execute(Runnable task) {
+  public void execute(Runnable task) {
     pending.add(task);
     drain();
   }
 
-  /** Runs {@code task} in the context, waiting for it to be free (for the reader only). */
-  void runNow(Runnable task) {
+  /** Runs {@code task} in the context, waiting for it to be free (for the thread that reads). */
+  public void runNow(Runnable task) {
     lock.lock();
     try {
       task.run();

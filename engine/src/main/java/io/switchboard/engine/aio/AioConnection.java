@@ -1,0 +1,224 @@
+package io.switchboard.engine.aio;
+
+import io.switchboard.engine.AbstractConnection;
+import io.switchboard.engine.Application;
+import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.OutboundQueue;
+import io.switchboard.engine.SerialContext;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connection served by NIO.2 completion handlers: at most one read and one write in flight.
+ *
+ * <p>Reading: a read is always outstanding unless the handler paused reading (then none is
+ * issued, so TCP pushes back on the peer) or the connection is closing. The kernel holds no
+ * buffer of ours, but the JDK does: an outstanding read owns {@link #READ_BUFFER_SIZE} bytes of
+ * heap for as long as the connection is idle, which is why that buffer is small.
+ *
+ * <p>Writing: whoever claims the outbound queue's flush (any thread) issues one gathering write
+ * of the buffers queued so far; its completion reports what was written and issues the next,
+ * until the queue is empty. Files have no {@code transferTo} here: they are read chunk by chunk
+ * into a buffer that exists only while a file is being sent.
+ *
+ * <p>Thread contract: completion handlers run on the engine's channel group threads. Read
+ * completions of one connection never overlap (one read in flight) and run the handler inside a
+ * {@link SerialContext}; callbacks raised by other threads (writability, close) enter the same
+ * context, so the handler is never run by two threads at once. Write completions touch only the
+ * outbound queue, of which the write path is the single consumer.
+ */
+final class AioConnection<F> extends AbstractConnection<F> {
+  /** Per-connection read buffer; an idle connection holds it for its outstanding read. */
+  static final int READ_BUFFER_SIZE = 2048;
+
+  /** Gathering writes take at most this many queued buffers at once. */
+  private static final int GATHER = 64;
+
+  /** File chunks are read into a buffer this large while a file is being sent. */
+  private static final int FILE_CHUNK_SIZE = 32 * 1024;
+
+  private final AsynchronousSocketChannel channel;
+  private final SerialContext context = new SerialContext();
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+  private final AtomicBoolean readInFlight = new AtomicBoolean();
+  private final Runnable decodeRead = this::decodeRead;
+  private final Runnable endOfInput = this::onEndOfInput;
+  private final Runnable resume = this::resumeInContext;
+  // Write path only (the flush claimer, one at a time):
+  private ByteBuffer[] gather;
+  private ByteBuffer fileChunk;
+
+  AioConnection(ConnectionGroup group, Application<F> app, AsynchronousSocketChannel channel,
+      SocketAddress remoteAddress) {
+    super(group, app, remoteAddress);
+    this.channel = channel;
+  }
+
+  /** Tells the handler the connection is open and issues the first read. Any thread. */
+  void start() {
+    context.runNow(this::onOpened);
+    startRead();
+  }
+
+  // ---- Reading -------------------------------------------------------------------------------
+
+  /** Issues a read unless one is in flight or the handler does not want one. Any thread. */
+  private void startRead() {
+    if (!wantsToRead() || !readInFlight.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      channel.read(readBuffer, this, READ_DONE);
+    } catch (RuntimeException e) { // ShutdownChannelGroupException at shutdown
+      readInFlight.set(false);
+      abort(e);
+    }
+  }
+
+  private void readCompleted(int count) {
+    if (count < 0) {
+      context.runNow(endOfInput);
+      readInFlight.set(false);
+      startRead(); // if the handler paused before the last frames: once resumed, the end again
+      return;
+    }
+    readBuffer.flip();
+    context.runNow(decodeRead);
+    readBuffer.clear();
+    readInFlight.set(false);
+    // Also when the decode paused: a resume that raced with this read could not issue the next
+    // one while this was in flight, so look again now that it is done.
+    startRead();
+  }
+
+  private void decodeRead() {
+    onRead(readBuffer); // whether to read on is decided after the context is left (startRead)
+  }
+
+  private void resumeInContext() {
+    if (onResume()) {
+      startRead();
+    }
+  }
+
+  private static final CompletionHandler<Integer, AioConnection<?>> READ_DONE =
+      new CompletionHandler<>() {
+        @Override
+        public void completed(Integer count, AioConnection<?> connection) {
+          connection.readCompleted(count);
+        }
+
+        @Override
+        public void failed(Throwable error, AioConnection<?> connection) {
+          connection.readInFlight.set(false);
+          connection.abort(connection.isClosed() ? null : error);
+        }
+      };
+
+  @Override
+  protected void readingChanged(boolean paused) {
+    if (!paused) {
+      context.execute(resume); // frames kept while paused go first, then the next read
+    }
+    // Pausing needs nothing: the read in flight completes, and the next is not issued.
+  }
+
+  // ---- Writing -------------------------------------------------------------------------------
+
+  @Override
+  protected void flushRequested() {
+    writeNext();
+  }
+
+  /** Issues the next write of queued output, or releases the flush if there is none. */
+  private void writeNext() {
+    if (gather == null) {
+      gather = new ByteBuffer[GATHER];
+    }
+    try {
+      while (!isClosed()) {
+        if (fileChunk != null && fileChunk.hasRemaining()) {
+          write(fileChunk); // the rest of a chunk the socket took only part of
+          return;
+        }
+        int count = outbound.gather(gather);
+        if (count > 0) {
+          channel.write(gather, 0, count, 0, TimeUnit.MILLISECONDS, this, WRITE_DONE);
+          return;
+        }
+        OutboundQueue.FileSlice file = outbound.headFile();
+        if (file != null) {
+          write(readChunk(file));
+          return;
+        }
+        fileChunk = null; // a file's buffer lives only while a file is sent
+        if (!queueDrained()) {
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      abort(e);
+    }
+  }
+
+  private void write(ByteBuffer buffer) {
+    gather[0] = buffer;
+    channel.write(gather, 0, 1, 0, TimeUnit.MILLISECONDS, this, WRITE_DONE);
+  }
+
+  private ByteBuffer readChunk(OutboundQueue.FileSlice file) throws IOException {
+    if (fileChunk == null) {
+      fileChunk = ByteBuffer.allocate(FILE_CHUNK_SIZE);
+    }
+    fileChunk.clear().limit((int) Math.min(FILE_CHUNK_SIZE, file.count()));
+    while (fileChunk.hasRemaining()) {
+      if (file.file().read(fileChunk, file.position() + fileChunk.position()) < 0) {
+        throw new EOFException("file ended before the range sent from it");
+      }
+    }
+    return fileChunk.flip();
+  }
+
+  private void writeCompleted(long count) {
+    Arrays.fill(gather, null);
+    outbound.written(count);
+    touch();
+    writeNext();
+  }
+
+  private static final CompletionHandler<Long, AioConnection<?>> WRITE_DONE =
+      new CompletionHandler<>() {
+        @Override
+        public void completed(Long count, AioConnection<?> connection) {
+          connection.writeCompleted(count);
+        }
+
+        @Override
+        public void failed(Throwable error, AioConnection<?> connection) {
+          connection.abort(connection.isClosed() ? null : error);
+        }
+      };
+
+  // ---- Closing and context -------------------------------------------------------------------
+
+  @Override
+  protected void closeChannel() {
+    try {
+      channel.close(); // reads and writes in flight fail with AsynchronousCloseException
+    } catch (IOException e) {
+      // Closing is all we wanted.
+    }
+  }
+
+  @Override
+  protected void runInContext(Runnable task) {
+    context.execute(task);
+  }
+}
