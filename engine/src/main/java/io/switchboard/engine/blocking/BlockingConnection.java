@@ -84,7 +84,19 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private void flushIfClaimed() throws IOException {
     if (readerFlushes) {
       readerFlushes = false;
-      drainTo(channel);
+      drainFully();
+    }
+  }
+
+  /**
+   * Writes until the queue is empty (or the connection is closed). A blocking write may still
+   * take only part of the bytes: on a virtual thread it is a non-blocking write plus a park, and
+   * it returns what the socket took. {@link #drainTo} then says "full, call again" and keeps the
+   * flush claimed, so stopping there would leave the output stuck with nobody to write it.
+   */
+  private void drainFully() throws IOException {
+    while (!drainTo(channel)) {
+      // The next write blocks until the socket takes more.
     }
   }
 
@@ -109,7 +121,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
         if (isClosed()) {
           return;
         }
-        drainTo(channel);
+        drainFully();
       }
     } catch (IOException e) {
       abort(e);
