@@ -13,6 +13,8 @@ import io.switchboard.engine.FrameException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.IdleTimeoutException;
 import io.switchboard.engine.OutboundOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -45,13 +47,33 @@ public final class LineFront implements Handler<String> {
       "/help             this list");
 
   private final ChatHub hub;
+  /**
+   * The event rendered last, with its bytes. A room hands one event to each of its members in
+   * turn, so a broadcast to N members renders and encodes it once instead of N times. Racy by
+   * design: rooms broadcasting at once on other threads replace it, which costs a render, never
+   * a wrong line (the pair is immutable and matched by identity).
+   */
+  private volatile Rendered lastRendered;
+
+  private record Rendered(ChatEvent event, byte[] line) {}
 
   public LineFront(ChatHub hub) {
     this.hub = hub;
   }
 
+  /** The event as UTF-8 lines with their terminator, shared read-only by its receivers. */
+  private byte[] render(ChatEvent event) {
+    Rendered last = lastRendered;
+    if (last != null && last.event() == event) {
+      return last.line();
+    }
+    byte[] line = (LineFormat.render(event) + CRLF).getBytes(StandardCharsets.UTF_8);
+    lastRendered = new Rendered(event, line);
+    return line;
+  }
+
   /** How the hub reaches one line-protocol connection. */
-  private static final class LineMember implements Member {
+  private final class LineMember implements Member {
     final Connection connection;
     Session session; // handler context only
     /** Why this side closed, for the others' notice; handler context only. */
@@ -63,7 +85,8 @@ public final class LineFront implements Handler<String> {
 
     @Override
     public void deliver(ChatEvent event) {
-      connection.send(LineFormat.render(event) + CRLF);
+      // One buffer each (the queue moves its position), over the bytes all receivers share.
+      connection.send(ByteBuffer.wrap(render(event)));
     }
 
     @Override
