@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,28 @@ public record ServerLauncher(String java, String classPath, String mainClass,
     jvmArgs = List.copyOf(jvmArgs);
   }
 
-  /** The same java binary and class path as this process, running {@code mainClass}. */
+  /**
+   * The same java binary, class path and JVM tuning flags ({@code -X...}, {@code -XX:...}) as this
+   * process, running {@code mainClass}: the servers run as {@code ./switchboard serve} would
+   * (the launcher script sets the flags), whatever they are.
+   */
   public static ServerLauncher current(String mainClass) {
     String java = ProcessHandle.current().info().command()
         .orElse(System.getProperty("java.home") + "/bin/java");
-    return new ServerLauncher(java, System.getProperty("java.class.path"), mainClass, List.of());
+    return new ServerLauncher(java, System.getProperty("java.class.path"), mainClass,
+        tuningFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+  }
+
+  /**
+   * The flags among {@code jvmArgs} that tune the JVM (heap, GC, stacks), without those that
+   * attach something to this process only (agents, debuggers, flight recordings).
+   */
+  static List<String> tuningFlags(List<String> jvmArgs) {
+    return jvmArgs.stream()
+        .filter(arg -> arg.startsWith("-X") && !arg.startsWith("-XX:StartFlightRecording")
+            && !arg.startsWith("-XX:FlightRecorder") && !arg.startsWith("-Xrun")
+            && !arg.startsWith("-Xdebug") && !arg.startsWith("-Xlog"))
+        .toList();
   }
 
   /** {@link #current(String)} with the CLI's main class. */

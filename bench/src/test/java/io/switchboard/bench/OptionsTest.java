@@ -28,6 +28,14 @@ class OptionsTest {
   }
 
   @Test
+  void serversGetTheBenchsTuningFlagsButNotItsAgents() {
+    assertThat(ServerLauncher.tuningFlags(List.of("-XX:+UseSerialGC", "-Xmn16m",
+        "-XX:StartFlightRecording=filename=x.jfr", "-javaagent:a.jar", "-Xlog:gc",
+        "-Dfoo=bar", "-Xss512k")))
+        .containsExactly("-XX:+UseSerialGC", "-Xmn16m", "-Xss512k");
+  }
+
+  @Test
   void badInputIsRefusedWithTheReason() {
     assertThatThrownBy(() -> ModelSpec.parse("netty:epoll"))
         .hasMessageContaining("not key=value");
