@@ -217,7 +217,10 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     } else if (inRead) {
       flushAfterRead = true;
     } else {
-      writeNext();
+      // On the loop but outside this channel's read: another channel's read sending to this one
+      // (a chat broadcast). As a task it runs after the loop's current IO pass, so every send of
+      // the pass to this channel goes out in one write, not one write each.
+      execute(writeTask);
     }
   }
 
