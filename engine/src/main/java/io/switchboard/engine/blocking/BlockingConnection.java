@@ -84,7 +84,18 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private void flushIfClaimed() throws IOException {
     if (readerFlushes) {
       readerFlushes = false;
-      drainTo(channel);
+      drainFully();
+    }
+  }
+
+  /**
+   * Writes until the queue is empty. A blocking channel may still write only part of a gathering
+   * write (on a virtual thread the socket is non-blocking underneath, and the JDK returns a partial
+   * count); calling again blocks until there is room, so this loop waits rather than spins.
+   */
+  private void drainFully() throws IOException {
+    while (!drainTo(channel)) {
+      // the channel took part of it: write the rest
     }
   }
 
@@ -109,7 +120,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
         if (isClosed()) {
           return;
         }
-        drainTo(channel);
+        drainFully();
       }
     } catch (IOException e) {
       abort(e);
