@@ -12,8 +12,8 @@ import io.switchboard.engine.EngineProvider;
  */
 public final class IterativeEngine extends BlockingEngine {
 
-  public IterativeEngine() {
-    super("iterative");
+  public IterativeEngine(EngineOptions options) {
+    super("iterative", options);
   }
 
   @Override
@@ -46,7 +46,7 @@ public final class IterativeEngine extends BlockingEngine {
 
     @Override
     public Engine create(EngineOptions options) {
-      return new IterativeEngine();
+      return new IterativeEngine(options);
     }
 
     @Override

@@ -12,8 +12,8 @@ import io.switchboard.engine.EngineProvider;
  */
 public final class ThreadPerConnectionEngine extends BlockingEngine {
 
-  public ThreadPerConnectionEngine() {
-    super("threads");
+  public ThreadPerConnectionEngine(EngineOptions options) {
+    super("threads", options);
   }
 
   @Override
@@ -40,7 +40,7 @@ public final class ThreadPerConnectionEngine extends BlockingEngine {
 
     @Override
     public Engine create(EngineOptions options) {
-      return new ThreadPerConnectionEngine();
+      return new ThreadPerConnectionEngine(options);
     }
   }
 }

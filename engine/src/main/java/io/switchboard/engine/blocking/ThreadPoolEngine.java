@@ -21,8 +21,8 @@ public final class ThreadPoolEngine extends BlockingEngine {
   private final int threads;
   private final ExecutorService workers;
 
-  public ThreadPoolEngine(int threads) {
-    super("pool");
+  public ThreadPoolEngine(int threads, EngineOptions options) {
+    super("pool", options);
     this.threads = threads;
     AtomicInteger index = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
@@ -65,7 +65,7 @@ public final class ThreadPoolEngine extends BlockingEngine {
     @Override
     public Engine create(EngineOptions options) {
       return new ThreadPoolEngine(
-          options.threadsOr(2 * Runtime.getRuntime().availableProcessors()));
+          options.threadsOr(2 * Runtime.getRuntime().availableProcessors()), options);
     }
   }
 }

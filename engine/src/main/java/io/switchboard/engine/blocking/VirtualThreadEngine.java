@@ -13,8 +13,8 @@ import io.switchboard.engine.EngineProvider;
  */
 public final class VirtualThreadEngine extends BlockingEngine {
 
-  public VirtualThreadEngine() {
-    super("virtual");
+  public VirtualThreadEngine(EngineOptions options) {
+    super("virtual", options);
   }
 
   @Override
@@ -41,7 +41,7 @@ public final class VirtualThreadEngine extends BlockingEngine {
 
     @Override
     public Engine create(EngineOptions options) {
-      return new VirtualThreadEngine();
+      return new VirtualThreadEngine(options);
     }
   }
 }
