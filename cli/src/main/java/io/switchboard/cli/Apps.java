@@ -8,31 +8,63 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The applications {@code serve} can run, by name. */
+/**
+ * The applications {@code serve} can run, by name, each with whether its state is shared across
+ * connections (which decides if it can run in several processes).
+ */
 final class Apps {
   private Apps() {}
 
-  private static final Map<String, Supplier<Application<?>>> APPS = new LinkedHashMap<>();
+  /** Whether one connection's doings must be seen by the others. */
+  enum State {
+    /** Each connection stands alone (echo): any number of processes can serve the app. */
+    PER_CONNECTION,
+    /**
+     * Connections see each other (a chat room): every client must be served by the one process
+     * that holds the state, so {@code --processes} is refused until a shared bus exists.
+     */
+    SHARED_ACROSS_CONNECTIONS
+  }
+
+  private record Entry(Supplier<Application<?>> factory, State state) {}
+
+  private static final Map<String, Entry> APPS = new LinkedHashMap<>();
 
   /** What {@code serve} runs when no {@code --app} is given. */
   static final String DEFAULT = "chat";
 
   static {
-    APPS.put("chat", () -> ChatServer.application(ChatSettings.DEFAULT));
+    register("chat", () -> ChatServer.application(ChatSettings.DEFAULT),
+        State.SHARED_ACROSS_CONNECTIONS);
     for (LineService service : LineService.values()) {
-      APPS.put(service.serviceName(), service::application);
+      register(service.serviceName(), service::application, State.PER_CONNECTION);
     }
+    register("pid", PidService::application, State.PER_CONNECTION);
+  }
+
+  /** Adds an app; package-private so tests can register one of each kind. */
+  static void register(String name, Supplier<Application<?>> factory, State state) {
+    APPS.put(name, new Entry(factory, state));
   }
 
   static Application<?> named(String name) {
-    Supplier<Application<?>> app = APPS.get(name);
-    if (app == null) {
-      throw new IllegalArgumentException("unknown app '" + name + "'; apps: " + names());
-    }
-    return app.get();
+    return entry(name).factory().get();
+  }
+
+  /** True when the app keeps state that all its connections share (see {@link State}). */
+  static boolean sharesState(String name) {
+    return entry(name).state() == State.SHARED_ACROSS_CONNECTIONS;
   }
 
   static String names() {
     return String.join(", ", APPS.keySet());
+  }
+
+  private static Entry entry(String name) {
+    Entry entry = APPS.get(name);
+    if (entry == null) {
+      throw new IllegalArgumentException("unknown app '" + name + "'; apps: " + names());
+    }
+    return entry;
   }
 }

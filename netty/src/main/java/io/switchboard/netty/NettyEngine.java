@@ -17,6 +17,7 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.EngineProvider;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,20 +40,20 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread contract: {@link #start} from any thread, once; the server's methods from any thread.
  */
 public final class NettyEngine implements Engine {
-  /** Accept backlog; the kernel caps it at somaxconn. */
-  private static final int BACKLOG = 4096;
-
   private final int threads;
   private final NettyTransport transport;
   private final boolean chosenAutomatically;
+  private final boolean reusePort;
 
-  NettyEngine(int threads, NettyTransport transport, boolean chosenAutomatically) {
+  NettyEngine(int threads, NettyTransport transport, boolean chosenAutomatically,
+      boolean reusePort) {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
     this.threads = threads;
     this.transport = transport;
     this.chosenAutomatically = chosenAutomatically;
+    this.reusePort = reusePort;
   }
 
   /**
@@ -64,7 +65,7 @@ public final class NettyEngine implements Engine {
   public static NettyEngine create(EngineOptions options) {
     String name = options.option("transport", "auto");
     return new NettyEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()),
-        NettyTransport.named(name), name.equalsIgnoreCase("auto"));
+        NettyTransport.named(name), name.equalsIgnoreCase("auto"), options.reusePort());
   }
 
   @Override
@@ -87,8 +88,9 @@ public final class NettyEngine implements Engine {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
         .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, BACKLOG)
+        .option(ChannelOption.SO_BACKLOG, Listeners.BACKLOG)
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(transport.reusePort(), reusePort)
         .childOption(ChannelOption.TCP_NODELAY, true)
         // An end of input is the decoder's to finish and ours to answer; Netty would close at once.
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
