@@ -4,6 +4,7 @@ import io.switchboard.chat.ChatServer;
 import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.Application;
 import io.switchboard.services.LineService;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,7 +27,15 @@ final class Apps {
     SHARED_ACROSS_CONNECTIONS
   }
 
-  private record Entry(Supplier<Application<?>> factory, State state) {}
+  private record Entry(Supplier<Application<?>> factory, State state, Duration idleTimeout) {}
+
+  /** What request/response services get: a client silent for five minutes is gone. */
+  private static final Duration SERVICE_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+  /** The idle timeout an app gets unless {@code --idle-timeout} says otherwise. */
+  static Duration idleTimeout(String name) {
+    return entry(name).idleTimeout();
+  }
 
   private static final Map<String, Entry> APPS = new LinkedHashMap<>();
 
@@ -34,8 +43,10 @@ final class Apps {
   static final String DEFAULT = "chat";
 
   static {
-    register("chat", () -> ChatServer.application(ChatSettings.DEFAULT),
-        State.SHARED_ACROSS_CONNECTIONS);
+    // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
+    // dropping the silent would drop the users, so chat has no idle timeout unless asked.
+    APPS.put("chat", new Entry(() -> ChatServer.application(ChatSettings.DEFAULT),
+        State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO));
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }
@@ -44,7 +55,7 @@ final class Apps {
 
   /** Adds an app; package-private so tests can register one of each kind. */
   static void register(String name, Supplier<Application<?>> factory, State state) {
-    APPS.put(name, new Entry(factory, state));
+    APPS.put(name, new Entry(factory, state, SERVICE_IDLE_TIMEOUT));
   }
 
   static Application<?> named(String name) {

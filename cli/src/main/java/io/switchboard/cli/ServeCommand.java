@@ -94,9 +94,11 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--idle-timeout", defaultValue = "300", paramLabel = "SECONDS",
-      description = "Close a connection silent for this long; 0 = never (default: ${DEFAULT-VALUE}).")
-  long idleTimeoutSeconds;
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+      description = "Close a connection silent (no byte either way) for this long; 0 = never "
+          + "(default: the app's: off for chat, where people sit quietly in rooms; 300 for the "
+          + "others).")
+  Long idleTimeoutSeconds;
 
   @Option(names = "--max-line", defaultValue = "65536", paramLabel = "BYTES",
       description = "Longest line accepted; a longer one gets an error and the connection is "
@@ -130,7 +132,8 @@ final class ServeCommand implements Callable<Integer> {
       Application<?> application = Apps.named(app);
       Limits limits = Limits.DEFAULT
           .withMaxConnections(maxConnections)
-          .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+          .withIdleTimeout(idleTimeoutSeconds == null
+              ? Apps.idleTimeout(app) : Duration.ofSeconds(idleTimeoutSeconds))
           .withMaxFrameLength(maxLine)
           .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
       server = provider.create(engineOptions()).start(address(port), application, limits);
