@@ -172,6 +172,10 @@ final class ServeCommand implements Callable<Integer> {
 
   /** {@code --processes N}: this process supervises N workers and serves nobody itself. */
   private int supervise(PrintWriter out, PrintWriter err) {
+    if (processes < 1) {
+      err.println("switchboard serve: --processes must be at least 1: " + processes);
+      return 2;
+    }
     try {
       Engines.named(model);
       Apps.named(app);

@@ -20,6 +20,7 @@ import io.switchboard.engine.Limits;
 import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Server;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,22 @@ public final class NettyEngine implements Engine {
         NettyTransport.named(name), name.equalsIgnoreCase("auto"), options.reusePort());
   }
 
+  /**
+   * The native transports report a port in use as their own {@code NativeIoException}; callers
+   * (and people) expect the JDK's {@link BindException}, as from every other model.
+   */
+  private static IOException bindFailure(InetSocketAddress address, Throwable cause) {
+    if (cause instanceof BindException e) {
+      return e;
+    }
+    if (cause instanceof IOException e && String.valueOf(e.getMessage()).contains("in use")) {
+      BindException bind = new BindException("Address already in use");
+      bind.initCause(e);
+      return bind;
+    }
+    return cause instanceof IOException e ? e : new IOException("could not bind " + address, cause);
+  }
+
   @Override
   public String model() {
     return "netty";
@@ -98,9 +115,7 @@ public final class NettyEngine implements Engine {
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw bound.cause() instanceof IOException e
-          ? e
-          : new IOException("could not bind " + address, bound.cause());
+      throw bindFailure(address, bound.cause());
     }
     Channel listener = bound.channel();
     NettyServer server = new NettyServer(group, listener, loops);
