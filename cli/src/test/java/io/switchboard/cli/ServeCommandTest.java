@@ -37,6 +37,11 @@ class ServeCommandTest {
       "upper, threads,   hello,  HELLO",
       "ack,   pool,      hello,  OK",
       "upper, virtual,   straße, STRASSE",
+      "echo,  poll,      hello,  hello",
+      "upper, select,    hello,  HELLO",
+      "ack,   reactor,   hello,  OK",
+      "upper, aio,       hello,  HELLO",
+      "echo,  netty,     hello,  hello",
   })
   void servesAppOnModelUntilSigterm(String app, String model, String line, String reply)
       throws Exception {
