@@ -45,7 +45,7 @@ class EchoConformanceTest {
   private ProbeHandler<String> probe;
 
   private Server start(ModelVariant model, Application<String> app, Limits limits) {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     ProbeHandler<String>[] holder = new ProbeHandler[1];
     Server server = model.start(ProbeHandler.wrap(app, holder), limits);
     probe = holder[0];
@@ -162,6 +162,7 @@ class EchoConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  @SuppressWarnings("FutureReturnValueIgnored") // the writer's failure is expected, caught in it
   void lineOverTheLimitGetsOneErrorLineAndIsClosed(ModelVariant model) {
     int limit = 1 << 20;
     Server server = startEcho(model, Limits.DEFAULT.withMaxFrameLength(limit));
