@@ -45,7 +45,7 @@ class EchoConformanceTest {
   private ProbeHandler<String> probe;
 
   private Server start(ModelVariant model, Application<String> app, Limits limits) {
-    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
+    @SuppressWarnings({"unchecked", "rawtypes"})
     ProbeHandler<String>[] holder = new ProbeHandler[1];
     Server server = model.start(ProbeHandler.wrap(app, holder), limits);
     probe = holder[0];
