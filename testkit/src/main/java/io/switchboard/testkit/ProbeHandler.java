@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProbeHandler<F> implements Handler<F> {
 
   /** What one connection went through, as seen by the handler. */
+  // Callers write ProbeHandler.Record, which cannot be taken for java.lang.Record.
+  @SuppressWarnings("AvoidCommonTypeNames")
   public static final class Record {
     public final AtomicLong frames = new AtomicLong();
     public volatile long framesAtFirstUnwritable = -1;
