@@ -137,7 +137,7 @@ class ContractConformanceTest {
     // its write) once its send buffer (at most 4 MiB here), the client's 16 KiB and the 64 KiB
     // queue are full, long before the last line; it never overflows the cap.
     long takenWhileStalled = Await.steady("the server stops taking lines in", probe::totalFrames,
-        Duration.ofMillis(300));
+        Duration.ofMillis(200));
     assertThat(takenWhileStalled).isLessThan(count);
 
     InputStream in = client.socket().getInputStream();
