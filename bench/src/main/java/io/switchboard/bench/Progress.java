@@ -35,7 +35,26 @@ public interface Progress {
    * has a console, and left out otherwise (a log file would fill with every redraw).
    */
   static Progress to(PrintStream out) {
-    return to(out, System.console() != null);
+    return to(out, onTerminal());
+  }
+
+  /**
+   * Whether this process talks to a terminal. Since JDK 22 {@link System#console()} returns a
+   * console even when the output is redirected, and {@code Console.isTerminal()} (22+) tells the
+   * truth; on JDK 21 a non-null console already means a terminal. Reflection keeps the Java 21
+   * target.
+   */
+  @SuppressWarnings("SystemConsoleNull") // handled: see the comment above
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 21: no isTerminal, and a console exists only on a terminal
+    }
   }
 
   static Progress to(PrintStream out, boolean interactive) {

@@ -60,8 +60,8 @@ class OptionsTest {
     SourceAddresses sources = new SourceAddresses(new int[] {40000, 40002});
 
     assertThat(java.util.stream.Stream.generate(sources::next).limit(4).map(Object::toString))
-        .containsExactly("/127.0.0.1:40000", "/127.0.0.1:40001", "/127.0.0.1:40002",
-            "/127.0.0.2:40000");
+        .containsExactly("/127.0.0.2:40000", "/127.0.0.2:40001", "/127.0.0.2:40002",
+            "/127.0.0.3:40000");
     assertThat(sources.size()).isEqualTo(3 * 250);
   }
 }

@@ -3,9 +3,10 @@ package io.switchboard.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.chat.client.ChatClient;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.Engines;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
-import io.switchboard.engine.blocking.VirtualThreadEngine;
 import io.switchboard.testkit.Await;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ChatClientTest {
 
   private static Server startHub() throws IOException {
-    return new VirtualThreadEngine().start(new InetSocketAddress("127.0.0.1", 0),
+    return Engines.named("virtual").create(EngineOptions.DEFAULT).start(new InetSocketAddress("127.0.0.1", 0),
         ChatServer.application(ChatSettings.DEFAULT),
         Limits.DEFAULT.withShutdownDeadline(Duration.ofSeconds(2)));
   }

@@ -22,7 +22,11 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code. */
   public static int run(String... args) {
-    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    // In the streams' own encoding (the terminal's), not the JVM default (UTF-8 since Java 18).
+    return run(
+        new PrintWriter(System.out, true, System.out.charset()),
+        new PrintWriter(System.err, true, System.err.charset()),
+        args);
   }
 
   /** Runs the command line with its output and errors going to the given writers (for tests). */

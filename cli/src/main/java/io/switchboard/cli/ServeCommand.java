@@ -1,6 +1,11 @@
 package io.switchboard.cli;
 
 import io.switchboard.chat.ChatSettings;
+import io.switchboard.cli.prefork.Lifeline;
+import io.switchboard.cli.prefork.PortReservation;
+import io.switchboard.cli.prefork.Supervisor;
+import io.switchboard.cli.prefork.WorkerCommand;
+import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.EngineProvider;
@@ -12,6 +17,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +44,7 @@ import picocli.CommandLine.Option;
         "  switchboard chat 127.0.0.1:7000 --name alice",
         "  switchboard serve --app echo --model virtual --port 7000",
         "  switchboard serve --app upper --model select --selector poll --port 0",
+        "  switchboard serve --app echo --model select --processes 4 --port 7000",
         "Then connect with: nc 127.0.0.1 7000",
     })
 final class ServeCommand implements Callable<Integer> {
@@ -54,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--app", paramLabel = "APP", defaultValue = Apps.DEFAULT,
-      description = "Application to serve: chat (the chat hub), echo, upper, ack "
+      description = "Application to serve: chat (the chat hub), echo, upper, ack, pid "
           + "(default: ${DEFAULT-VALUE}).")
   String app;
 
@@ -88,9 +95,11 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--idle-timeout", defaultValue = "300", paramLabel = "SECONDS",
-      description = "Close a connection silent for this long; 0 = never (default: ${DEFAULT-VALUE}).")
-  long idleTimeoutSeconds;
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+      description = "Close a connection silent (no byte either way) for this long; 0 = never "
+          + "(default: the app's: off for chat, where people sit quietly in rooms; 300 for the "
+          + "others).")
+  Long idleTimeoutSeconds;
 
   @Option(names = "--max-line", defaultValue = "65536", paramLabel = "BYTES",
       description = "Longest line accepted; a longer one gets an error and the connection is "
@@ -117,10 +126,23 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long shutdown lets queued output drain (default: ${DEFAULT-VALUE}).")
   long shutdownSeconds;
 
+  @Option(names = "--processes", paramLabel = "N",
+      description = "Run N worker processes that share the port (SO_REUSEPORT, Linux), under a "
+          + "supervisor that restarts a worker that dies (default: serve in this process). "
+          + "Port 0 picks one free port for all. Not for apps whose connections share state.")
+  Integer processes;
+
+  /** Set by the supervisor on the workers it starts: bind with SO_REUSEPORT, die with it. */
+  @Option(names = "--worker-index", hidden = true)
+  Integer workerIndex;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    if (processes != null) {
+      return supervise(out, err);
+    }
     Server server;
     try {
       EngineProvider provider = Engines.named(model);
@@ -129,11 +151,11 @@ final class ServeCommand implements Callable<Integer> {
           .withHistorySize(chatHistory));
       Limits limits = Limits.DEFAULT
           .withMaxConnections(maxConnections)
-          .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+          .withIdleTimeout(idleTimeoutSeconds == null
+              ? Apps.idleTimeout(app) : Duration.ofSeconds(idleTimeoutSeconds))
           .withMaxFrameLength(maxLine)
           .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
-      server = provider.create(engineOptions()).start(
-          new InetSocketAddress(InetAddress.getByName(host), port), application, limits);
+      server = provider.create(engineOptions()).start(address(port), application, limits);
     } catch (IllegalArgumentException e) {
       err.println("switchboard serve: " + e.getMessage());
       return 2;
@@ -150,17 +172,15 @@ final class ServeCommand implements Callable<Integer> {
       server.shutdown();
       stopped.countDown();
     }, "shutdown"));
-    InetSocketAddress bound = server.localAddress();
-    String where = bound.getAddress().getHostAddress() + " " + bound.getPort();
-    out.printf("%s on %s listening on %s:%d%n", app, model,
-        bound.getAddress().getHostAddress(), bound.getPort());
-    out.printf("  connect with:  nc %s%n", where);
-    if (app.equals("chat")) {
-      out.printf("            or:  ./switchboard chat %s:%d%n",
-          bound.getAddress().getHostAddress(), bound.getPort());
+    if (workerIndex != null) {
+      // One line, the one the supervisor waits for; the user hears from the supervisor.
+      out.printf("%s on %s listening on %s%n", app, model,
+          AbstractServer.hostAndPort(server.localAddress()));
+      out.flush();
+      Lifeline.watch(() -> System.exit(0));
+    } else {
+      printBanner(out, model, server.localAddress());
     }
-    out.printf("  stop with:     Ctrl-C%n");
-    out.flush();
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -169,8 +189,62 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code --processes N}: this process supervises N workers and serves nobody itself. */
+  private int supervise(PrintWriter out, PrintWriter err) {
+    if (processes < 1) {
+      err.println("switchboard serve: --processes must be at least 1: " + processes);
+      return 2;
+    }
+    try {
+      Engines.named(model);
+      Apps.named(app, ChatSettings.DEFAULT); // an unknown app is refused here
+      if (Apps.sharesState(app)) {
+        err.println("switchboard serve: the " + app + " app keeps state that all its connections"
+            + " share, and separate processes share no memory, so it cannot run with"
+            + " --processes; serve it in one process (leave out --processes)");
+        return 2;
+      }
+      try (PortReservation reserved = PortReservation.of(address(port))) {
+        WorkerCommand command = WorkerCommand.of(
+            spec.commandLine().getParseResult(), Main.class.getName(), reserved.port());
+        String description = model + " in " + processes + " processes";
+        return new Supervisor(processes, command::forWorker,
+            Duration.ofSeconds(shutdownSeconds), out, err,
+            () -> printBanner(out, description, address(reserved.port()))).run();
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("switchboard serve: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("switchboard serve: cannot reserve a port on " + host + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private InetSocketAddress address(int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown --host '" + host + "'", e);
+    }
+  }
+
+  private void printBanner(PrintWriter out, String description, InetSocketAddress bound) {
+    String where = bound.getAddress().getHostAddress() + " " + bound.getPort();
+    out.printf("%s on %s listening on %s%n", app, description, AbstractServer.hostAndPort(bound));
+    out.printf("  connect with:  nc %s%n", where);
+    if (app.equals("chat")) {
+      out.printf("            or:  ./switchboard chat %s%n", AbstractServer.hostAndPort(bound));
+    }
+    out.printf("  stop with:     Ctrl-C%n");
+    out.flush();
+  }
+
   private EngineOptions engineOptions() {
     EngineOptions options = EngineOptions.DEFAULT.withThreads(threads);
+    if (workerIndex != null) {
+      options = options.withReusePort(true);
+    }
     if (selector != null) {
       options = options.with("selector", selector);
     }

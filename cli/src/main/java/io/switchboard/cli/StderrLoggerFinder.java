@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import java.io.PrintStream;
 import java.text.MessageFormat;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.ResourceBundle;
@@ -62,7 +63,8 @@ public final class StderrLoggerFinder extends System.LoggerFinder {
     private static void write(Level level, String message, Throwable thrown) {
       PrintStream err = System.err;
       synchronized (err) {
-        err.println(LocalDateTime.now().format(TIME) + " " + level.getName() + " " + message);
+        String time = LocalDateTime.now(ZoneId.systemDefault()).format(TIME);
+        err.println(time + " " + level.getName() + " " + message);
         if (thrown != null) {
           thrown.printStackTrace(err);
         }

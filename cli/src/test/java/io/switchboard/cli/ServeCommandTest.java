@@ -2,6 +2,12 @@ package io.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.chat.ChatServer;
+import io.switchboard.chat.ChatSettings;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.Engines;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LineClient;
 import java.io.BufferedReader;
@@ -17,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** {@code switchboard serve} as a user runs it: a real process, a real socket, a real SIGTERM. */
 class ServeCommandTest {
@@ -31,6 +37,11 @@ class ServeCommandTest {
       "upper, threads,   hello,  HELLO",
       "ack,   pool,      hello,  OK",
       "upper, virtual,   straße, STRASSE",
+      "echo,  poll,      hello,  hello",
+      "upper, select,    hello,  HELLO",
+      "ack,   reactor,   hello,  OK",
+      "upper, aio,       hello,  HELLO",
+      "echo,  netty,     hello,  hello",
   })
   void servesAppOnModelUntilSigterm(String app, String model, String line, String reply)
       throws Exception {
@@ -147,10 +158,9 @@ class ServeCommandTest {
 
   @Test
   void chatCommandPipesLinesToTheHub() throws Exception {
-    io.switchboard.engine.Server hub = new io.switchboard.engine.blocking.VirtualThreadEngine()
+    Server hub = Engines.named("virtual").create(EngineOptions.DEFAULT)
         .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            io.switchboard.chat.ChatServer.application(io.switchboard.chat.ChatSettings.DEFAULT),
-            io.switchboard.engine.Limits.DEFAULT);
+            ChatServer.application(ChatSettings.DEFAULT), Limits.DEFAULT);
     try (LineClient watcher = LineClient.connect(hub.localAddress())) {
       Process process = new ProcessBuilder(
           ProcessHandle.current().info().command().orElseThrow(), "-cp",

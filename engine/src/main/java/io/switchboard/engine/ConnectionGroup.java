@@ -101,6 +101,9 @@ public final class ConnectionGroup {
   }
 
   /** Starts the sweep that closes idle connections, if the limits ask for one. */
+  // The sweep ends by shutting its executor down, not through the future; nothing it runs may
+  // throw out of it, because a periodic task that throws is silently never run again.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public void startIdleSweep() {
     if (!limits.hasIdleTimeout()) {
       return;
@@ -117,7 +120,11 @@ public final class ConnectionGroup {
       long now = System.nanoTime();
       for (AbstractConnection<?> connection : open) {
         if (connection.idleLongerThan(now, idleNanos)) {
-          connection.abort(new IdleTimeoutException(limits.idleTimeout()));
+          try {
+            connection.abort(new IdleTimeoutException(limits.idleTimeout()));
+          } catch (RuntimeException e) { // a handler's closed() threw, maybe on this thread
+            LOG.log(System.Logger.Level.WARNING, "closing an idle connection failed", e);
+          }
         }
       }
     }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);

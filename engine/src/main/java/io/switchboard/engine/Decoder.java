@@ -36,7 +36,7 @@ public interface Decoder<F> {
   /** Receives decoded frames. */
   @FunctionalInterface
   interface FrameSink<F> {
-    /** @return {@code false} to stop decoding for now (the rest is kept) */
+    /** Takes one frame; returns {@code false} to stop decoding for now (the rest is kept). */
     boolean accept(F frame);
   }
 }

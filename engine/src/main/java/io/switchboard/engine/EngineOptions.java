@@ -6,7 +6,9 @@ import java.util.TreeMap;
 
 /**
  * Model-specific settings from the command line: a thread count and named options such as
- * {@code selector=poll} or {@code transport=epoll}. Models ignore what does not concern them.
+ * {@code selector=poll} or {@code transport=epoll}. Models ignore what does not concern them,
+ * except {@link #reusePort()}, which every model honours by opening its listener through {@link
+ * Listeners}.
  *
  * @param threads worker or event-loop threads; 0 means the model's default
  * @param options named options, e.g. {@code selector}, {@code transport}
@@ -14,6 +16,9 @@ import java.util.TreeMap;
 public record EngineOptions(int threads, Map<String, String> options) {
 
   public static final EngineOptions DEFAULT = new EngineOptions(0, Map.of());
+
+  /** The option name behind {@link #reusePort()}. */
+  public static final String REUSE_PORT = "reuse-port";
 
   public EngineOptions {
     if (threads < 0) {
@@ -34,6 +39,19 @@ public record EngineOptions(int threads, Map<String, String> options) {
 
   public String option(String name, String fallback) {
     return options.getOrDefault(name, fallback);
+  }
+
+  /**
+   * Asks the engine to bind its listener with SO_REUSEPORT, so that several processes (or
+   * servers) can listen on the same port and the kernel spreads new connections over them.
+   */
+  public EngineOptions withReusePort(boolean value) {
+    return with(REUSE_PORT, Boolean.toString(value));
+  }
+
+  /** True when the listener must be bound with SO_REUSEPORT (see {@link #withReusePort}). */
+  public boolean reusePort() {
+    return Boolean.parseBoolean(option(REUSE_PORT, "false"));
   }
 
   /** The thread count to use: the configured one, or {@code fallback} when it was left at 0. */

@@ -9,11 +9,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the reading thread holds while it runs the handler, plus a queue for callbacks that other
  * threads raise meanwhile.
  *
- * <p>Other threads never wait for the lock ("lock or delegate"): they queue the task and run the
- * queue only if the lock is free; otherwise the holder runs it before it lets go. So a chat
- * member's reader that aborts another member, while that member's reader aborts the first, cannot
- * deadlock, and a callback raised inside a handler call (say {@code writabilityChanged} from a
- * {@code send}) runs after that call returns, not nested in it.
+ * <p>Other threads never wait for the lock, and never run this connection's callbacks themselves:
+ * they queue the task; the holder runs it before it lets go, or, when nobody holds the context, a
+ * fresh virtual thread does. The thread that raised it may be another connection's handler in the
+ * middle of a chat broadcast, holding the room's lock: running this connection's {@code closed}
+ * there (which leaves rooms, taking their locks) would nest lock orders the app never chose, and
+ * two such threads deadlocked. A callback raised inside this connection's own handler call (say
+ * {@code writabilityChanged} from a {@code send}) runs after that call returns, not nested in it.
  *
  * <p>Thread contract: all methods may be called from any thread.
  */
@@ -21,10 +23,12 @@ public final class SerialContext {
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
 
-  /** Runs {@code task} in the context, now if it is free, else after the holder's current work. */
+  /** Runs {@code task} in the context after what is there, never nested in the caller's code. */
   public void execute(Runnable task) {
     pending.add(task);
-    drain();
+    if (!lock.isHeldByCurrentThread() && !lock.isLocked()) {
+      Thread.startVirtualThread(this::drain); // the holder, if any, drains when it lets go
+    }
   }
 
   /** Runs {@code task} in the context, waiting for it to be free (for the thread that reads). */

@@ -17,8 +17,10 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.EngineProvider;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Server;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,20 +41,20 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread contract: {@link #start} from any thread, once; the server's methods from any thread.
  */
 public final class NettyEngine implements Engine {
-  /** Accept backlog; the kernel caps it at somaxconn. */
-  private static final int BACKLOG = 4096;
-
   private final int threads;
   private final NettyTransport transport;
   private final boolean chosenAutomatically;
+  private final boolean reusePort;
 
-  NettyEngine(int threads, NettyTransport transport, boolean chosenAutomatically) {
+  NettyEngine(int threads, NettyTransport transport, boolean chosenAutomatically,
+      boolean reusePort) {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
     this.threads = threads;
     this.transport = transport;
     this.chosenAutomatically = chosenAutomatically;
+    this.reusePort = reusePort;
   }
 
   /**
@@ -64,7 +66,23 @@ public final class NettyEngine implements Engine {
   public static NettyEngine create(EngineOptions options) {
     String name = options.option("transport", "auto");
     return new NettyEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()),
-        NettyTransport.named(name), name.equalsIgnoreCase("auto"));
+        NettyTransport.named(name), name.equalsIgnoreCase("auto"), options.reusePort());
+  }
+
+  /**
+   * The native transports report a port in use as their own {@code NativeIoException}; callers
+   * (and people) expect the JDK's {@link BindException}, as from every other model.
+   */
+  private static IOException bindFailure(InetSocketAddress address, Throwable cause) {
+    if (cause instanceof BindException e) {
+      return e;
+    }
+    if (cause instanceof IOException e && String.valueOf(e.getMessage()).contains("in use")) {
+      BindException bind = new BindException("Address already in use");
+      bind.initCause(e);
+      return bind;
+    }
+    return cause instanceof IOException e ? e : new IOException("could not bind " + address, cause);
   }
 
   @Override
@@ -87,8 +105,9 @@ public final class NettyEngine implements Engine {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
         .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, BACKLOG)
+        .option(ChannelOption.SO_BACKLOG, Listeners.BACKLOG)
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(transport.reusePort(), reusePort)
         .childOption(ChannelOption.TCP_NODELAY, true)
         // An end of input is the decoder's to finish and ours to answer; Netty would close at once.
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -96,9 +115,7 @@ public final class NettyEngine implements Engine {
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw bound.cause() instanceof IOException e
-          ? e
-          : new IOException("could not bind " + address, bound.cause());
+      throw bindFailure(address, bound.cause());
     }
     Channel listener = bound.channel();
     NettyServer server = new NettyServer(group, listener, loops);

@@ -1,15 +1,20 @@
 package io.switchboard.netty;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import java.net.StandardSocketOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +50,11 @@ enum NettyTransport {
     }
 
     @Override
+    ChannelOption<Boolean> reusePort() {
+      return NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
+    }
+
+    @Override
     boolean sendsFilesWithoutCopy() {
       return true; // FileChannel.transferTo: sendfile(2)
     }
@@ -72,6 +82,11 @@ enum NettyTransport {
     }
 
     @Override
+    ChannelOption<Boolean> reusePort() {
+      return EpollChannelOption.SO_REUSEPORT;
+    }
+
+    @Override
     boolean sendsFilesWithoutCopy() {
       return true; // sendfile(2)
     }
@@ -96,6 +111,11 @@ enum NettyTransport {
     @Override
     Class<? extends ServerChannel> serverChannel() {
       return IoUringServerSocketChannel.class;
+    }
+
+    @Override
+    ChannelOption<Boolean> reusePort() {
+      return IoUringChannelOption.SO_REUSEPORT;
     }
 
     @Override
@@ -128,6 +148,9 @@ enum NettyTransport {
   abstract IoHandlerFactory ioHandlers();
 
   abstract Class<? extends ServerChannel> serverChannel();
+
+  /** The transport's own spelling of SO_REUSEPORT (several processes on one port). */
+  abstract ChannelOption<Boolean> reusePort();
 
   /** True if the transport writes a {@code DefaultFileRegion} from the page cache. */
   abstract boolean sendsFilesWithoutCopy();

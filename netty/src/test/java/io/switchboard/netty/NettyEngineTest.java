@@ -1,31 +1,46 @@
 package io.switchboard.netty;
 
-import org.junit.jupiter.api.Nested;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Runs {@link NettyEchoCases} once per Netty transport. */
+import io.switchboard.engine.EngineOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What only the netty model does: choosing its transport. Serving is checked on every available
+ * transport by the conformance suites in {@code testkit}, through {@link
+ * NettyEngine.Provider#variants()}.
+ */
 class NettyEngineTest {
 
-  @Nested
-  class Nio extends NettyEchoCases {
-    @Override
-    String transport() {
-      return "nio";
+  @Test
+  void unknownTransportIsRefusedNamingTheChoices() {
+    assertThatThrownBy(() -> NettyEngine.create(EngineOptions.DEFAULT.with("transport", "kqueue")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kqueue")
+        .hasMessageContaining("auto, nio, epoll, io_uring");
+  }
+
+  @Test
+  void eachTransportIsUsableOrRefusedWithItsReason() {
+    for (NettyTransport transport : NettyTransport.values()) {
+      if (transport.isAvailable()) {
+        assertThat(NettyTransport.named(transport.optionName())).isSameAs(transport);
+      } else {
+        assertThatThrownBy(() -> NettyTransport.named(transport.optionName()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(transport.optionName() + " is not available here")
+            .hasCause(transport.unavailabilityCause());
+      }
     }
   }
 
-  @Nested
-  class Epoll extends NettyEchoCases {
-    @Override
-    String transport() {
-      return "epoll";
-    }
-  }
-
-  @Nested
-  class IoUring extends NettyEchoCases {
-    @Override
-    String transport() {
-      return "io_uring";
-    }
+  @Test
+  void autoTakesTheBestAvailableAndTheSuiteRunsEveryAvailableTransport() {
+    assertThat(NettyTransport.named("auto")).isSameAs(NettyTransport.available().get(0));
+    assertThat(new NettyEngine.Provider().variants())
+        .extracting(options -> options.option("transport", ""))
+        .containsExactlyElementsOf(
+            NettyTransport.available().stream().map(NettyTransport::optionName).toList());
   }
 }

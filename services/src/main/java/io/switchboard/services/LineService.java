@@ -20,6 +20,8 @@ import java.util.function.UnaryOperator;
  * outbound queue passes the high-water mark the service stops reading from it, so TCP pushes back
  * on the client, and reading resumes when the queue drains below the low-water mark.
  */
+// Every reply is a stateless lambda, so the constants are immutable in fact.
+@SuppressWarnings("ImmutableEnumChecker")
 public enum LineService {
   ECHO(line -> line),
   UPPER(line -> line.toUpperCase(Locale.ROOT)),

@@ -29,9 +29,21 @@ public final class LineClient implements AutoCloseable {
   }
 
   public static LineClient connect(InetSocketAddress address) {
+    return connect(address, 0);
+  }
+
+  /**
+   * Connects with a small receive buffer ({@code receiveBufferSize} bytes; 0 for the default), so
+   * a client that does not read pushes back on the server soon. It must be set before connecting:
+   * shrinking it later leaves a window the kernel already advertised, and TCP then crawls.
+   */
+  public static LineClient connect(InetSocketAddress address, int receiveBufferSize) {
     try {
       Socket socket = new Socket();
       socket.setTcpNoDelay(true);
+      if (receiveBufferSize > 0) {
+        socket.setReceiveBufferSize(receiveBufferSize);
+      }
       socket.connect(address, (int) Await.DEFAULT.toMillis());
       return new LineClient(socket);
     } catch (IOException e) {
@@ -86,6 +98,40 @@ public final class LineClient implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Exactly the next {@code count} bytes; fails if the stream ends or stalls before. */
+  public byte[] readBytes(int count) {
+    try {
+      byte[] bytes = in.readNBytes(count);
+      if (bytes.length < count) {
+        throw new AssertionError("stream ended after " + bytes.length + " of " + count + " bytes");
+      }
+      return bytes;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no bytes within " + Await.DEFAULT.toMillis() + " ms", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads until the server closes the connection (end of stream or reset) and counts the bytes;
+   * fails if it stays open past the default deadline.
+   */
+  public long drainUntilClosed() {
+    long total = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        total += n;
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("still open after " + Await.DEFAULT.toMillis() + " ms", e);
+    } catch (IOException e) {
+      // a reset ends the stream too
+    }
+    return total;
   }
 
   /**

@@ -16,11 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProbeHandler<F> implements Handler<F> {
 
   /** What one connection went through, as seen by the handler. */
+  // Callers write ProbeHandler.Record, which cannot be taken for java.lang.Record.
+  @SuppressWarnings("AvoidCommonTypeNames")
   public static final class Record {
     public final AtomicLong frames = new AtomicLong();
     public volatile long framesAtFirstUnwritable = -1;
     public volatile boolean opened;
     public volatile boolean closed;
+    /** How often {@code closed} was called: the contract says exactly once. */
+    public final AtomicLong closedCalls = new AtomicLong();
+    public final AtomicLong writabilityChanges = new AtomicLong();
     public volatile Throwable closeCause;
     private final AtomicLong inside = new AtomicLong();
     public volatile boolean overlapped;
@@ -106,6 +111,7 @@ public final class ProbeHandler<F> implements Handler<F> {
     Record record = records.get(connection.id());
     record.enter();
     try {
+      record.writabilityChanges.incrementAndGet();
       delegate.writabilityChanged(connection);
     } finally {
       record.exit();
@@ -131,6 +137,7 @@ public final class ProbeHandler<F> implements Handler<F> {
       if (!record.opened || record.closed) {
         record.outOfOrder = true;
       }
+      record.closedCalls.incrementAndGet();
       record.closeCause = cause;
       delegate.closed(connection, cause);
       record.closed = true;

@@ -162,6 +162,7 @@ class EchoConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  @SuppressWarnings("FutureReturnValueIgnored") // the writer's failure is expected, caught in it
   void lineOverTheLimitGetsOneErrorLineAndIsClosed(ModelVariant model) {
     int limit = 1 << 20;
     Server server = startEcho(model, Limits.DEFAULT.withMaxFrameLength(limit));

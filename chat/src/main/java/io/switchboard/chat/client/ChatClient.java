@@ -134,7 +134,12 @@ public final class ChatClient {
 
   // ---- Terminal mode -------------------------------------------------------------------------
 
-  /** The system terminal, or {@code null} when stdin or stdout is not one. */
+  /**
+   * The system terminal, or {@code null} when stdin or stdout is not one. A null console settles
+   * it at once; since JDK 22 the console is never null, and JLine's own detection (a "dumb"
+   * terminal when there is none) decides.
+   */
+  @SuppressWarnings("SystemConsoleNull") // only a shortcut; JLine decides, see above
   private Terminal interactiveTerminal() {
     if (System.console() == null) {
       return null;

@@ -7,6 +7,7 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.EngineProvider;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,17 +37,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AioEngine implements Engine {
   /** Accept backlog; the kernel caps it at somaxconn. */
-  private static final int BACKLOG = 4096;
 
   private static final System.Logger LOG = System.getLogger(AioEngine.class.getName());
 
   private final int threads;
+  private final EngineOptions options;
 
-  public AioEngine(int threads) {
+  public AioEngine(int threads, EngineOptions options) {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
     this.threads = threads;
+    this.options = options;
   }
 
   @Override
@@ -62,9 +64,8 @@ public final class AioEngine implements Engine {
         r -> Thread.ofPlatform().name("aio-" + index.incrementAndGet()).unstarted(r));
     AsynchronousServerSocketChannel listener;
     try {
-      listener = AsynchronousServerSocketChannel.open(channels);
-      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      listener.bind(address, BACKLOG);
+      listener = Listeners.configure(AsynchronousServerSocketChannel.open(channels), options)
+          .bind(address, Listeners.BACKLOG);
     } catch (IOException | RuntimeException e) {
       channels.shutdownNow();
       throw e;
@@ -205,7 +206,7 @@ public final class AioEngine implements Engine {
 
     @Override
     public Engine create(EngineOptions options) {
-      return new AioEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()));
+      return new AioEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options);
     }
   }
 }

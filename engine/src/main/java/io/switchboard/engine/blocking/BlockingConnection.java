@@ -89,14 +89,13 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   }
 
   /**
-   * Writes until the queue is empty (or the connection is closed). A blocking write may still
-   * take only part of the bytes: on a virtual thread it is a non-blocking write plus a park, and
-   * it returns what the socket took. {@link #drainTo} then says "full, call again" and keeps the
-   * flush claimed, so stopping there would leave the output stuck with nobody to write it.
+   * Writes until the queue is empty. A blocking channel may still write only part of a gathering
+   * write (on a virtual thread the socket is non-blocking underneath, and the JDK returns a partial
+   * count); calling again blocks until there is room, so this loop waits rather than spins.
    */
   private void drainFully() throws IOException {
     while (!drainTo(channel)) {
-      // The next write blocks until the socket takes more.
+      // the channel took part of it: write the rest
     }
   }
 

@@ -4,7 +4,9 @@ import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
+import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,15 +23,14 @@ import java.util.concurrent.TimeUnit;
  * runs ({@link #serve}) and what kind of thread writes ({@link #startWriter}).
  */
 public abstract class BlockingEngine implements Engine {
-  /** Accept backlog; the kernel caps it at somaxconn (4096 here). */
-  static final int BACKLOG = 4096;
-
   private static final System.Logger LOG = System.getLogger(BlockingEngine.class.getName());
 
   private final String model;
+  private final EngineOptions options;
 
-  protected BlockingEngine(String model) {
+  protected BlockingEngine(String model, EngineOptions options) {
     this.model = model;
+    this.options = options;
   }
 
   @Override
@@ -68,14 +69,7 @@ public abstract class BlockingEngine implements Engine {
   @Override
   public final <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
-    ServerSocketChannel listener = ServerSocketChannel.open();
-    try {
-      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      listener.bind(address, BACKLOG);
-    } catch (IOException e) {
-      listener.close();
-      throw e;
-    }
+    ServerSocketChannel listener = Listeners.open(address, options);
     ConnectionGroup group = new ConnectionGroup(app, limits);
     BlockingServer server = new BlockingServer(group, listener);
     Thread acceptor = Thread.ofPlatform()

@@ -1,5 +1,6 @@
 package io.switchboard.engine.blocking;
 
+import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.ModelProvider;
 
 /**
@@ -10,8 +11,8 @@ import io.switchboard.engine.ModelProvider;
  */
 public final class IterativeEngine extends BlockingEngine {
 
-  public IterativeEngine() {
-    super("iterative");
+  public IterativeEngine(EngineOptions options) {
+    super("iterative", options);
   }
 
   @Override
@@ -35,7 +36,7 @@ public final class IterativeEngine extends BlockingEngine {
     public Provider() {
       super("iterative",
           "one client at a time; the next waits in the backlog",
-          options -> new IterativeEngine());
+          options -> new IterativeEngine(options));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.switchboard.engine.blocking;
 
+import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.ModelProvider;
 
 /**
@@ -10,8 +11,8 @@ import io.switchboard.engine.ModelProvider;
  */
 public final class ThreadPerConnectionEngine extends BlockingEngine {
 
-  public ThreadPerConnectionEngine() {
-    super("threads");
+  public ThreadPerConnectionEngine(EngineOptions options) {
+    super("threads", options);
   }
 
   @Override
@@ -29,7 +30,7 @@ public final class ThreadPerConnectionEngine extends BlockingEngine {
     public Provider() {
       super("threads",
           "a platform thread per connection (plus one writer each)",
-          options -> new ThreadPerConnectionEngine());
+          options -> new ThreadPerConnectionEngine(options));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.engine.blocking;
 
+import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.ModelProvider;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,8 +20,8 @@ public final class ThreadPoolEngine extends BlockingEngine {
   private final int threads;
   private final ExecutorService workers;
 
-  public ThreadPoolEngine(int threads) {
-    super("pool");
+  public ThreadPoolEngine(int threads, EngineOptions options) {
+    super("pool", options);
     this.threads = threads;
     AtomicInteger index = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
@@ -53,7 +54,8 @@ public final class ThreadPoolEngine extends BlockingEngine {
     public Provider() {
       super("pool",
           "a bounded thread pool (--threads, default 2 x cores)",
-          options -> new ThreadPoolEngine( options.threadsOr(2 * Runtime.getRuntime().availableProcessors())));
+          options -> new ThreadPoolEngine(
+              options.threadsOr(2 * Runtime.getRuntime().availableProcessors()), options));
     }
   }
 }

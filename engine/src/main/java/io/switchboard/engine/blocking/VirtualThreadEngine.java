@@ -1,5 +1,6 @@
 package io.switchboard.engine.blocking;
 
+import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.ModelProvider;
 
 /**
@@ -11,8 +12,8 @@ import io.switchboard.engine.ModelProvider;
  */
 public final class VirtualThreadEngine extends BlockingEngine {
 
-  public VirtualThreadEngine() {
-    super("virtual");
+  public VirtualThreadEngine(EngineOptions options) {
+    super("virtual", options);
   }
 
   @Override
@@ -30,7 +31,7 @@ public final class VirtualThreadEngine extends BlockingEngine {
     public Provider() {
       super("virtual",
           "a virtual thread per connection, plain blocking code",
-          options -> new VirtualThreadEngine());
+          options -> new VirtualThreadEngine(options));
     }
   }
 }

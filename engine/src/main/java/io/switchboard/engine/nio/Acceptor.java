@@ -25,7 +25,6 @@ final class Acceptor<F> {
   private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
   /** Accept backlog; the kernel caps it at somaxconn. */
-  private static final int BACKLOG = 4096;
 
   /** Accepts per readiness event, so a connection storm cannot starve established clients. */
   private static final int ACCEPTS_PER_EVENT = 64;
@@ -43,19 +42,6 @@ final class Acceptor<F> {
     this.listener = listener;
     this.group = group;
     this.app = app;
-  }
-
-  /** Opens and binds a listener; the caller closes it if anything after this fails. */
-  static ServerSocketChannel bind(InetSocketAddress address) throws IOException {
-    ServerSocketChannel listener = ServerSocketChannel.open();
-    try {
-      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      listener.bind(address, BACKLOG);
-      return listener;
-    } catch (IOException | RuntimeException e) {
-      listener.close();
-      throw e;
-    }
   }
 
   ServerSocketChannel listener() {

@@ -4,6 +4,8 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import java.io.IOException;
@@ -19,6 +21,12 @@ import java.util.List;
  * selectors exist: the cost of a pass grows with the number of connections, busy or not.
  */
 public final class PollEngine implements Engine {
+  private final EngineOptions options;
+
+  public PollEngine(EngineOptions options) {
+    this.options = options;
+  }
+
 
   @Override
   public String model() {
@@ -28,7 +36,7 @@ public final class PollEngine implements Engine {
   @Override
   public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
-    ServerSocketChannel listener = Acceptor.bind(address);
+    ServerSocketChannel listener = Listeners.open(address, options);
     try {
       listener.configureBlocking(false);
       ConnectionGroup group = new ConnectionGroup(app, limits);
@@ -49,7 +57,7 @@ public final class PollEngine implements Engine {
     public Provider() {
       super("poll",
           "non-blocking sockets polled in a loop, no selector",
-          options -> new PollEngine());
+          options -> new PollEngine(options));
     }
   }
 }

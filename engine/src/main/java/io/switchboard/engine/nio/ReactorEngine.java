@@ -4,6 +4,8 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import java.io.IOException;
@@ -22,13 +24,15 @@ import java.util.List;
 public final class ReactorEngine implements Engine {
   private final int threads;
   private final SelectorChoice selectors;
+  private final EngineOptions options;
 
-  public ReactorEngine(int threads, String selector) {
+  public ReactorEngine(int threads, String selector, EngineOptions options) {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
     this.threads = threads;
     this.selectors = SelectorChoice.named(selector);
+    this.options = options;
   }
 
   @Override
@@ -39,7 +43,7 @@ public final class ReactorEngine implements Engine {
   @Override
   public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
-    ServerSocketChannel listener = Acceptor.bind(address);
+    ServerSocketChannel listener = Listeners.open(address, options);
     List<SelectorLoop> loops = new ArrayList<>(threads);
     boolean loopsStarted = false;
     try {
@@ -75,7 +79,7 @@ public final class ReactorEngine implements Engine {
     public Provider() {
       super("reactor",
           "an acceptor + N selector loops (--threads, default cores)",
-          options -> new ReactorEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options.option("selector", SelectorChoice.EPOLL)));
+          options -> new ReactorEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options.option("selector", SelectorChoice.EPOLL), options));
     }
   }
 }

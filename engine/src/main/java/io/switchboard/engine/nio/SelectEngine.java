@@ -5,6 +5,7 @@ import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import java.io.IOException;
@@ -22,9 +23,11 @@ import java.util.List;
  */
 public final class SelectEngine implements Engine {
   private final SelectorChoice selectors;
+  private final EngineOptions options;
 
-  public SelectEngine(String selector) {
+  public SelectEngine(String selector, EngineOptions options) {
     this.selectors = SelectorChoice.named(selector);
+    this.options = options;
   }
 
   @Override
@@ -35,7 +38,7 @@ public final class SelectEngine implements Engine {
   @Override
   public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
-    ServerSocketChannel listener = Acceptor.bind(address);
+    ServerSocketChannel listener = Listeners.open(address, options);
     Selector selector = null;
     try {
       listener.configureBlocking(false);
@@ -63,7 +66,7 @@ public final class SelectEngine implements Engine {
     public Provider() {
       super("select",
           "one thread, one Selector (--selector epoll|poll)",
-          options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL)));
+          options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL), options));
     }
 
     @Override

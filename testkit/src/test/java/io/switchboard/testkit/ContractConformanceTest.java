@@ -1,0 +1,231 @@
+package io.switchboard.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.engine.Connection;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.OutboundOverflowException;
+import io.switchboard.engine.Server;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The {@link Connection} and handler contract, checked once for every registered model and
+ * variant, like {@link EchoConformanceTest}: file ranges, the queue's hard cap, pause and
+ * catch-up, sends from other threads, callbacks never nested, one {@code closed} per connection.
+ * The application is {@link CommandEcho}; {@link ProbeHandler} records what the handler saw.
+ */
+class ContractConformanceTest {
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private ProbeHandler<String> probe;
+  private CommandEcho app;
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void release() throws Exception {
+    for (AutoCloseable resource : resources.reversed()) {
+      resource.close();
+    }
+  }
+
+  private Server start(ModelVariant model, Limits limits, Path file) {
+    app = new CommandEcho(file);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ProbeHandler<String>[] holder = new ProbeHandler[1];
+    Server server = model.start(ProbeHandler.wrap(app.application(), holder), limits);
+    probe = holder[0];
+    resources.add(server);
+    return server;
+  }
+
+  private LineClient client(Server server) {
+    return client(server, 0);
+  }
+
+  private LineClient client(Server server, int receiveBufferSize) {
+    LineClient client = LineClient.connect(server.localAddress(), receiveBufferSize);
+    resources.add(client);
+    return client;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void sendFileSendsTheRangeExactlyAndLeavesTheChannelToTheApp(ModelVariant model)
+      throws IOException {
+    byte[] content = new byte[300 * 1024 + 7];
+    new Random(42).nextBytes(content);
+    Path file = Files.write(dir.resolve("payload.bin"), content);
+    // A queue cap above the file, water marks below it: the file crosses them like other output.
+    Server server = start(model,
+        Limits.DEFAULT.withWaterMarks(32 * 1024, 64 * 1024).withMaxQueuedBytes(1 << 20), file);
+    LineClient client = client(server);
+
+    client.send("FILE 1000 200000").send("after the range");
+    assertThat(client.readBytes(200_000))
+        .isEqualTo(Arrays.copyOfRange(content, 1000, 201_000));
+    assertThat(client.readLine()).as("output after the file keeps its order")
+        .isEqualTo("after the range");
+    // The same channel again: the connection did not close it after the first range.
+    client.send("FILE 0 " + content.length);
+    assertThat(client.readBytes(content.length)).isEqualTo(content);
+    assertThat(app.openedFiles()).singleElement()
+        .satisfies(channel -> assertThat(channel.isOpen()).isTrue());
+
+    client.close();
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
+    assertThat(app.openedFiles()).allMatch(channel -> !channel.isOpen()); // closed by the app
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void sendPastTheQueueCapAbortsWithOverflow(ModelVariant model) {
+    long cap = 256 * 1024;
+    Server server = start(model,
+        Limits.DEFAULT.withWaterMarks(16 * 1024, 32 * 1024).withMaxQueuedBytes(cap), null);
+    LineClient client = client(server, 16 * 1024);
+    long flood = 100_000L * 1024;
+
+    client.send("FLOOD 100000");
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
+    assertThat(probe.only().closeCause).isInstanceOf(OutboundOverflowException.class);
+    assertThat(app.floodRefused()).as("the send that overflowed returned false").isTrue();
+    // Queued output is discarded: the client gets at most what was written before the abort,
+    // which the cap and the socket buffers on the way (a few MiB at most) bound.
+    assertThat(client.drainUntilClosed()).isLessThan(flood / 10);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void pausedClientGetsEveryByteOnceItReads(ModelVariant model) throws Exception {
+    Server server = start(model,
+        Limits.DEFAULT.withWaterMarks(8 * 1024, 16 * 1024).withMaxQueuedBytes(64 * 1024), null);
+    LineClient client = client(server, 16 * 1024); // so the kernel cannot hide the backlog
+    byte[] line = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n"
+        .getBytes(StandardCharsets.UTF_8);
+    int count = 128 * 1024; // 8 MiB each way: past every socket buffer on the way
+    byte[] chunk = new byte[line.length * 256];
+    for (int i = 0; i < 256; i++) {
+      System.arraycopy(line, 0, chunk, i * line.length, line.length);
+    }
+    Thread writer = Thread.ofPlatform().daemon().start(() -> {
+      try {
+        OutputStream out = client.socket().getOutputStream();
+        for (int i = 0; i < count / 256; i++) {
+          out.write(chunk);
+        }
+        client.socket().shutdownOutput();
+      } catch (IOException e) {
+        // the assertions below say what went wrong
+      }
+    });
+    resources.add(writer::interrupt);
+    // Not reading yet: the server stops taking lines in (paused at the high mark, or blocked in
+    // its write) once its send buffer (at most 4 MiB here), the client's 16 KiB and the 64 KiB
+    // queue are full, long before the last line; it never overflows the cap.
+    long takenWhileStalled = Await.steady("the server stops taking lines in", probe::totalFrames,
+        Duration.ofMillis(200));
+    assertThat(takenWhileStalled).isLessThan(count);
+
+    InputStream in = client.socket().getInputStream();
+    byte[] buffer = new byte[64 * 1024];
+    long received = 0;
+    int offset = 0; // position within the repeated line, to check every byte
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] != line[offset]) {
+          throw new AssertionError("byte " + (received + i) + " differs");
+        }
+        offset = (offset + 1) % line.length;
+      }
+      received += n;
+    }
+    assertThat(received).isEqualTo((long) count * line.length);
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
+    assertThat(probe.only().closeCause).as("closed in order, never overflowed").isNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void sendFromAnotherThreadReachesAnIdleConnection(ModelVariant model) {
+    Server server = start(model, Limits.DEFAULT, null);
+    LineClient client = client(server);
+    // After a round trip the model is idle: waiting to read, or in its loop's select. Nothing
+    // but the send itself can make it write; a model that missed the wake-up would sit until the
+    // idle timeout (minutes), far past the read deadline.
+    assertThat(client.send("ready").readLine()).isEqualTo("ready");
+    Connection connection = app.latest();
+    for (int i = 0; i < 3; i++) {
+      assertThat(connection.send("pushed " + i + "\n")).isTrue();
+      assertThat(client.readLine()).isEqualTo("pushed " + i);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void callbacksRaisedInsideACallbackAreNotNestedInIt(ModelVariant model) {
+    Server server = start(model, Limits.DEFAULT, null);
+    int big = 128 * 1024; // past the default high-water mark in one send
+
+    // Unwritable is raised by the send inside received, writable again once the client reads.
+    LineClient sending = client(server);
+    sending.send("BIG " + big);
+    assertThat(sending.readBytes(big)).hasSize(big);
+    Await.until("both writability changes are delivered",
+        () -> probe.only().writabilityChanges.get() == 2);
+    sending.close();
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
+
+    // close() inside received: what was queued is flushed, a later send is refused.
+    LineClient closing = client(server);
+    closing.send("BIG-THEN-CLOSE " + big);
+    assertThat(closing.drainUntilClosed()).as("everything queued before close, nothing after")
+        .isEqualTo(big);
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 2);
+    assertThat(app.sendAfterCloseAccepted()).as("a send after close() is refused").isFalse();
+    closing.close();
+
+    // abort() inside received raises closed, which must wait until received returns.
+    LineClient aborting = client(server);
+    aborting.send("ABORT");
+    aborting.drainUntilClosed();
+    Await.until("the handler hears of the abort", () -> probe.closedCount() == 3);
+
+    assertThat(probe.records().values()).allSatisfy(r -> {
+      assertThat(r.overlapped).as("a callback ran inside another").isFalse();
+      assertThat(r.outOfOrder).isFalse();
+      assertThat(r.closedCalls.get()).isEqualTo(1);
+      assertThat(r.closeCause).isNull();
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void peerResetWithOutputPendingIsHeardExactlyOnce(ModelVariant model) throws IOException {
+    Server server = start(model, Limits.DEFAULT, null);
+    LineClient client = client(server, 16 * 1024);
+    // 2 MiB, under the 4 MiB cap, unread: the server has output pending when the reset comes, so
+    // both its reads and its writes fail.
+    client.send("FLOOD 2048");
+    Await.until("the flood is queued", app::floodDone);
+    client.reset();
+    Await.until("the handler hears of the reset", () -> probe.closedCount() == 1);
+    server.close(); // after shutdown nothing more can be raised
+    assertThat(probe.only().closedCalls.get()).isEqualTo(1);
+    assertThat(probe.only().outOfOrder).isFalse();
+    assertThat(probe.only().overlapped).isFalse();
+  }
+}
