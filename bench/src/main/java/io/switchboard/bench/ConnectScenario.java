@@ -111,10 +111,10 @@ final class ConnectScenario {
     if (failures > 0) {
       result.error(failures + " cycles failed: " + shared.firstFailure);
     }
-    double cycles = latency.getTotalCount();
+    double cycles = (double) latency.getTotalCount();
     return result.put(Metric.CONNS_PER_S, cycles / span.seconds())
-        .put(Metric.P50_US, latency.getValueAtPercentile(50) / 1e3)
-        .put(Metric.P99_US, latency.getValueAtPercentile(99) / 1e3)
+        .put(Metric.P50_US, (double) latency.getValueAtPercentile(50) / 1e3)
+        .put(Metric.P99_US, (double) latency.getValueAtPercentile(99) / 1e3)
         .put(Metric.FAILURES, failures)
         .put(Metric.SERVER_CPU_S, span.serverCpu())
         .put(Metric.MSGS_PER_CPU_S, cycles / span.serverCpu())

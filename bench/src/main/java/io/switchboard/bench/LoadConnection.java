@@ -135,6 +135,7 @@ public abstract class LoadConnection {
   }
 
   /** Reads once into the loop's buffer and hands out every complete line. */
+  @SuppressWarnings("ByteBufferBackingArray") // the loop's buffer: ByteBuffer.allocate, offset 0
   final void readable(ByteBuffer buffer) {
     buffer.clear();
     if (partialLength > 0) {

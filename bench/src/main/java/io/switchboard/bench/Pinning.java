@@ -27,8 +27,8 @@ final class Pinning {
   /** Pins this process (every thread, present and future) to core 1; servers go to core 0. */
   static Pinning apply(Progress progress) throws InterruptedException {
     int cores = Runtime.getRuntime().availableProcessors();
-    if (cores < 2 || !Files.isExecutable(Path.of("/usr/bin/taskset"))
-        && !Files.isExecutable(Path.of("/bin/taskset"))) {
+    if (cores < 2 || (!Files.isExecutable(Path.of("/usr/bin/taskset"))
+        && !Files.isExecutable(Path.of("/bin/taskset")))) {
       progress.log("--pin: needs taskset and 2 cores; running unpinned");
       return NONE;
     }

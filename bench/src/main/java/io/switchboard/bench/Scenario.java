@@ -26,8 +26,10 @@ public enum Scenario {
           Metric.P99_US, Metric.P999_US, Metric.SERVER_CPU_S, Metric.THREADS));
 
   private final String app;
+  @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, which the checker cannot see
   private final List<Integer> defaultConnections;
   private final Metric headline;
+  @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, which the checker cannot see
   private final List<Metric> shown;
 
   Scenario(String app, List<Integer> defaultConnections, Metric headline, List<Metric> shown) {

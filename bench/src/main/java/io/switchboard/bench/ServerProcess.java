@@ -51,7 +51,7 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
     CompletableFuture<InetSocketAddress> listening = new CompletableFuture<>();
     drain(process.getInputStream(), "stdout", lastLines, listening);
     drain(process.getErrorStream(), "stderr", lastLines, listening);
-    process.onExit().thenRun(() -> listening.completeExceptionally(
+    var unused = process.onExit().thenRun(() -> listening.completeExceptionally(
         new IOException("server exited with status " + process.exitValue())));
     try {
       InetSocketAddress address = listening.get(deadline.toMillis(), TimeUnit.MILLISECONDS);

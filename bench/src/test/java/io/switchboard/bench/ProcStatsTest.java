@@ -19,8 +19,14 @@ class ProcStatsTest {
 
   @Test
   void statusFieldsAreReadByName() {
-    String status = "Name:\tjava\nState:\tS (sleeping)\nVmPeak:\t  999 kB\nVmRSS:\t   51200 kB\n"
-        + "Threads:\t17\nSigQ:\t0/95000\n";
+    String status = """
+        Name:\tjava
+        State:\tS (sleeping)
+        VmPeak:\t  999 kB
+        VmRSS:\t   51200 kB
+        Threads:\t17
+        SigQ:\t0/95000
+        """;
 
     assertThat(ProcStats.statusField(status, "VmRSS")).isEqualTo(51_200);
     assertThat(ProcStats.statusField(status, "Threads")).isEqualTo(17);

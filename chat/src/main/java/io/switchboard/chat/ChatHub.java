@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * found during a broadcast is queued here and dropped by the same call once it holds no lock.
  */
 public final class ChatHub {
-  private static final String SLOW =
-      "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster";
-
   private final ChatSettings settings;
   private final Clock clock;
   private final Map<String, Session> names = new ConcurrentHashMap<>();
@@ -163,7 +160,9 @@ public final class ChatHub {
   /** Drops the queued slow members; callers hold no hub lock. */
   void dropSlowMembers() {
     for (Session session; (session = slow.poll()) != null; ) {
-      String reason = String.format(SLOW, settings.slowConsumerBytes());
+      String reason = String.format(
+          "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster",
+          settings.slowConsumerBytes());
       session.end(Departure.DISCONNECTED, "too slow");
       session.member().disconnect(reason);
     }

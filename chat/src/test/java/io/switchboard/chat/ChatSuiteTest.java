@@ -148,15 +148,17 @@ class ChatSuiteTest {
       alice.until(LineClient.EOF);
       watcher.until("#lobby -- Alice2 quit (off to lunch)");
 
-      try (LineClient bob = new LineClient(server.localAddress())) {
+      LineClient bob = new LineClient(server.localAddress());
+      try {
         bob.greeting();
         bob.nick("bob");
         bob.send("/join dev");
         watcher.until("#dev -- bob joined");
         bob.socket().setSoLinger(true, 0); // an abrupt end: a reset, no /quit
+      } finally {
         bob.close();
-        watcher.until(line -> line.startsWith("#dev -- bob disconnected"));
       }
+      watcher.until(line -> line.startsWith("#dev -- bob disconnected"));
       watcher.send("/who");
       watcher.until("= members of #dev (1): watcher");
     }
@@ -260,6 +262,8 @@ class ChatSuiteTest {
       out.flush();
     }
 
+    // count is written by this member's reader thread only; volatile so the test thread sees it.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     private void read() {
       String prefix = "#" + room + " <c";
       String joinedLine = "= joined #" + room + ",";

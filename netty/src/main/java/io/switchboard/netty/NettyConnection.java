@@ -91,7 +91,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
       ByteBuf bytes = (ByteBuf) message;
-      if (isReadingPaused() || held != null && !held.isEmpty()) {
+      if (isReadingPaused() || (held != null && !held.isEmpty())) {
         if (held == null) {
           held = new ArrayDeque<>(4);
         }
@@ -324,7 +324,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   @Override
   protected void closeChannel() {
-    channel.close(); // any thread; Netty fails the batch in flight and fires channelInactive
+    var unused = channel.close(); // any thread; Netty fails the batch in flight, fires channelInactive
   }
 
   @Override

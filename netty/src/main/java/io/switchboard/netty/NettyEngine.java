@@ -58,6 +58,8 @@ public final class NettyEngine implements Engine {
   }
 
   /**
+   * Makes an engine from the command line's options.
+   *
    * @param options {@code threads} (default: cores) and {@code transport} = {@code auto} (the best
    *     available: epoll, then io_uring, then nio), {@code nio}, {@code epoll} or {@code io_uring}
    * @throws IllegalArgumentException for an unknown transport
@@ -114,7 +116,7 @@ public final class NettyEngine implements Engine {
         .childHandler(new Admission<>(group, app, transport.sendsFilesWithoutCopy()));
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
-      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      var unused = loops.shutdownGracefully(0, 0, TimeUnit.SECONDS); // nothing ran on them yet
       throw bindFailure(address, bound.cause());
     }
     Channel listener = bound.channel();
@@ -150,7 +152,7 @@ public final class NettyEngine implements Engine {
         channel.pipeline().addLast(connection.inbound());
       } catch (RuntimeException e) {
         group.release();
-        channel.close();
+        var unused = channel.close(); // a failed close leaves nothing more to do here
         throw e;
       }
     }

@@ -55,6 +55,9 @@ public final class LineFront implements Handler<String> {
    */
   private volatile Rendered lastRendered;
 
+  // The bytes are never changed once rendered; the event is compared by identity on purpose
+  // (the same broadcast reaching the next member), which the record's equals is not used for.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Rendered(ChatEvent event, byte[] line) {}
 
   public LineFront(ChatHub hub) {
@@ -62,6 +65,7 @@ public final class LineFront implements Handler<String> {
   }
 
   /** The event as UTF-8 lines with their terminator, shared read-only by its receivers. */
+  @SuppressWarnings("ReferenceEquality") // the same event object, not an equal one: see Rendered
   private byte[] render(ChatEvent event) {
     Rendered last = lastRendered;
     if (last != null && last.event() == event) {

@@ -131,7 +131,7 @@ public final class Supervisor {
     }
     slot.worker = worker;
     LOG.log(Level.INFO, "started {0}", worker);
-    worker.exited().thenAccept(status -> post(() -> exited(slot, worker, status)));
+    var unused = worker.exited().thenAccept(status -> post(() -> exited(slot, worker, status)));
   }
 
   private void listening(Slot slot, WorkerProcess worker) {
@@ -204,7 +204,7 @@ public final class Supervisor {
         slot.worker.terminate();
       }
     }
-    control.schedule(this::killStragglers, drainDeadline.plus(GRACE).toMillis(),
+    var unused = control.schedule(this::killStragglers, drainDeadline.plus(GRACE).toMillis(),
         TimeUnit.MILLISECONDS);
     finishIfAllStopped();
   }

@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 final class Acceptor<F> {
   private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
-  /** Accept backlog; the kernel caps it at somaxconn. */
-
   /** Accepts per readiness event, so a connection storm cannot starve established clients. */
   private static final int ACCEPTS_PER_EVENT = 64;
 

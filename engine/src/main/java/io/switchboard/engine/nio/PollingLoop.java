@@ -2,6 +2,7 @@ package io.switchboard.engine.nio;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -101,7 +102,7 @@ final class PollingLoop extends EventLoop {
   }
 
   /** Order does not matter to a poller, so removal swaps in the last element (O(1)). */
-  private static void removeAt(ArrayList<NioConnection<?>> list, int index) {
+  private static void removeAt(List<NioConnection<?>> list, int index) {
     int last = list.size() - 1;
     list.set(index, list.get(last));
     list.remove(last);
