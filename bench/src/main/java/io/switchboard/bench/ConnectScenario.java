@@ -115,7 +115,7 @@ final class ConnectScenario {
     return result.put(Metric.CONNS_PER_S, cycles / span.seconds())
         .put(Metric.P50_US, (double) latency.getValueAtPercentile(50) / 1e3)
         .put(Metric.P99_US, (double) latency.getValueAtPercentile(99) / 1e3)
-        .put(Metric.FAILURES, failures)
+        .put(Metric.FAILURES, (double) failures)
         .put(Metric.SERVER_CPU_S, span.serverCpu())
         .put(Metric.MSGS_PER_CPU_S, cycles / span.serverCpu())
         .put(Metric.CLIENT_CPU_S, span.loadCpu())
