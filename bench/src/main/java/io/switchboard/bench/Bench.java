@@ -11,11 +11,11 @@ import java.util.List;
 /**
  * Runs a benchmark: for every scenario and point, {@code rounds} rounds in which every model runs
  * once, in turn (A B C, A B C, ...), so drift of the machine (heat, other load) falls on all of
- * them alike. Each trial starts a fresh server process, measures it from outside and stops it.
- * At the end it prints the table and writes the JSON report and the charts.
+ * them alike. Each trial starts a fresh server process, measures it from outside and stops it. At
+ * the end it prints the table and writes the JSON report and the charts.
  *
- * <p>Thread contract: {@link #run} drives everything from the calling thread; the load
- * generator has its own threads. One run at a time per instance.
+ * <p>Thread contract: {@link #run} drives everything from the calling thread; the load generator
+ * has its own threads. One run at a time per instance.
  */
 public final class Bench {
   /** A server that has not printed its listening line by then is reported as failed. */
@@ -30,8 +30,8 @@ public final class Bench {
    * @param terminal where the result table goes
    * @param progress where the progress line goes (typically the same terminal)
    */
-  public Bench(BenchOptions options, ServerLauncher launcher, PrintStream terminal,
-      Progress progress) {
+  public Bench(
+      BenchOptions options, ServerLauncher launcher, PrintStream terminal, Progress progress) {
     this.options = options;
     this.launcher = launcher;
     this.terminal = terminal;
@@ -64,13 +64,20 @@ public final class Bench {
     try (LoadGenerator load = new LoadGenerator(options.loadThreads())) {
       for (int i = 0; i < jobs.size(); i++) {
         Job job = jobs.get(i);
-        String where = String.format("[%d/%d%s] %s %s · %s · round %d/%d", i + 1, jobs.size(),
-            left(startNanos, i, jobs.size()), job.scenario.key(), job.point.label(),
-            job.model.label(), job.round, options.rounds());
-        Measurement measurement = runOne(job, load, pinning, phase ->
-            progress.show(where + " · " + phase));
-        samples.add(new Sample(job.scenario, job.point, job.model.label(), job.round,
-            measurement));
+        String where =
+            String.format(
+                "[%d/%d%s] %s %s · %s · round %d/%d",
+                i + 1,
+                jobs.size(),
+                left(startNanos, i, jobs.size()),
+                job.scenario.key(),
+                job.point.label(),
+                job.model.label(),
+                job.round,
+                options.rounds());
+        Measurement measurement =
+            runOne(job, load, pinning, phase -> progress.show(where + " · " + phase));
+        samples.add(new Sample(job.scenario, job.point, job.model.label(), job.round, measurement));
         progress.log(summary(job, measurement));
       }
     } finally {
@@ -80,24 +87,30 @@ public final class Bench {
     return new BenchReport(options, machine(), started, samples);
   }
 
-  private Measurement runOne(Job job, LoadGenerator load, Pinning pinning,
-      java.util.function.Consumer<String> status) throws InterruptedException {
+  private Measurement runOne(
+      Job job, LoadGenerator load, Pinning pinning, java.util.function.Consumer<String> status)
+      throws InterruptedException {
     status.accept("starting server");
     int maxConnections = job.point.connections() + options.senders() + 1_000;
-    List<String> appArgs = job.scenario == Scenario.FANOUT
-        ? FanoutScenario.serverArgs(job.point, options.senders()) : List.of();
-    List<String> command = launcher.command(job.scenario.app(), job.model, appArgs,
-        maxConnections, pinning.serverCpus());
+    List<String> appArgs =
+        job.scenario == Scenario.FANOUT
+            ? FanoutScenario.serverArgs(job.point, options.senders())
+            : List.of();
+    List<String> command =
+        launcher.command(
+            job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
     try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
       Trial trial = new Trial(options, job.scenario, job.point, job.model, server, load, status);
-      Measurement measurement = switch (job.scenario) {
-        case ECHO -> EchoScenario.run(trial);
-        case IDLE -> IdleScenario.run(trial);
-        case CONNECT -> ConnectScenario.run(trial);
-        case FANOUT -> FanoutScenario.run(trial);
-      };
+      Measurement measurement =
+          switch (job.scenario) {
+            case ECHO -> EchoScenario.run(trial);
+            case IDLE -> IdleScenario.run(trial);
+            case CONNECT -> ConnectScenario.run(trial);
+            case FANOUT -> FanoutScenario.run(trial);
+          };
       if (!server.isAlive()) {
-        return new Measurement(measurement.values(),
+        return new Measurement(
+            measurement.values(),
             "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));
       }
       status.accept("stopping server");
@@ -134,8 +147,11 @@ public final class Bench {
   }
 
   private static String summary(Job job, Measurement m) {
-    StringBuilder line = new StringBuilder(String.format("%-8s %-14s %-24s r%d ",
-        job.scenario.key(), job.point.label(), job.model.label(), job.round));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                "%-8s %-14s %-24s r%d ",
+                job.scenario.key(), job.point.label(), job.model.label(), job.round));
     List<Metric> shown = job.scenario.shown();
     for (Metric metric : shown.subList(0, Math.min(3, shown.size()))) {
       Double value = m.get(metric);
@@ -153,15 +169,21 @@ public final class Bench {
   private static BenchReport.Machine machine() {
     String cpu = "unknown";
     try {
-      cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"),
-              StandardCharsets.UTF_8).stream()
-          .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse(cpu);
+      cpu =
+          java.nio.file.Files.readAllLines(
+                  java.nio.file.Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)
+              .stream()
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .findFirst()
+              .orElse(cpu);
     } catch (IOException e) {
       // not Linux: the model name is only informative
     }
-    return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), cpu,
-        System.getProperty("java.version"), System.getProperty("os.name") + " "
-        + System.getProperty("os.version"));
+    return new BenchReport.Machine(
+        Runtime.getRuntime().availableProcessors(),
+        cpu,
+        System.getProperty("java.version"),
+        System.getProperty("os.name") + " " + System.getProperty("os.version"));
   }
 }

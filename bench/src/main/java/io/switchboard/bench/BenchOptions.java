@@ -41,6 +41,7 @@ public record BenchOptions(
   public static final Path DEFAULT_OUT = Path.of("bench-results");
   public static final List<Integer> DEFAULT_RATES = List.of(2_000);
   public static final int DEFAULT_SENDERS = 10;
+
   /** Two loops keep up with every model here and leave the server a core when pinned. */
   public static final int DEFAULT_LOAD_THREADS = 2;
 
@@ -65,8 +66,17 @@ public record BenchOptions(
 
   /** The defaults for everything but the models and scenarios. */
   public static BenchOptions of(List<ModelSpec> models, List<Scenario> scenarios) {
-    return new BenchOptions(models, scenarios, List.of(), DEFAULT_DURATION, DEFAULT_WARMUP,
-        DEFAULT_ROUNDS, DEFAULT_OUT, false, DEFAULT_RATES, DEFAULT_SENDERS,
+    return new BenchOptions(
+        models,
+        scenarios,
+        List.of(),
+        DEFAULT_DURATION,
+        DEFAULT_WARMUP,
+        DEFAULT_ROUNDS,
+        DEFAULT_OUT,
+        false,
+        DEFAULT_RATES,
+        DEFAULT_SENDERS,
         DEFAULT_LOAD_THREADS);
   }
 
@@ -101,38 +111,80 @@ public record BenchOptions(
 
   /** Parses {@code "1,100,1000"} (underscores allowed: {@code 10_000}). */
   public static List<Integer> parseCounts(String csv) {
-    return Arrays.stream(csv.split(",")).filter(s -> !s.isBlank())
-        .map(s -> Integer.parseInt(s.trim().replace("_", ""))).toList();
+    return Arrays.stream(csv.split(","))
+        .filter(s -> !s.isBlank())
+        .map(s -> Integer.parseInt(s.trim().replace("_", "")))
+        .toList();
   }
 
   public BenchOptions withConnections(List<Integer> value) {
-    return new BenchOptions(models, scenarios, value, duration, warmup, rounds, out, pin, rates,
-        senders, loadThreads);
+    return new BenchOptions(
+        models, scenarios, value, duration, warmup, rounds, out, pin, rates, senders, loadThreads);
   }
 
   public BenchOptions withTiming(Duration newDuration, Duration newWarmup, int newRounds) {
-    return new BenchOptions(models, scenarios, connections, newDuration, newWarmup, newRounds,
-        out, pin, rates, senders, loadThreads);
+    return new BenchOptions(
+        models,
+        scenarios,
+        connections,
+        newDuration,
+        newWarmup,
+        newRounds,
+        out,
+        pin,
+        rates,
+        senders,
+        loadThreads);
   }
 
   public BenchOptions withOut(Path value) {
-    return new BenchOptions(models, scenarios, connections, duration, warmup, rounds, value, pin,
-        rates, senders, loadThreads);
+    return new BenchOptions(
+        models,
+        scenarios,
+        connections,
+        duration,
+        warmup,
+        rounds,
+        value,
+        pin,
+        rates,
+        senders,
+        loadThreads);
   }
 
   public BenchOptions withPin(boolean value) {
-    return new BenchOptions(models, scenarios, connections, duration, warmup, rounds, out, value,
-        rates, senders, loadThreads);
+    return new BenchOptions(
+        models,
+        scenarios,
+        connections,
+        duration,
+        warmup,
+        rounds,
+        out,
+        value,
+        rates,
+        senders,
+        loadThreads);
   }
 
   public BenchOptions withFanout(List<Integer> newRates, int newSenders) {
-    return new BenchOptions(models, scenarios, connections, duration, warmup, rounds, out, pin,
-        newRates, newSenders, loadThreads);
+    return new BenchOptions(
+        models,
+        scenarios,
+        connections,
+        duration,
+        warmup,
+        rounds,
+        out,
+        pin,
+        newRates,
+        newSenders,
+        loadThreads);
   }
 
   public BenchOptions withLoadThreads(int value) {
-    return new BenchOptions(models, scenarios, connections, duration, warmup, rounds, out, pin,
-        rates, senders, value);
+    return new BenchOptions(
+        models, scenarios, connections, duration, warmup, rounds, out, pin, rates, senders, value);
   }
 
   /** The points a scenario visits: its connection counts, times the rates for fanout. */

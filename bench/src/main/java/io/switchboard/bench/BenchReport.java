@@ -14,9 +14,9 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The results of one bench run: every trial, and per scenario, point and model the median of
- * each figure over the rounds, with its ratio to the best Netty transport of the same run at the
- * same point (when Netty was measured). Renders the terminal table and the JSON file.
+ * The results of one bench run: every trial, and per scenario, point and model the median of each
+ * figure over the rounds, with its ratio to the best Netty transport of the same run at the same
+ * point (when Netty was measured). Renders the terminal table and the JSON file.
  *
  * <p>Thread contract: immutable once built; any thread.
  *
@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
  * @param started when it started
  * @param samples every trial, in the order run
  */
-public record BenchReport(BenchOptions options, Machine machine, Instant started,
-    List<Sample> samples) {
+public record BenchReport(
+    BenchOptions options, Machine machine, Instant started, List<Sample> samples) {
 
   /** The machine the numbers belong to. */
   public record Machine(int cores, String cpu, String java, String os) {}
@@ -40,8 +40,16 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
    * @param okRounds rounds without error
    * @param error the first error of a failed round, or {@code null}
    */
-  public record Row(Scenario scenario, Point point, String model, Map<Metric, Double> medians,
-      Map<Metric, Double> ratios, String reference, int okRounds, int rounds, String error) {}
+  public record Row(
+      Scenario scenario,
+      Point point,
+      String model,
+      Map<Metric, Double> medians,
+      Map<Metric, Double> ratios,
+      String reference,
+      int okRounds,
+      int rounds,
+      String error) {}
 
   public BenchReport {
     samples = List.copyOf(samples);
@@ -54,10 +62,14 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
       for (Point point : points(scenario)) {
         List<Row> atPoint = new ArrayList<>();
         for (String model : models()) {
-          List<Sample> runs = samples.stream()
-              .filter(s -> s.scenario() == scenario && s.point().equals(point)
-                  && s.model().equals(model))
-              .toList();
+          List<Sample> runs =
+              samples.stream()
+                  .filter(
+                      s ->
+                          s.scenario() == scenario
+                              && s.point().equals(point)
+                              && s.model().equals(model))
+                  .toList();
           if (!runs.isEmpty()) {
             atPoint.add(medianRow(scenario, point, model, runs));
           }
@@ -68,24 +80,26 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
     return rows;
   }
 
-  private static Row medianRow(Scenario scenario, Point point, String model,
-      List<Sample> runs) {
-    List<Measurement> ok = runs.stream().map(Sample::measurement).filter(Measurement::ok)
-        .toList();
+  private static Row medianRow(Scenario scenario, Point point, String model, List<Sample> runs) {
+    List<Measurement> ok = runs.stream().map(Sample::measurement).filter(Measurement::ok).toList();
     // With no good round, the failed rounds' partial figures still say how far a model got.
     List<Measurement> basis = ok.isEmpty() ? runs.stream().map(Sample::measurement).toList() : ok;
     Map<Metric, Double> medians = new EnumMap<>(Metric.class);
     for (Metric metric : Metric.values()) {
-      List<Double> values = basis.stream().map(m -> m.get(metric)).filter(Objects::nonNull)
-          .sorted().toList();
+      List<Double> values =
+          basis.stream().map(m -> m.get(metric)).filter(Objects::nonNull).sorted().toList();
       if (!values.isEmpty()) {
         medians.put(metric, median(values));
       }
     }
-    String error = runs.stream().map(Sample::measurement).filter(m -> !m.ok()).findFirst()
-        .map(Measurement::error).orElse(null);
-    return new Row(scenario, point, model, medians, Map.of(), null, ok.size(), runs.size(),
-        error);
+    String error =
+        runs.stream()
+            .map(Sample::measurement)
+            .filter(m -> !m.ok())
+            .findFirst()
+            .map(Measurement::error)
+            .orElse(null);
+    return new Row(scenario, point, model, medians, Map.of(), null, ok.size(), runs.size(), error);
   }
 
   static double median(List<Double> sorted) {
@@ -99,7 +113,9 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
     Row best = null;
     for (Row row : rows) {
       Double value = row.medians().get(headline);
-      if (ModelSpec.parse(row.model()).isNetty() && row.okRounds() > 0 && value != null
+      if (ModelSpec.parse(row.model()).isNetty()
+          && row.okRounds() > 0
+          && value != null
           && (best == null || headline.better(value, best.medians().get(headline)))) {
         best = row;
       }
@@ -116,9 +132,17 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
           ratios.put(entry.getKey(), entry.getValue() / reference);
         }
       }
-      result.add(new Row(row.scenario(), row.point(), row.model(), row.medians(),
-          Collections.unmodifiableMap(ratios), best.model(), row.okRounds(), row.rounds(),
-          row.error()));
+      result.add(
+          new Row(
+              row.scenario(),
+              row.point(),
+              row.model(),
+              row.medians(),
+              Collections.unmodifiableMap(ratios),
+              best.model(),
+              row.okRounds(),
+              row.rounds(),
+              row.error()));
     }
     return result;
   }
@@ -128,7 +152,10 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
   }
 
   private List<Point> points(Scenario scenario) {
-    return samples.stream().filter(s -> s.scenario() == scenario).map(Sample::point).distinct()
+    return samples.stream()
+        .filter(s -> s.scenario() == scenario)
+        .map(Sample::point)
+        .distinct()
         .toList();
   }
 
@@ -144,14 +171,22 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
     List<Row> rows = rows();
     for (Scenario scenario : scenarios()) {
       List<Row> mine = rows.stream().filter(r -> r.scenario() == scenario).toList();
-      String reference = mine.stream().map(Row::reference).filter(Objects::nonNull).distinct()
-          .collect(Collectors.joining(", "));
-      text.append('\n').append(scenario.key()).append(" — medians of ")
-          .append(options.rounds()).append(" round(s)")
+      String reference =
+          mine.stream()
+              .map(Row::reference)
+              .filter(Objects::nonNull)
+              .distinct()
+              .collect(Collectors.joining(", "));
+      text.append('\n')
+          .append(scenario.key())
+          .append(" — medians of ")
+          .append(options.rounds())
+          .append(" round(s)")
           .append(reference.isEmpty() ? "" : "; (x) = ratio to the best Netty: " + reference)
           .append('\n');
-      List<String> header = new ArrayList<>(List.of(
-          scenario == Scenario.FANOUT ? "receivers @ rate" : "connections", "model"));
+      List<String> header =
+          new ArrayList<>(
+              List.of(scenario == Scenario.FANOUT ? "receivers @ rate" : "connections", "model"));
       scenario.shown().forEach(m -> header.add(m.label()));
       List<List<String>> cells = new ArrayList<>();
       for (Row row : mine) {
@@ -159,12 +194,15 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
         for (Metric metric : scenario.shown()) {
           Double value = row.medians().get(metric);
           Double ratio = row.ratios().get(metric);
-          line.add(value == null ? "-"
-              : format(value) + (ratio == null ? "" : String.format(" (%.2fx)", ratio)));
+          line.add(
+              value == null
+                  ? "-"
+                  : format(value) + (ratio == null ? "" : String.format(" (%.2fx)", ratio)));
         }
         if (row.error() != null) {
-          line.add(String.format("%d/%d failed: %s", row.rounds() - row.okRounds(), row.rounds(),
-              row.error()));
+          line.add(
+              String.format(
+                  "%d/%d failed: %s", row.rounds() - row.okRounds(), row.rounds(), row.error()));
         }
         cells.add(line);
       }
@@ -173,8 +211,8 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
     return text.toString();
   }
 
-  private static void appendAligned(StringBuilder text, List<String> header,
-      List<List<String>> rows) {
+  private static void appendAligned(
+      StringBuilder text, List<String> header, List<List<String>> rows) {
     int[] widths = new int[header.size()];
     for (int i = 0; i < header.size(); i++) {
       widths[i] = header.get(i).length();
@@ -220,7 +258,8 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
   public String toJson() {
     JsonWriter json = new JsonWriter().beginObject();
     json.field("started", started.toString());
-    json.name("machine").beginObject()
+    json.name("machine")
+        .beginObject()
         .field("cores", machine.cores())
         .field("cpu", machine.cpu())
         .field("java", machine.java())
@@ -243,7 +282,8 @@ public record BenchReport(BenchOptions options, Machine machine, Instant started
     json.name("rates").beginArray();
     options.rates().forEach(json::value);
     json.endArray();
-    json.field("senders", options.senders()).field("load_threads", options.loadThreads())
+    json.field("senders", options.senders())
+        .field("load_threads", options.loadThreads())
         .endObject();
     json.name("medians").beginArray();
     for (Row row : rows()) {

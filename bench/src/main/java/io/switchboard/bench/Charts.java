@@ -28,19 +28,32 @@ public final class Charts {
     }
   }
 
-  private static final List<Figure> FIGURES = List.of(
-      new Figure(Scenario.ECHO, Metric.MSGS_PER_S, "echo-throughput",
-          "echo: messages per second"),
-      new Figure(Scenario.ECHO, Metric.P99_US, "echo-p99", "echo: p99 round-trip latency"),
-      new Figure(Scenario.ECHO, Metric.MSGS_PER_CPU_S, "echo-efficiency",
-          "echo: messages per second of server CPU"),
-      new Figure(Scenario.IDLE, Metric.RSS_PER_CONN_KIB, "idle-rss-per-connection",
-          "idle: server RSS per connection"),
-      new Figure(Scenario.CONNECT, Metric.CONNS_PER_S, "connect-rate",
-          "connect: connections per second"),
-      new Figure(Scenario.FANOUT, Metric.P99_US, "fanout-p99", "fanout: p99 delivery latency"),
-      new Figure(Scenario.FANOUT, Metric.DELIVERY_RATIO, "fanout-delivery-ratio",
-          "fanout: share of messages delivered"));
+  private static final List<Figure> FIGURES =
+      List.of(
+          new Figure(
+              Scenario.ECHO, Metric.MSGS_PER_S, "echo-throughput", "echo: messages per second"),
+          new Figure(Scenario.ECHO, Metric.P99_US, "echo-p99", "echo: p99 round-trip latency"),
+          new Figure(
+              Scenario.ECHO,
+              Metric.MSGS_PER_CPU_S,
+              "echo-efficiency",
+              "echo: messages per second of server CPU"),
+          new Figure(
+              Scenario.IDLE,
+              Metric.RSS_PER_CONN_KIB,
+              "idle-rss-per-connection",
+              "idle: server RSS per connection"),
+          new Figure(
+              Scenario.CONNECT,
+              Metric.CONNS_PER_S,
+              "connect-rate",
+              "connect: connections per second"),
+          new Figure(Scenario.FANOUT, Metric.P99_US, "fanout-p99", "fanout: p99 delivery latency"),
+          new Figure(
+              Scenario.FANOUT,
+              Metric.DELIVERY_RATIO,
+              "fanout-delivery-ratio",
+              "fanout: share of messages delivered"));
 
   /** Writes every chart the report has data for into {@code dir}; returns the files written. */
   public static List<Path> write(BenchReport report, Path dir) throws IOException {
@@ -54,33 +67,64 @@ public final class Charts {
       if (mine.stream().noneMatch(r -> r.medians().containsKey(figure.metric()))) {
         continue;
       }
-      CategoryChart values = chart(figure.title(), figure.scenario(), figure.metric().label(),
-          mine, r -> r.medians().get(figure.metric()));
+      CategoryChart values =
+          chart(
+              figure.title(),
+              figure.scenario(),
+              figure.metric().label(),
+              mine,
+              r -> r.medians().get(figure.metric()));
       if (figure.logarithmic()) {
         // Bars start at zero unless told otherwise, and a log axis cannot show zero.
-        double smallest = mine.stream().map(r -> r.medians().get(figure.metric()))
-            .filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
+        double smallest =
+            mine.stream()
+                .map(r -> r.medians().get(figure.metric()))
+                .filter(v -> v != null && v > 0)
+                .mapToDouble(Double::doubleValue)
+                .min()
+                .orElse(1);
         values.getStyler().setYAxisLogarithmic(true);
         values.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
       }
       written.add(save(values, dir.resolve(figure.file() + ".png")));
       if (mine.stream().anyMatch(r -> r.ratios().containsKey(figure.metric()))) {
-        String reference = mine.stream().map(BenchReport.Row::reference)
-            .filter(Objects::nonNull).findFirst().orElse("netty");
-        written.add(save(chart(figure.title() + " — ratio to best Netty (" + reference + ")",
-            figure.scenario(), "× Netty", mine, r -> r.ratios().get(figure.metric())),
-            dir.resolve(figure.file() + "-vs-netty.png")));
+        String reference =
+            mine.stream()
+                .map(BenchReport.Row::reference)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse("netty");
+        written.add(
+            save(
+                chart(
+                    figure.title() + " — ratio to best Netty (" + reference + ")",
+                    figure.scenario(),
+                    "× Netty",
+                    mine,
+                    r -> r.ratios().get(figure.metric())),
+                dir.resolve(figure.file() + "-vs-netty.png")));
       }
     }
     return written;
   }
 
-  private static CategoryChart chart(String title, Scenario scenario, String yTitle,
-      List<BenchReport.Row> rows, java.util.function.Function<BenchReport.Row, Double> value) {
-    CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(title)
-        .xAxisTitle(scenario == Scenario.FANOUT ? "receivers @ total send rate"
-            : scenario == Scenario.CONNECT ? "concurrent clients" : "connections")
-        .yAxisTitle(yTitle).build();
+  private static CategoryChart chart(
+      String title,
+      Scenario scenario,
+      String yTitle,
+      List<BenchReport.Row> rows,
+      java.util.function.Function<BenchReport.Row, Double> value) {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1000)
+            .height(560)
+            .title(title)
+            .xAxisTitle(
+                scenario == Scenario.FANOUT
+                    ? "receivers @ total send rate"
+                    : scenario == Scenario.CONNECT ? "concurrent clients" : "connections")
+            .yAxisTitle(yTitle)
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setYAxisDecimalPattern("#,##0.##");
@@ -89,9 +133,13 @@ public final class Charts {
     for (String model : models) {
       List<Double> values = new ArrayList<>();
       for (String point : points) {
-        Double v = rows.stream()
-            .filter(r -> r.model().equals(model) && r.point().label().equals(point))
-            .map(value).filter(Objects::nonNull).findFirst().orElse(null); // no bar
+        Double v =
+            rows.stream()
+                .filter(r -> r.model().equals(model) && r.point().label().equals(point))
+                .map(value)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null); // no bar
         values.add(v);
       }
       chart.addSeries(model, points, values);

@@ -4,17 +4,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The few lines of the chat hub's line protocol ({@code docs/chat-protocol.md}) the fanout
- * scenario speaks, kept in one place: {@code /leave} (the default room every client is put in on
- * connect, so the bench's members do not hear each other arrive there), {@code /nick NAME},
- * {@code /join bench}, then plain lines, which are messages to the current room.
+ * The few lines of the chat hub's line protocol ({@code docs/chat-protocol.md}) the fanout scenario
+ * speaks, kept in one place: {@code /leave} (the default room every client is put in on connect, so
+ * the bench's members do not hear each other arrive there), {@code /nick NAME}, {@code /join
+ * bench}, then plain lines, which are messages to the current room.
  *
  * <p>Deliveries are recognised by a marker inside the text ({@code bench:<nanoTime>}), found
  * anywhere in a received line ({@code #bench <s105> bench:123... xxx}), so the bench does not
- * depend on how the server formats a delivered message; the server's own lines (replies {@code =
- * }, notices {@code # ... -- }, errors {@code ! }) carry no marker and are ignored. The clock is
- * the load generator's own {@link System#nanoTime()}: senders and receivers live in the same
- * process.
+ * depend on how the server formats a delivered message; the server's own lines (replies {@code = },
+ * notices {@code # ... -- }, errors {@code ! }) carry no marker and are ignored. The clock is the
+ * load generator's own {@link System#nanoTime()}: senders and receivers live in the same process.
  *
  * <p>Thread contract: stateless; safe from any thread.
  */
@@ -24,6 +23,7 @@ final class ChatProtocol {
   static final String ROOM = "bench";
   private static final byte[] STAMP = "bench:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SYNC = "bench-sync".getBytes(StandardCharsets.US_ASCII);
+
   /** Pads messages to about the echo scenario's 64 bytes on the wire. */
   private static final String PADDING = "x".repeat(32);
 
@@ -50,8 +50,7 @@ final class ChatProtocol {
     }
     long value = 0;
     int digits = 0;
-    for (int i = at + STAMP.length; i < start + length && bytes[i] >= '0' && bytes[i] <= '9';
-        i++) {
+    for (int i = at + STAMP.length; i < start + length && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
       value = value * 10 + (bytes[i] - '0');
       digits++;
     }

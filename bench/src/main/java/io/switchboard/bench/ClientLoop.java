@@ -13,12 +13,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One selector thread of the {@link LoadGenerator}: it owns the connections registered with it
- * and runs all their callbacks.
+ * One selector thread of the {@link LoadGenerator}: it owns the connections registered with it and
+ * runs all their callbacks.
  *
- * <p>Thread contract: {@link #execute} and {@link #close} may be called from any thread;
- * everything else runs on the loop thread. Other threads hand work over through a task queue and
- * a selector wake-up, never by touching a connection directly.
+ * <p>Thread contract: {@link #execute} and {@link #close} may be called from any thread; everything
+ * else runs on the loop thread. Other threads hand work over through a task queue and a selector
+ * wake-up, never by touching a connection directly.
  */
 final class ClientLoop implements Runnable {
   /** How often ticking connections (paced senders) are called. */
@@ -27,6 +27,7 @@ final class ClientLoop implements Runnable {
   private final Selector selector;
   private final Thread thread;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
   /** Read buffer shared by the loop's connections: one read at a time. */
   private final ByteBuffer readBuffer = ByteBuffer.allocate(2 * LoadConnection.MAX_LINE);
 
@@ -55,20 +56,24 @@ final class ClientLoop implements Runnable {
 
   /** Registers a channel whose connect is in progress (or done); runs on the loop. */
   void register(SocketChannel channel, LoadConnection connection, boolean connectedAlready) {
-    execute(() -> {
-      connection.loop = this;
-      connection.channel = channel;
-      try {
-        connection.key = channel.register(selector,
-            connectedAlready ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
-      } catch (IOException e) {
-        connection.fail(e);
-        return;
-      }
-      if (connectedAlready) {
-        connection.connected();
-      }
-    });
+    execute(
+        () -> {
+          connection.loop = this;
+          connection.channel = channel;
+          try {
+            connection.key =
+                channel.register(
+                    selector,
+                    connectedAlready ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                    connection);
+          } catch (IOException e) {
+            connection.fail(e);
+            return;
+          }
+          if (connectedAlready) {
+            connection.connected();
+          }
+        });
   }
 
   void startTicking(LoadConnection connection) {

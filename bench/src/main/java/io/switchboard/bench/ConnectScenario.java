@@ -9,12 +9,12 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * {@code connect}: N clients each loop over connect, one 64-byte round trip, close; connections
- * per second and the latency of the whole cycle. This is the cost of accept and of setting up
- * and tearing down a connection in each model (a thread, a registration, buffers).
+ * {@code connect}: N clients each loop over connect, one 64-byte round trip, close; connections per
+ * second and the latency of the whole cycle. This is the cost of accept and of setting up and
+ * tearing down a connection in each model (a thread, a registration, buffers).
  *
- * <p>Thread contract: {@link #run} runs on the bench's driving thread; each cycle's client lives
- * on a loop thread and starts the next cycle from there.
+ * <p>Thread contract: {@link #run} runs on the bench's driving thread; each cycle's client lives on
+ * a loop thread and starts the next cycle from there.
  */
 final class ConnectScenario {
   private ConnectScenario() {}
@@ -112,7 +112,8 @@ final class ConnectScenario {
       result.error(failures + " cycles failed: " + shared.firstFailure);
     }
     double cycles = (double) latency.getTotalCount();
-    return result.put(Metric.CONNS_PER_S, cycles / span.seconds())
+    return result
+        .put(Metric.CONNS_PER_S, cycles / span.seconds())
         .put(Metric.P50_US, (double) latency.getValueAtPercentile(50) / 1e3)
         .put(Metric.P99_US, (double) latency.getValueAtPercentile(99) / 1e3)
         .put(Metric.FAILURES, (double) failures)

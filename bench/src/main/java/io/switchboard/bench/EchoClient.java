@@ -33,6 +33,7 @@ final class EchoClient extends LoadConnection {
     final LongAdder received = new LongAdder();
     final LongAdder corrupt = new LongAdder();
     final Tally tally = new Tally();
+
     /** Bounds connects in flight so a slow acceptor sees a queue, not a flood of SYN retries. */
     final Semaphore connecting = new Semaphore(256);
   }
@@ -78,7 +79,8 @@ final class EchoClient extends LoadConnection {
       trial.load.connect(trial.target(), client);
     }
     int opened = clients.size();
-    shared.tally.await(t -> t.ready() + t.failed() >= opened,
+    shared.tally.await(
+        t -> t.ready() + t.failed() >= opened,
         Duration.ofNanos(Math.max(0, end - System.nanoTime())));
     return clients;
   }
@@ -124,12 +126,13 @@ final class EchoClient extends LoadConnection {
 
   /** Starts ping-pong. */
   void go() {
-    execute(() -> {
-      if (!isClosed() && ready && !pinging) {
-        pinging = true;
-        ping();
-      }
-    });
+    execute(
+        () -> {
+          if (!isClosed() && ready && !pinging) {
+            pinging = true;
+            ping();
+          }
+        });
   }
 
   /** Stops after the reply in flight. */

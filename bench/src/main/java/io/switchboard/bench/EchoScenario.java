@@ -6,8 +6,8 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code echo}: N connections ping-pong a 64-byte line; msgs/s, round-trip latency, server CPU
- * per message. Closed loop: each connection has one line in flight, so N is the concurrency.
+ * {@code echo}: N connections ping-pong a 64-byte line; msgs/s, round-trip latency, server CPU per
+ * message. Closed loop: each connection has one line in flight, so N is the concurrency.
  *
  * <p>Thread contract: {@link #run} runs on the bench's driving thread.
  */
@@ -22,8 +22,14 @@ final class EchoScenario {
     try {
       int ready = shared.tally.ready();
       if (ready < count) {
-        result.error(String.format("only %,d of %,d connections were served%s", ready, count,
-            shared.tally.firstFailure() == null ? "" : " (" + shared.tally.firstFailure() + ")"));
+        result.error(
+            String.format(
+                "only %,d of %,d connections were served%s",
+                ready,
+                count,
+                shared.tally.firstFailure() == null
+                    ? ""
+                    : " (" + shared.tally.firstFailure() + ")"));
         result.put(Metric.CONNECTIONS_HELD, ready);
         if (ready == 0) {
           return result.build();
@@ -39,14 +45,18 @@ final class EchoScenario {
       clients.forEach(EchoClient::halt);
       trial.status("draining");
       if (!awaitReplies(shared)) {
-        result.error("replies missing after the run: sent " + shared.sent.sum() + ", received "
-            + shared.received.sum());
+        result.error(
+            "replies missing after the run: sent "
+                + shared.sent.sum()
+                + ", received "
+                + shared.received.sum());
       }
       if (shared.corrupt.sum() > 0) {
         result.error(shared.corrupt.sum() + " replies differed from what was sent");
       }
       double msgs = latency.getTotalCount();
-      result.put(Metric.MSGS_PER_S, msgs / span.seconds())
+      result
+          .put(Metric.MSGS_PER_S, msgs / span.seconds())
           .put(Metric.P50_US, latency.getValueAtPercentile(50) / 1e3)
           .put(Metric.P99_US, latency.getValueAtPercentile(99) / 1e3)
           .put(Metric.P999_US, latency.getValueAtPercentile(99.9) / 1e3)

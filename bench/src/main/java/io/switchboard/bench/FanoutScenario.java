@@ -14,10 +14,10 @@ import org.HdrHistogram.Recorder;
 
 /**
  * {@code fanout}: R receivers and K senders in one chat room; the senders send at a fixed total
- * rate (open loop: the schedule does not wait for the server), every message carries its send
- * time, and receivers record how long each delivery took. Reports deliveries/s, delivery latency
- * and the delivery ratio: of the messages sent during the measured window, the share that reached
- * every receiver (counted after a drain, so late deliveries count, lost ones do not).
+ * rate (open loop: the schedule does not wait for the server), every message carries its send time,
+ * and receivers record how long each delivery took. Reports deliveries/s, delivery latency and the
+ * delivery ratio: of the messages sent during the measured window, the share that reached every
+ * receiver (counted after a drain, so late deliveries count, lost ones do not).
  *
  * <p>Thread contract: {@link #run} runs on the bench's driving thread; clients live on loop
  * threads.
@@ -36,8 +36,10 @@ final class FanoutScenario {
     final LongAdder sentInWindow = new LongAdder();
     final LongAdder deliveredInWindow = new LongAdder();
     final LongAdder skipped = new LongAdder();
+
     /** The first error line the hub sent (a flood notice would mean lost messages), if any. */
     final AtomicReference<String> serverError = new AtomicReference<>();
+
     final Tally tally = new Tally();
     final Tally synced = new Tally();
     final Semaphore connecting = new Semaphore(256);
@@ -74,8 +76,8 @@ final class FanoutScenario {
     @Override
     protected void line(byte[] bytes, int start, int length, long nowNanos) {
       if (ChatProtocol.isError(bytes, start, length)) {
-        shared.serverError.compareAndSet(null,
-            new String(bytes, start, length, StandardCharsets.UTF_8));
+        shared.serverError.compareAndSet(
+            null, new String(bytes, start, length, StandardCharsets.UTF_8));
         return;
       }
       if (!synced && ChatProtocol.isSync(bytes, start, length)) {
@@ -93,11 +95,12 @@ final class FanoutScenario {
     }
 
     void startSending() {
-      execute(() -> {
-        startNanos = System.nanoTime();
-        scheduled = 0;
-        startTicking();
-      });
+      execute(
+          () -> {
+            startNanos = System.nanoTime();
+            scheduled = 0;
+            startTicking();
+          });
     }
 
     void sendSync() {
@@ -141,13 +144,16 @@ final class FanoutScenario {
   /**
    * The {@code serve} options the chat hub needs for a point: each sender sends {@code rate /
    * senders} lines a second, far above a person's flood limit (50/s), so the limit is raised to
-   * twice that, with a burst that covers the most a sender sends at once after a stall.
-   * The hub's other settings stay as people get them.
+   * twice that, with a burst that covers the most a sender sends at once after a stall. The hub's
+   * other settings stay as people get them.
    */
   static List<String> serverArgs(Point point, int senders) {
     long perSender = (long) Math.ceil(point.rate() / (double) senders);
-    return List.of("--chat-rate-limit", Long.toString(Math.max(50, 2 * perSender)),
-        "--chat-burst", Long.toString(Math.max(MAX_CATCH_UP, 2 * perSender)));
+    return List.of(
+        "--chat-rate-limit",
+        Long.toString(Math.max(50, 2 * perSender)),
+        "--chat-burst",
+        Long.toString(Math.max(MAX_CATCH_UP, 2 * perSender)));
   }
 
   static Measurement run(Trial trial) throws IOException, InterruptedException {
@@ -165,26 +171,36 @@ final class FanoutScenario {
         if (i % 500 == 0) {
           trial.status(String.format("joining %,d/%,d", i, members));
         }
-        if (!shared.connecting.tryAcquire(Math.max(0, end - System.nanoTime()),
-            TimeUnit.NANOSECONDS)) {
+        if (!shared.connecting.tryAcquire(
+            Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           break;
         }
         boolean receiver = i < receivers;
-        ChatClient client = new ChatClient(shared, (receiver ? "r" : "s") + i, receiver,
-            perSenderRate);
+        ChatClient client =
+            new ChatClient(shared, (receiver ? "r" : "s") + i, receiver, perSenderRate);
         clients.add(client);
         trial.load.connect(trial.target(), client);
       }
       int opened = clients.size();
       shared.tally.await(t -> t.ready() + t.failed() >= opened, setup);
       if (shared.tally.ready() < members) {
-        return result.error(String.format("only %,d of %,d members connected%s",
-            shared.tally.ready(), members, shared.tally.firstFailure() == null ? ""
-                : " (" + shared.tally.firstFailure() + ")")).build();
+        return result
+            .error(
+                String.format(
+                    "only %,d of %,d members connected%s",
+                    shared.tally.ready(),
+                    members,
+                    shared.tally.firstFailure() == null
+                        ? ""
+                        : " (" + shared.tally.firstFailure() + ")"))
+            .build();
       }
       if (!sync(trial, clients.get(receivers), shared, members - 1, setup)) {
-        return result.error(String.format("only %,d of %,d members heard the room",
-            shared.synced.ready(), members - 1)).build();
+        return result
+            .error(
+                String.format(
+                    "only %,d of %,d members heard the room", shared.synced.ready(), members - 1))
+            .build();
       }
       shared.sending = true;
       clients.subList(receivers, members).forEach(ChatClient::startSending);
@@ -210,7 +226,8 @@ final class FanoutScenario {
         result.error("the hub answered " + shared.serverError.get());
       }
       double seconds = (shared.windowEnd - shared.windowStart) / 1e9;
-      result.put(Metric.SENT_PER_S, shared.sentInWindow.sum() / seconds)
+      result
+          .put(Metric.SENT_PER_S, shared.sentInWindow.sum() / seconds)
           .put(Metric.DELIVERIES_PER_S, delivered / seconds)
           .put(Metric.DELIVERY_RATIO, expected == 0 ? 0 : delivered / (double) expected)
           .put(Metric.SERVER_CPU_S, span.serverCpu())
@@ -218,7 +235,8 @@ final class FanoutScenario {
           .put(Metric.RSS_MIB, span.serverNow().rssBytes() / 1048576.0)
           .put(Metric.THREADS, span.serverNow().threads());
       if (latency.getTotalCount() > 0) {
-        result.put(Metric.P50_US, latency.getValueAtPercentile(50) / 1e3)
+        result
+            .put(Metric.P50_US, latency.getValueAtPercentile(50) / 1e3)
             .put(Metric.P99_US, latency.getValueAtPercentile(99) / 1e3)
             .put(Metric.P999_US, latency.getValueAtPercentile(99.9) / 1e3);
       }
@@ -236,8 +254,9 @@ final class FanoutScenario {
    * Makes sure every member is in the room before the clock starts: one sender repeats a sync
    * message until all other members (receivers and senders) have heard it.
    */
-  private static boolean sync(Trial trial, ChatClient sender, Shared shared, int listeners,
-      Duration deadline) throws InterruptedException {
+  private static boolean sync(
+      Trial trial, ChatClient sender, Shared shared, int listeners, Duration deadline)
+      throws InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {
       trial.status(String.format("syncing room %,d/%,d", shared.synced.ready(), listeners));

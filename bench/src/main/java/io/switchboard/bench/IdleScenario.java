@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * {@code idle}: hold N connections that do nothing after one round trip; the server's RSS and
- * threads per connection, as the growth over the same server with no connections (so the JVM's
- * own footprint does not count), and the CPU it burns while nothing happens.
+ * threads per connection, as the growth over the same server with no connections (so the JVM's own
+ * footprint does not count), and the CPU it burns while nothing happens.
  *
  * <p>Thread contract: {@link #run} runs on the bench's driving thread.
  */
@@ -23,8 +23,14 @@ final class IdleScenario {
     try {
       int ready = shared.tally.ready();
       if (ready < count) {
-        result.error(String.format("only %,d of %,d connections were served%s", ready, count,
-            shared.tally.firstFailure() == null ? "" : " (" + shared.tally.firstFailure() + ")"));
+        result.error(
+            String.format(
+                "only %,d of %,d connections were served%s",
+                ready,
+                count,
+                shared.tally.firstFailure() == null
+                    ? ""
+                    : " (" + shared.tally.firstFailure() + ")"));
       }
       Trial.Window window = trial.openWindow();
       trial.pass("holding", trial.options.duration());
@@ -35,12 +41,14 @@ final class IdleScenario {
         result.error(lost + " connections closed while idle");
       }
       ProcStats now = span.serverNow();
-      result.put(Metric.CONNECTIONS_HELD, held)
+      result
+          .put(Metric.CONNECTIONS_HELD, held)
           .put(Metric.RSS_MIB, now.rssBytes() / 1048576.0)
           .put(Metric.THREADS, now.threads())
           .put(Metric.SERVER_CPU_S, span.serverCpu());
       if (held > 0) {
-        result.put(Metric.RSS_PER_CONN_KIB, (now.rssBytes() - baseline.rssBytes()) / 1024.0 / held)
+        result
+            .put(Metric.RSS_PER_CONN_KIB, (now.rssBytes() - baseline.rssBytes()) / 1024.0 / held)
             .put(Metric.THREADS_PER_CONN, (now.threads() - baseline.threads()) / (double) held);
       }
       return result.build();

@@ -2,15 +2,17 @@ package io.switchboard.bench;
 
 /**
  * A small JSON writer for the report: objects, arrays, strings, numbers, booleans and null, with
- * two-space indentation. Commas are placed by tracking whether the current container already has
- * a member.
+ * two-space indentation. Commas are placed by tracking whether the current container already has a
+ * member.
  *
  * <p>Thread contract: one thread per instance.
  */
 final class JsonWriter {
   private final StringBuilder out = new StringBuilder();
+
   /** One entry per open container: true once it has a member. */
   private final java.util.ArrayDeque<boolean[]> open = new java.util.ArrayDeque<>();
+
   private boolean afterName;
 
   JsonWriter beginObject() {

@@ -6,14 +6,14 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One client connection of the {@link LoadGenerator}, with line framing: subclasses say what to
- * do when it connects and when a line arrives.
+ * One client connection of the {@link LoadGenerator}, with line framing: subclasses say what to do
+ * when it connects and when a line arrives.
  *
  * <p>Thread contract: after {@link LoadGenerator#connect} every callback ({@link #connected},
- * {@link #line}, {@link #tick}, {@link #closed}) runs on the connection's loop thread, and
- * {@link #send}, {@link #close} and {@link #startTicking} must be called there too (from another
- * thread, go through {@link #execute}). One thread owns all of a connection's state, so none of it
- * needs a lock.
+ * {@link #line}, {@link #tick}, {@link #closed}) runs on the connection's loop thread, and {@link
+ * #send}, {@link #close} and {@link #startTicking} must be called there too (from another thread,
+ * go through {@link #execute}). One thread owns all of a connection's state, so none of it needs a
+ * lock.
  */
 public abstract class LoadConnection {
   /** A line longer than this is a protocol error of the server under test. */
@@ -22,10 +22,12 @@ public abstract class LoadConnection {
   ClientLoop loop;
   SocketChannel channel;
   SelectionKey key;
+
   /** Bytes of an unfinished line from the previous read, or {@code null}. */
   private byte[] partial;
 
   private int partialLength;
+
   /** Output the socket has not taken yet, in write mode; {@code null} while nothing waits. */
   private ByteBuffer unwritten;
 
@@ -96,8 +98,8 @@ public abstract class LoadConnection {
       unwritten = ByteBuffer.allocate(Math.max(4096, bytes.remaining()));
     } else if (unwritten.remaining() < bytes.remaining()) {
       ByteBuffer bigger =
-          ByteBuffer.allocate(Math.max(unwritten.capacity() * 2, unwritten.position()
-              + bytes.remaining()));
+          ByteBuffer.allocate(
+              Math.max(unwritten.capacity() * 2, unwritten.position() + bytes.remaining()));
       unwritten.flip();
       bigger.put(unwritten);
       unwritten = bigger;

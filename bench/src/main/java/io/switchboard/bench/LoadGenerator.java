@@ -8,14 +8,14 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The built-in client side of every scenario: a few NIO selector threads ({@link ClientLoop}),
- * each driving thousands of {@link LoadConnection}s, so the generator stays cheaper than any
- * server it measures. New connections bind their source address and port from {@link
- * SourceAddresses}, moving across 127.0.0.0/8 when one address runs out of ports.
+ * The built-in client side of every scenario: a few NIO selector threads ({@link ClientLoop}), each
+ * driving thousands of {@link LoadConnection}s, so the generator stays cheaper than any server it
+ * measures. New connections bind their source address and port from {@link SourceAddresses}, moving
+ * across 127.0.0.0/8 when one address runs out of ports.
  *
  * <p>Thread contract: {@link #connect} may be called from any thread (loop threads included);
- * connections are spread over the loops round-robin and live on one loop for good. {@link
- * #close} stops the loops and closes every connection.
+ * connections are spread over the loops round-robin and live on one loop for good. {@link #close}
+ * stops the loops and closes every connection.
  */
 public final class LoadGenerator implements AutoCloseable {
   private final ClientLoop[] loops;
@@ -41,8 +41,8 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Starts connecting {@code connection} to {@code target}. Its {@link LoadConnection#connected}
-   * or {@link LoadConnection#closed} follows on its loop thread. Fails here only when no source
+   * Starts connecting {@code connection} to {@code target}. Its {@link LoadConnection#connected} or
+   * {@link LoadConnection#closed} follows on its loop thread. Fails here only when no source
    * address could be bound at all.
    */
   public void connect(InetSocketAddress target, LoadConnection connection) throws IOException {

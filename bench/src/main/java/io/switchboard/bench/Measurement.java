@@ -15,8 +15,9 @@ import java.util.Map;
 public record Measurement(Map<Metric, Double> values, String error) {
 
   public Measurement {
-    values = Collections.unmodifiableMap(values.isEmpty()
-        ? new EnumMap<>(Metric.class) : new EnumMap<>(values));
+    values =
+        Collections.unmodifiableMap(
+            values.isEmpty() ? new EnumMap<>(Metric.class) : new EnumMap<>(values));
   }
 
   public static Measurement failed(String error) {

@@ -1,8 +1,8 @@
 package io.switchboard.bench;
 
 /**
- * Every figure the bench reports, with its unit and which way is better (for "best Netty" and
- * the ratios).
+ * Every figure the bench reports, with its unit and which way is better (for "best Netty" and the
+ * ratios).
  */
 public enum Metric {
   MSGS_PER_S("msgs_per_s", "msgs/s", true),

@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * One server configuration under test, written {@code model[:key=value[,key=value...]]}, e.g.
- * {@code virtual}, {@code select:selector=poll}, {@code netty:transport=epoll} or
- * {@code reactor:threads=2}. Each option becomes a {@code --key value} argument of {@code serve}.
- * The bench knows models only by these names; the server process resolves them.
+ * {@code virtual}, {@code select:selector=poll}, {@code netty:transport=epoll} or {@code
+ * reactor:threads=2}. Each option becomes a {@code --key value} argument of {@code serve}. The
+ * bench knows models only by these names; the server process resolves them.
  *
  * @param label how reports name it (the text it was parsed from)
  * @param model the model name passed to {@code serve --model}

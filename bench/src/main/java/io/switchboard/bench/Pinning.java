@@ -27,8 +27,9 @@ final class Pinning {
   /** Pins this process (every thread, present and future) to core 1; servers go to core 0. */
   static Pinning apply(Progress progress) throws InterruptedException {
     int cores = Runtime.getRuntime().availableProcessors();
-    if (cores < 2 || (!Files.isExecutable(Path.of("/usr/bin/taskset"))
-        && !Files.isExecutable(Path.of("/bin/taskset")))) {
+    if (cores < 2
+        || (!Files.isExecutable(Path.of("/usr/bin/taskset"))
+            && !Files.isExecutable(Path.of("/bin/taskset")))) {
       progress.log("--pin: needs taskset and 2 cores; running unpinned");
       return NONE;
     }
@@ -53,9 +54,11 @@ final class Pinning {
   private static boolean taskset(String cpus) throws InterruptedException {
     long pid = ProcessHandle.current().pid();
     try {
-      Process process = new ProcessBuilder(List.of("taskset", "-a", "-p", "-c", cpus,
-          Long.toString(pid))).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(List.of("taskset", "-a", "-p", "-c", cpus, Long.toString(pid)))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {
       return false;

@@ -15,7 +15,8 @@ public record Point(int connections, int rate) {
   }
 
   public String label() {
-    return rate == 0 ? String.format("%,d", connections)
+    return rate == 0
+        ? String.format("%,d", connections)
         : String.format("%,d @ %,d/s", connections, rate);
   }
 }

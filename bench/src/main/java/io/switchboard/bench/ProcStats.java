@@ -30,7 +30,9 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
     Path dir = Path.of("/proc", Long.toString(pid));
     String stat = Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII);
     String status = Files.readString(dir.resolve("status"), StandardCharsets.US_ASCII);
-    return new ProcStats(cpuSecondsFromStat(stat, CLOCK_TICKS), statusField(status, "VmRSS") * 1024,
+    return new ProcStats(
+        cpuSecondsFromStat(stat, CLOCK_TICKS),
+        statusField(status, "VmRSS") * 1024,
         (int) statusField(status, "Threads"));
   }
 
@@ -56,7 +58,7 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
     return (utime + stime) / (double) clockTicks;
   }
 
-  /** The number in a {@code Name:  value [kB]} line of {@code /proc/<pid>/status}. */
+  /** The number in a {@code Name: value [kB]} line of {@code /proc/<pid>/status}. */
   static long statusField(String status, String name) {
     for (String line : status.split("\n")) {
       if (line.startsWith(name + ":")) {

@@ -19,16 +19,17 @@ public interface Progress {
   /** The run is over: end the progress line. */
   void done();
 
-  Progress SILENT = new Progress() {
-    @Override
-    public void show(String line) {}
+  Progress SILENT =
+      new Progress() {
+        @Override
+        public void show(String line) {}
 
-    @Override
-    public void log(String line) {}
+        @Override
+        public void log(String line) {}
 
-    @Override
-    public void done() {}
-  };
+        @Override
+        public void done() {}
+      };
 
   /**
    * Draws on {@code out}: the progress line is rewritten with carriage returns when this process

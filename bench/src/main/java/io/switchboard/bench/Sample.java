@@ -5,5 +5,5 @@ package io.switchboard.bench;
  *
  * @param round 1-based: models alternate within a round (A B C, A B C, ...)
  */
-public record Sample(Scenario scenario, Point point, String model, int round,
-    Measurement measurement) {}
+public record Sample(
+    Scenario scenario, Point point, String model, int round, Measurement measurement) {}

@@ -4,31 +4,71 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a trial does to a server, with the server app it needs, its default connection counts,
- * the figures shown for it and the one that picks "the best Netty transport".
+ * What a trial does to a server, with the server app it needs, its default connection counts, the
+ * figures shown for it and the one that picks "the best Netty transport".
  */
 public enum Scenario {
   /** N connections ping-pong a 64-byte line. */
-  ECHO("echo", List.of(1, 100, 1_000, 10_000), Metric.MSGS_PER_S,
-      List.of(Metric.MSGS_PER_S, Metric.P50_US, Metric.P99_US, Metric.P999_US,
-          Metric.MSGS_PER_CPU_S, Metric.RSS_MIB, Metric.THREADS, Metric.CLIENT_CPU_S)),
+  ECHO(
+      "echo",
+      List.of(1, 100, 1_000, 10_000),
+      Metric.MSGS_PER_S,
+      List.of(
+          Metric.MSGS_PER_S,
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.P999_US,
+          Metric.MSGS_PER_CPU_S,
+          Metric.RSS_MIB,
+          Metric.THREADS,
+          Metric.CLIENT_CPU_S)),
   /** Hold N idle connections: memory and threads per connection. */
-  IDLE("echo", List.of(15_000), Metric.RSS_PER_CONN_KIB,
-      List.of(Metric.CONNECTIONS_HELD, Metric.RSS_PER_CONN_KIB, Metric.THREADS_PER_CONN,
-          Metric.RSS_MIB, Metric.THREADS, Metric.SERVER_CPU_S)),
+  IDLE(
+      "echo",
+      List.of(15_000),
+      Metric.RSS_PER_CONN_KIB,
+      List.of(
+          Metric.CONNECTIONS_HELD,
+          Metric.RSS_PER_CONN_KIB,
+          Metric.THREADS_PER_CONN,
+          Metric.RSS_MIB,
+          Metric.THREADS,
+          Metric.SERVER_CPU_S)),
   /** N clients each loop: connect, one round trip, close. */
-  CONNECT("echo", List.of(1, 100), Metric.CONNS_PER_S,
-      List.of(Metric.CONNS_PER_S, Metric.P50_US, Metric.P99_US, Metric.FAILURES,
-          Metric.MSGS_PER_CPU_S, Metric.THREADS, Metric.CLIENT_CPU_S)),
+  CONNECT(
+      "echo",
+      List.of(1, 100),
+      Metric.CONNS_PER_S,
+      List.of(
+          Metric.CONNS_PER_S,
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.FAILURES,
+          Metric.MSGS_PER_CPU_S,
+          Metric.THREADS,
+          Metric.CLIENT_CPU_S)),
   /** R receivers in one chat room, senders at a fixed total rate. */
-  FANOUT("chat", List.of(100, 1_000), Metric.P99_US,
-      List.of(Metric.SENT_PER_S, Metric.DELIVERIES_PER_S, Metric.DELIVERY_RATIO, Metric.P50_US,
-          Metric.P99_US, Metric.P999_US, Metric.SERVER_CPU_S, Metric.THREADS));
+  FANOUT(
+      "chat",
+      List.of(100, 1_000),
+      Metric.P99_US,
+      List.of(
+          Metric.SENT_PER_S,
+          Metric.DELIVERIES_PER_S,
+          Metric.DELIVERY_RATIO,
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.P999_US,
+          Metric.SERVER_CPU_S,
+          Metric.THREADS));
 
   private final String app;
+
   @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, which the checker cannot see
   private final List<Integer> defaultConnections;
+
   private final Metric headline;
+
   @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, which the checker cannot see
   private final List<Metric> shown;
 

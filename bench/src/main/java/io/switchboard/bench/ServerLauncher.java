@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * How to start one server under test as its own process: {@code java [jvmArgs] -cp classPath
- * mainClass serve --app A --model M [--key value...] [app options...] --port 0
- * --max-connections N --idle-timeout 0}. The server must print {@code listening on <ip>:<port>} once bound.
+ * mainClass serve --app A --model M [--key value...] [app options...] --port 0 --max-connections N
+ * --idle-timeout 0}. The server must print {@code listening on <ip>:<port>} once bound.
  *
  * <p>Thread contract: an immutable value.
  *
@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param mainClass the CLI entry point that understands {@code serve}
  * @param jvmArgs options for the server's JVM, e.g. a heap size
  */
-public record ServerLauncher(String java, String classPath, String mainClass,
-    List<String> jvmArgs) {
+public record ServerLauncher(
+    String java, String classPath, String mainClass, List<String> jvmArgs) {
 
   /** The CLI's entry point, which provides {@code serve}. */
   public static final String CLI_MAIN = "io.switchboard.cli.Main";
@@ -33,25 +33,36 @@ public record ServerLauncher(String java, String classPath, String mainClass,
 
   /**
    * The same java binary, class path and JVM tuning flags ({@code -X...}, {@code -XX:...}) as this
-   * process, running {@code mainClass}: the servers run as {@code ./switchboard serve} would
-   * (the launcher script sets the flags), whatever they are.
+   * process, running {@code mainClass}: the servers run as {@code ./switchboard serve} would (the
+   * launcher script sets the flags), whatever they are.
    */
   public static ServerLauncher current(String mainClass) {
-    String java = ProcessHandle.current().info().command()
-        .orElse(System.getProperty("java.home") + "/bin/java");
-    return new ServerLauncher(java, System.getProperty("java.class.path"), mainClass,
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(System.getProperty("java.home") + "/bin/java");
+    return new ServerLauncher(
+        java,
+        System.getProperty("java.class.path"),
+        mainClass,
         tuningFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
   }
 
   /**
-   * The flags among {@code jvmArgs} that tune the JVM (heap, GC, stacks), without those that
-   * attach something to this process only (agents, debuggers, flight recordings).
+   * The flags among {@code jvmArgs} that tune the JVM (heap, GC, stacks), without those that attach
+   * something to this process only (agents, debuggers, flight recordings).
    */
   static List<String> tuningFlags(List<String> jvmArgs) {
     return jvmArgs.stream()
-        .filter(arg -> arg.startsWith("-X") && !arg.startsWith("-XX:StartFlightRecording")
-            && !arg.startsWith("-XX:FlightRecorder") && !arg.startsWith("-Xrun")
-            && !arg.startsWith("-Xdebug") && !arg.startsWith("-Xlog"))
+        .filter(
+            arg ->
+                arg.startsWith("-X")
+                    && !arg.startsWith("-XX:StartFlightRecording")
+                    && !arg.startsWith("-XX:FlightRecorder")
+                    && !arg.startsWith("-Xrun")
+                    && !arg.startsWith("-Xdebug")
+                    && !arg.startsWith("-Xlog"))
         .toList();
   }
 
@@ -68,23 +79,29 @@ public record ServerLauncher(String java, String classPath, String mainClass,
    * The command line for one server; {@code appArgs} are {@code serve} options for the app (the
    * chat hub's rate limit), {@code cpuList} (e.g. "0") pins it with taskset.
    */
-  public List<String> command(String app, ModelSpec model, List<String> appArgs,
-      int maxConnections, String cpuList) {
+  public List<String> command(
+      String app, ModelSpec model, List<String> appArgs, int maxConnections, String cpuList) {
     List<String> command = new ArrayList<>();
     if (cpuList != null) {
       command.addAll(List.of("taskset", "-c", cpuList));
     }
     command.add(java);
     command.addAll(jvmArgs);
-    command.addAll(List.of("-cp", classPath, mainClass, "serve", "--app", app,
-        "--model", model.model()));
+    command.addAll(
+        List.of("-cp", classPath, mainClass, "serve", "--app", app, "--model", model.model()));
     for (Map.Entry<String, String> option : model.options().entrySet()) {
       command.add("--" + option.getKey());
       command.add(option.getValue());
     }
     command.addAll(appArgs);
-    command.addAll(List.of("--port", "0", "--max-connections", Integer.toString(maxConnections),
-        "--idle-timeout", "0"));
+    command.addAll(
+        List.of(
+            "--port",
+            "0",
+            "--max-connections",
+            Integer.toString(maxConnections),
+            "--idle-timeout",
+            "0"));
     return command;
   }
 }

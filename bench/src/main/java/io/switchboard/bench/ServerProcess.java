@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
 
 /**
  * A server under test running as a child process: started from a command line, considered ready
- * once it prints {@code listening on <ip>:<port>}, measured through {@code /proc}, and stopped
- * with SIGTERM (its graceful shutdown) and, past a deadline, SIGKILL.
+ * once it prints {@code listening on <ip>:<port>}, measured through {@code /proc}, and stopped with
+ * SIGTERM (its graceful shutdown) and, past a deadline, SIGKILL.
  *
- * <p>Thread contract: one owner thread calls {@link #start}, {@link #stats} and {@link #close};
- * two daemon threads drain the child's stdout and stderr (a child whose pipe fills up would
- * block) and keep its last lines for error messages.
+ * <p>Thread contract: one owner thread calls {@link #start}, {@link #stats} and {@link #close}; two
+ * daemon threads drain the child's stdout and stderr (a child whose pipe fills up would block) and
+ * keep its last lines for error messages.
  */
 public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
@@ -33,6 +33,7 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   private final Process process;
   private final InetSocketAddress address;
   private final Deque<String> lastLines;
+
   /** Stops the server if the bench itself is stopped (Ctrl-C) while it runs. */
   private final Thread stopOnExit;
 
@@ -51,8 +52,13 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
     CompletableFuture<InetSocketAddress> listening = new CompletableFuture<>();
     drain(process.getInputStream(), "stdout", lastLines, listening);
     drain(process.getErrorStream(), "stderr", lastLines, listening);
-    var unused = process.onExit().thenRun(() -> listening.completeExceptionally(
-        new IOException("server exited with status " + process.exitValue())));
+    var unused =
+        process
+            .onExit()
+            .thenRun(
+                () ->
+                    listening.completeExceptionally(
+                        new IOException("server exited with status " + process.exitValue())));
     try {
       InetSocketAddress address = listening.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
       return new ServerProcess(process, address, lastLines);
@@ -62,37 +68,46 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
       throw new IOException("interrupted while the server started", e);
     } catch (ExecutionException | TimeoutException e) {
       stop(process);
-      String why = e instanceof TimeoutException
-          ? "no 'listening on' line within " + deadline.toSeconds() + " s"
-          : e.getCause().getMessage();
-      throw new IOException(why + "; command: " + String.join(" ", command)
-          + "; last output:\n" + lines(lastLines));
+      String why =
+          e instanceof TimeoutException
+              ? "no 'listening on' line within " + deadline.toSeconds() + " s"
+              : e.getCause().getMessage();
+      throw new IOException(
+          why + "; command: " + String.join(" ", command) + "; last output:\n" + lines(lastLines));
     }
   }
 
-  private static void drain(InputStream stream, String name, Deque<String> lastLines,
+  private static void drain(
+      InputStream stream,
+      String name,
+      Deque<String> lastLines,
       CompletableFuture<InetSocketAddress> listening) {
-    Thread.ofPlatform().name("server-" + name).daemon().start(() -> {
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          synchronized (lastLines) {
-            lastLines.addLast(line);
-            if (lastLines.size() > KEPT_LINES) {
-              lastLines.removeFirst();
-            }
-          }
-          Matcher matcher = LISTENING.matcher(line);
-          if (!listening.isDone() && matcher.find()) {
-            listening.complete(
-                new InetSocketAddress(matcher.group(1), Integer.parseInt(matcher.group(2))));
-          }
-        }
-      } catch (IOException e) {
-        // the child is gone; its exit is reported through onExit
-      }
-    });
+    Thread.ofPlatform()
+        .name("server-" + name)
+        .daemon()
+        .start(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  synchronized (lastLines) {
+                    lastLines.addLast(line);
+                    if (lastLines.size() > KEPT_LINES) {
+                      lastLines.removeFirst();
+                    }
+                  }
+                  Matcher matcher = LISTENING.matcher(line);
+                  if (!listening.isDone() && matcher.find()) {
+                    listening.complete(
+                        new InetSocketAddress(
+                            matcher.group(1), Integer.parseInt(matcher.group(2))));
+                  }
+                }
+              } catch (IOException e) {
+                // the child is gone; its exit is reported through onExit
+              }
+            });
   }
 
   private static String lines(Deque<String> lastLines) {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
- * Counts what the clients of one trial report (ready, failed, closed) and lets the driving
- * thread wait for a condition on those counts with a deadline.
+ * Counts what the clients of one trial report (ready, failed, closed) and lets the driving thread
+ * wait for a condition on those counts with a deadline.
  *
  * <p>Thread contract: loop threads call the {@code add...} methods; one driving thread waits.
  */

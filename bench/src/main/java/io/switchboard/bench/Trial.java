@@ -20,8 +20,14 @@ final class Trial {
   final LoadGenerator load;
   private final Consumer<String> status;
 
-  Trial(BenchOptions options, Scenario scenario, Point point, ModelSpec model,
-      ServerUnderTest server, LoadGenerator load, Consumer<String> status) {
+  Trial(
+      BenchOptions options,
+      Scenario scenario,
+      Point point,
+      ModelSpec model,
+      ServerUnderTest server,
+      LoadGenerator load,
+      Consumer<String> status) {
     this.options = options;
     this.scenario = scenario;
     this.point = point;
@@ -66,9 +72,11 @@ final class Trial {
   Span closeWindow(Window window) throws IOException {
     long now = System.nanoTime();
     ProcStats serverNow = server.stats();
-    return new Span((now - window.startNanos()) / 1e9,
+    return new Span(
+        (now - window.startNanos()) / 1e9,
         serverNow.cpuSeconds() - window.server().cpuSeconds(),
-        load.loopCpuSeconds() - window.loadCpu(), serverNow);
+        load.loopCpuSeconds() - window.loadCpu(),
+        serverNow);
   }
 
   /** How long to wait for {@code count} connections to be set up (one round trip each). */

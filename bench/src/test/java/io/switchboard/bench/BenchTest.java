@@ -21,21 +21,25 @@ class BenchTest {
   @Test
   void runsEachModelAsItsOwnProcessAndWritesTheReport(@TempDir Path dir) throws Exception {
     assumeTrue(ProcStats.available(), "the bench measures through /proc");
-    BenchOptions options = BenchOptions.of(BenchOptions.parseModels("virtual,threads"),
-            List.of(Scenario.ECHO, Scenario.IDLE))
-        .withConnections(List.of(4))
-        .withTiming(Duration.ofSeconds(1), Duration.ZERO, 1)
-        .withOut(dir)
-        .withLoadThreads(1);
-    ServerLauncher launcher = ServerLauncher.current(BenchTestServer.class.getName())
-        .withJvmArgs(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"));
+    BenchOptions options =
+        BenchOptions.of(
+                BenchOptions.parseModels("virtual,threads"), List.of(Scenario.ECHO, Scenario.IDLE))
+            .withConnections(List.of(4))
+            .withTiming(Duration.ofSeconds(1), Duration.ZERO, 1)
+            .withOut(dir)
+            .withLoadThreads(1);
+    ServerLauncher launcher =
+        ServerLauncher.current(BenchTestServer.class.getName())
+            .withJvmArgs(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"));
     ByteArrayOutputStream terminal = new ByteArrayOutputStream();
 
     PrintStream out = new PrintStream(terminal, true, StandardCharsets.UTF_8);
     BenchReport report = new Bench(options, launcher, out, Progress.to(out, true)).run();
 
-    assertThat(report.samples()).hasSize(4)
-        .extracting(Sample::model).containsExactly("virtual", "threads", "virtual", "threads");
+    assertThat(report.samples())
+        .hasSize(4)
+        .extracting(Sample::model)
+        .containsExactly("virtual", "threads", "virtual", "threads");
     assertThat(report.samples()).allSatisfy(s -> assertThat(s.measurement().error()).isNull());
     Sample idle = report.samples().get(3);
     assertThat(idle.measurement().get(Metric.CONNECTIONS_HELD)).isEqualTo(4);

@@ -34,23 +34,36 @@ public final class BenchTestServer {
             chat = chat.withRateLimit(Double.parseDouble(args[i + 1]), chat.burstLines());
         case "--chat-burst" ->
             chat = chat.withRateLimit(chat.linesPerSecond(), Integer.parseInt(args[i + 1]));
-        default -> { } // --port 0 and --idle-timeout 0 are what this server does anyway
+        default -> {} // --port 0 and --idle-timeout 0 are what this server does anyway
       }
     }
-    Limits limits = Limits.DEFAULT.withMaxConnections(maxConnections)
-        .withIdleTimeout(Duration.ZERO);
-    Server server = Engines.named(model).create(EngineOptions.DEFAULT).start(
-        new InetSocketAddress("127.0.0.1", 0),
-        app.equals("chat") ? ChatServer.application(chat) : LineService.ECHO.application(),
-        limits);
+    Limits limits =
+        Limits.DEFAULT.withMaxConnections(maxConnections).withIdleTimeout(Duration.ZERO);
+    Server server =
+        Engines.named(model)
+            .create(EngineOptions.DEFAULT)
+            .start(
+                new InetSocketAddress("127.0.0.1", 0),
+                app.equals("chat") ? ChatServer.application(chat) : LineService.ECHO.application(),
+                limits);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.shutdown();
+                  stopped.countDown();
+                }));
     InetSocketAddress address = server.localAddress();
-    System.out.println("test server " + app + " on " + model + ": listening on "
-        + address.getAddress().getHostAddress() + ":" + address.getPort());
+    System.out.println(
+        "test server "
+            + app
+            + " on "
+            + model
+            + ": listening on "
+            + address.getAddress().getHostAddress()
+            + ":"
+            + address.getPort());
     System.out.flush();
     stopped.await();
   }

@@ -21,8 +21,10 @@ class ChatProtocolTest {
   @Test
   void speaksTheChatLineProtocol() {
     assertThat(text(ChatProtocol.join("r7"))).isEqualTo("/leave\r\n/nick r7\r\n/join bench\r\n");
-    assertThat(text(ChatProtocol.stamped(123_456_789L))).startsWith("bench:123456789 x")
-        .endsWith("x\r\n").doesNotStartWith("/");
+    assertThat(text(ChatProtocol.stamped(123_456_789L)))
+        .startsWith("bench:123456789 x")
+        .endsWith("x\r\n")
+        .doesNotStartWith("/");
     assertThat(text(ChatProtocol.sync())).isEqualTo("bench-sync\r\n");
   }
 

@@ -14,9 +14,13 @@ final class InProcessServer implements ServerUnderTest, AutoCloseable {
   private final Server server;
 
   InProcessServer(String model, Application<?> app) throws IOException {
-    server = Engines.named(model).create(EngineOptions.DEFAULT).start(
-        new InetSocketAddress("127.0.0.1", 0), app,
-        Limits.DEFAULT.withIdleTimeout(Duration.ZERO));
+    server =
+        Engines.named(model)
+            .create(EngineOptions.DEFAULT)
+            .start(
+                new InetSocketAddress("127.0.0.1", 0),
+                app,
+                Limits.DEFAULT.withIdleTimeout(Duration.ZERO));
   }
 
   @Override

@@ -29,17 +29,19 @@ class LoadGeneratorTest {
         .withOut(Path.of("unused"));
   }
 
-  private static Trial trial(BenchOptions options, Scenario scenario, Point point,
-      ServerUnderTest server, LoadGenerator load) {
-    return new Trial(options, scenario, point, options.models().get(0), server, load,
-        phase -> { });
+  private static Trial trial(
+      BenchOptions options,
+      Scenario scenario,
+      Point point,
+      ServerUnderTest server,
+      LoadGenerator load) {
+    return new Trial(options, scenario, point, options.models().get(0), server, load, phase -> {});
   }
 
   @Test
   void everyEchoedLineComesBackIntact() throws Exception {
     BenchOptions options = options(Scenario.ECHO, 5);
-    try (InProcessServer server = new InProcessServer("virtual",
-            LineService.ECHO.application());
+    try (InProcessServer server = new InProcessServer("virtual", LineService.ECHO.application());
         LoadGenerator load = new LoadGenerator(2)) {
       Trial trial = trial(options, Scenario.ECHO, new Point(5, 0), server, load);
       EchoClient.Shared shared = new EchoClient.Shared();
@@ -65,29 +67,26 @@ class LoadGeneratorTest {
   @Test
   void echoScenarioReportsItsFigures() throws Exception {
     BenchOptions options = options(Scenario.ECHO, 3);
-    try (InProcessServer server = new InProcessServer("virtual",
-            LineService.ECHO.application());
+    try (InProcessServer server = new InProcessServer("virtual", LineService.ECHO.application());
         LoadGenerator load = new LoadGenerator(1)) {
-      Measurement m = EchoScenario.run(trial(options, Scenario.ECHO, new Point(3, 0), server,
-          load));
+      Measurement m =
+          EchoScenario.run(trial(options, Scenario.ECHO, new Point(3, 0), server, load));
 
       assertThat(m.error()).isNull();
       assertThat(m.get(Metric.MSGS_PER_S)).isPositive();
       assertThat(m.get(Metric.P99_US)).isGreaterThanOrEqualTo(m.get(Metric.P50_US));
       assertThat(m.get(Metric.THREADS)).isPositive();
-      assertThat(m.values()).containsKeys(Metric.SERVER_CPU_S, Metric.RSS_MIB,
-          Metric.CLIENT_CPU_S);
+      assertThat(m.values()).containsKeys(Metric.SERVER_CPU_S, Metric.RSS_MIB, Metric.CLIENT_CPU_S);
     }
   }
 
   @Test
   void connectScenarioCyclesConnectionsAndLeavesNoneOpen() throws Exception {
     BenchOptions options = options(Scenario.CONNECT, 2);
-    try (InProcessServer server = new InProcessServer("virtual",
-            LineService.ECHO.application());
+    try (InProcessServer server = new InProcessServer("virtual", LineService.ECHO.application());
         LoadGenerator load = new LoadGenerator(1)) {
-      Measurement m = ConnectScenario.run(trial(options, Scenario.CONNECT, new Point(2, 0),
-          server, load));
+      Measurement m =
+          ConnectScenario.run(trial(options, Scenario.CONNECT, new Point(2, 0), server, load));
 
       assertThat(m.error()).isNull();
       assertThat(m.get(Metric.CONNS_PER_S)).isPositive();
@@ -98,11 +97,10 @@ class LoadGeneratorTest {
   @Test
   void idleScenarioHoldsItsConnections() throws Exception {
     BenchOptions options = options(Scenario.IDLE, 20);
-    try (InProcessServer server = new InProcessServer("virtual",
-            LineService.ECHO.application());
+    try (InProcessServer server = new InProcessServer("virtual", LineService.ECHO.application());
         LoadGenerator load = new LoadGenerator(2)) {
-      Measurement m = IdleScenario.run(trial(options, Scenario.IDLE, new Point(20, 0), server,
-          load));
+      Measurement m =
+          IdleScenario.run(trial(options, Scenario.IDLE, new Point(20, 0), server, load));
 
       assertThat(m.error()).isNull();
       assertThat(m.get(Metric.CONNECTIONS_HELD)).isEqualTo(20);
@@ -138,8 +136,8 @@ class LoadGeneratorTest {
     InProcessServer server = new InProcessServer("virtual", LineService.ECHO.application());
     server.close(); // its port is closed now: connects are refused
     try (LoadGenerator load = new LoadGenerator(1)) {
-      Measurement m = EchoScenario.run(trial(options, Scenario.ECHO, new Point(3, 0), server,
-          load));
+      Measurement m =
+          EchoScenario.run(trial(options, Scenario.ECHO, new Point(3, 0), server, load));
 
       assertThat(m.error()).contains("only 0 of 3 connections were served");
     }

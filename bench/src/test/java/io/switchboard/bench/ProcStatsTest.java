@@ -11,15 +11,17 @@ class ProcStatsTest {
   @Test
   void cpuTimeIsUtimePlusStimeCountedFromTheLastParenthesis() {
     // A command name with spaces and parentheses must not shift the fields.
-    String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0"
-        + " 12345 1000000 2000 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
+    String stat =
+        "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0"
+            + " 12345 1000000 2000 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
 
     assertThat(ProcStats.cpuSecondsFromStat(stat, 100)).isEqualTo(3.0);
   }
 
   @Test
   void statusFieldsAreReadByName() {
-    String status = """
+    String status =
+        """
         Name:\tjava
         State:\tS (sleeping)
         VmPeak:\t  999 kB

@@ -18,8 +18,13 @@ class ReportTest {
   static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
   private static Sample echo(String model, int connections, int round, double msgs, double p99) {
-    return new Sample(Scenario.ECHO, new Point(connections, 0), model, round, new Measurement(
-        Map.of(Metric.MSGS_PER_S, msgs, Metric.P99_US, p99, Metric.P50_US, p99 / 2), null));
+    return new Sample(
+        Scenario.ECHO,
+        new Point(connections, 0),
+        model,
+        round,
+        new Measurement(
+            Map.of(Metric.MSGS_PER_S, msgs, Metric.P99_US, p99, Metric.P50_US, p99 / 2), null));
   }
 
   private static BenchReport report(Path out) {
@@ -32,32 +37,51 @@ class ReportTest {
         samples.add(echo("netty:transport=epoll", connections, round, 1000 + round, 90));
       }
     }
-    samples.add(new Sample(Scenario.IDLE, new Point(15_000, 0), "threads", 1,
-        new Measurement(Map.of(Metric.CONNECTIONS_HELD, 4_113.0), "only 4,113 of 15,000 "
-            + "connections were served")));
-    samples.add(new Sample(Scenario.IDLE, new Point(15_000, 0), "select", 1,
-        new Measurement(Map.of(Metric.CONNECTIONS_HELD, 15_000.0, Metric.RSS_PER_CONN_KIB, 2.5),
-            null)));
-    BenchOptions options = BenchOptions.of(
-        BenchOptions.parseModels("select,netty:transport=nio,netty:transport=epoll,threads"),
-        List.of(Scenario.ECHO, Scenario.IDLE)).withOut(out);
-    return new BenchReport(options, new BenchReport.Machine(2, "test cpu", "21", "Linux"),
-        Instant.parse("2026-01-01T00:00:00Z"), samples);
+    samples.add(
+        new Sample(
+            Scenario.IDLE,
+            new Point(15_000, 0),
+            "threads",
+            1,
+            new Measurement(
+                Map.of(Metric.CONNECTIONS_HELD, 4_113.0),
+                "only 4,113 of 15,000 " + "connections were served")));
+    samples.add(
+        new Sample(
+            Scenario.IDLE,
+            new Point(15_000, 0),
+            "select",
+            1,
+            new Measurement(
+                Map.of(Metric.CONNECTIONS_HELD, 15_000.0, Metric.RSS_PER_CONN_KIB, 2.5), null)));
+    BenchOptions options =
+        BenchOptions.of(
+                BenchOptions.parseModels(
+                    "select,netty:transport=nio,netty:transport=epoll,threads"),
+                List.of(Scenario.ECHO, Scenario.IDLE))
+            .withOut(out);
+    return new BenchReport(
+        options,
+        new BenchReport.Machine(2, "test cpu", "21", "Linux"),
+        Instant.parse("2026-01-01T00:00:00Z"),
+        samples);
   }
 
   @Test
   void mediansAreComparedWithTheBestNettyTransport() {
     List<BenchReport.Row> rows = report(Path.of("unused")).rows();
 
-    BenchReport.Row select = rows.stream()
-        .filter(r -> r.model().equals("select") && r.point().connections() == 100).findFirst()
-        .orElseThrow();
+    BenchReport.Row select =
+        rows.stream()
+            .filter(r -> r.model().equals("select") && r.point().connections() == 100)
+            .findFirst()
+            .orElseThrow();
     assertThat(select.medians().get(Metric.MSGS_PER_S)).isEqualTo(920.0); // 910, 920, 930
     assertThat(select.reference()).isEqualTo("netty:transport=epoll"); // more msgs/s than nio
     assertThat(select.ratios().get(Metric.MSGS_PER_S)).isEqualTo(920.0 / 1002.0);
     assertThat(select.ratios().get(Metric.P99_US)).isEqualTo(100.0 / 90.0);
-    BenchReport.Row threads = rows.stream().filter(r -> r.model().equals("threads"))
-        .findFirst().orElseThrow();
+    BenchReport.Row threads =
+        rows.stream().filter(r -> r.model().equals("threads")).findFirst().orElseThrow();
     assertThat(threads.okRounds()).isZero();
     assertThat(threads.medians().get(Metric.CONNECTIONS_HELD)).isEqualTo(4_113.0);
     assertThat(threads.ratios()).isEmpty(); // no Netty measured idle
@@ -67,8 +91,13 @@ class ReportTest {
   void tableShowsFiguresRatiosAndFailures() {
     String table = report(Path.of("unused")).table();
 
-    assertThat(table).contains("echo", "msgs/s", "netty:transport=epoll", "920 (0.92x)",
-        "1/1 failed: only 4,113 of 15,000 connections were served");
+    assertThat(table)
+        .contains(
+            "echo",
+            "msgs/s",
+            "netty:transport=epoll",
+            "920 (0.92x)",
+            "1/1 failed: only 4,113 of 15,000 connections were served");
   }
 
   @Test
@@ -87,9 +116,13 @@ class ReportTest {
     assertThat(first.get("metrics").get("msgs_per_s").asDouble()).isEqualTo(920.0);
     assertThat(first.get("ratios").get("msgs_per_s").asDouble()).isEqualTo(920.0 / 1002.0);
     assertThat(root.get("medians").get(7).get("error").asText()).startsWith("only 4,113");
-    assertThat(charts).extracting(p -> p.getFileName().toString()).contains(
-        "echo-throughput.png", "echo-throughput-vs-netty.png", "echo-p99.png",
-        "idle-rss-per-connection.png");
+    assertThat(charts)
+        .extracting(p -> p.getFileName().toString())
+        .contains(
+            "echo-throughput.png",
+            "echo-throughput-vs-netty.png",
+            "echo-p99.png",
+            "idle-rss-per-connection.png");
     for (Path chart : charts) {
       byte[] head = new byte[8];
       System.arraycopy(Files.readAllBytes(chart), 0, head, 0, 8);
@@ -99,10 +132,20 @@ class ReportTest {
 
   @Test
   void jsonEscapesText() {
-    String json = new JsonWriter().beginObject().field("a\"b", "line\nnext\t\u0001")
-        .name("list").beginArray().value(1.5).value(2).endArray().endObject().toString();
+    String json =
+        new JsonWriter()
+            .beginObject()
+            .field("a\"b", "line\nnext\t\u0001")
+            .name("list")
+            .beginArray()
+            .value(1.5)
+            .value(2)
+            .endArray()
+            .endObject()
+            .toString();
 
-    assertThat(json).isEqualTo(
-        "{\n  \"a\\\"b\": \"line\\nnext\\t\\u0001\",\n  \"list\": [\n    1.5,\n    2\n  ]\n}");
+    assertThat(json)
+        .isEqualTo(
+            "{\n  \"a\\\"b\": \"line\\nnext\\t\\u0001\",\n  \"list\": [\n    1.5,\n    2\n  ]\n}");
   }
 }

@@ -4,9 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the hub tells a member, free of any wire format: each front renders these its own way
- * (the line protocol as text lines, a later IRC front as IRC messages, a WebSocket front as
- * JSON).
+ * What the hub tells a member, free of any wire format: each front renders these its own way (the
+ * line protocol as text lines, a later IRC front as IRC messages, a WebSocket front as JSON).
  */
 public sealed interface ChatEvent {
 

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the line protocol now; IRC, WebSocket or a bus between hubs later) put their users in through
  * {@link #connect(Member)} and share the same rooms; see {@link Member} for how a front plugs in.
  *
- * <p>Thread contract: every method may be called from any thread at once (one thread per
- * connection on blocking models, several event loops on the reactor). Names and rooms live in
- * concurrent maps; each {@link Room} orders its own events under its monitor; a slow consumer
- * found during a broadcast is queued here and dropped by the same call once it holds no lock.
+ * <p>Thread contract: every method may be called from any thread at once (one thread per connection
+ * on blocking models, several event loops on the reactor). Names and rooms live in concurrent maps;
+ * each {@link Room} orders its own events under its monitor; a slow consumer found during a
+ * broadcast is queued here and dropped by the same call once it holds no lock.
  */
 public final class ChatHub {
   private final ChatSettings settings;
@@ -133,7 +133,8 @@ public final class ChatHub {
         continue;
       }
       if (rooms.size() >= settings.maxRooms() && !forgetAnEmptyRoom()) {
-        throw new ChatException(Code.TOO_MANY_ROOMS,
+        throw new ChatException(
+            Code.TOO_MANY_ROOMS,
             "the hub keeps at most " + settings.maxRooms() + " rooms and none is free");
       }
       Room created = new Room(name, settings.historySize());
@@ -160,9 +161,10 @@ public final class ChatHub {
   /** Drops the queued slow members; callers hold no hub lock. */
   void dropSlowMembers() {
     for (Session session; (session = slow.poll()) != null; ) {
-      String reason = String.format(
-          "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster",
-          settings.slowConsumerBytes());
+      String reason =
+          String.format(
+              "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster",
+              settings.slowConsumerBytes());
       session.end(Departure.DISCONNECTED, "too slow");
       session.member().disconnect(reason);
     }

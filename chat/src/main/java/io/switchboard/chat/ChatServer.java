@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds the chat application the engines serve: a hub behind the line protocol front. The
- * application is shared by every connection of a server and safe on any model (see {@link
- * ChatHub} and {@link LineFront} for their thread contracts).
+ * application is shared by every connection of a server and safe on any model (see {@link ChatHub}
+ * and {@link LineFront} for their thread contracts).
  */
 public final class ChatServer {
   private ChatServer() {}
@@ -26,10 +26,12 @@ public final class ChatServer {
    */
   public static Application<String> application(ChatHub hub) {
     int maxLine = hub.settings().maxLineBytes();
-    return new Application<>("chat",
+    return new Application<>(
+        "chat",
         limits -> new LineDecoder(Math.min(maxLine, limits.maxFrameLength())),
         new LineFront(hub),
-        ByteBuffer.wrap((LineFormat.error("server-full", "the chat is full, try again later")
-            + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer.wrap(
+            (LineFormat.error("server-full", "the chat is full, try again later") + "\r\n")
+                .getBytes(StandardCharsets.UTF_8)));
   }
 }

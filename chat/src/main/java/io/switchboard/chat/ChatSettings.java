@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param slowConsumerBytes a member whose unsent output passes this many bytes is dropped with a
  *     reason; keep it below the engine's {@code Limits.maxQueuedBytes}, or the engine aborts the
  *     connection first (without a reason)
- * @param defaultRoom the room every member is put in on connect (also when its first line
- *     arrives before any choice)
+ * @param defaultRoom the room every member is put in on connect (also when its first line arrives
+ *     before any choice)
  * @param maxRooms rooms kept at once; rooms that empty keep their history until a new room needs
  *     the place
  */
@@ -54,40 +54,56 @@ public record ChatSettings(
   }
 
   public ChatSettings withHistorySize(int value) {
-    return new ChatSettings(value, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes,
-        defaultRoom, maxRooms);
+    return new ChatSettings(
+        value, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes, defaultRoom, maxRooms);
   }
 
   public ChatSettings withMaxLineBytes(int value) {
-    return new ChatSettings(historySize, value, linesPerSecond, burstLines, slowConsumerBytes,
-        defaultRoom, maxRooms);
+    return new ChatSettings(
+        historySize, value, linesPerSecond, burstLines, slowConsumerBytes, defaultRoom, maxRooms);
   }
 
   public ChatSettings withRateLimit(double perSecond, int burst) {
-    return new ChatSettings(historySize, maxLineBytes, perSecond, burst, slowConsumerBytes,
-        defaultRoom, maxRooms);
+    return new ChatSettings(
+        historySize, maxLineBytes, perSecond, burst, slowConsumerBytes, defaultRoom, maxRooms);
   }
 
   public ChatSettings withSlowConsumerBytes(long value) {
-    return new ChatSettings(historySize, maxLineBytes, linesPerSecond, burstLines, value,
-        defaultRoom, maxRooms);
+    return new ChatSettings(
+        historySize, maxLineBytes, linesPerSecond, burstLines, value, defaultRoom, maxRooms);
   }
 
   public ChatSettings withDefaultRoom(String value) {
-    return new ChatSettings(historySize, maxLineBytes, linesPerSecond, burstLines,
-        slowConsumerBytes, value, maxRooms);
+    return new ChatSettings(
+        historySize, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes, value, maxRooms);
   }
 
   public ChatSettings withMaxRooms(int value) {
-    return new ChatSettings(historySize, maxLineBytes, linesPerSecond, burstLines,
-        slowConsumerBytes, defaultRoom, value);
+    return new ChatSettings(
+        historySize,
+        maxLineBytes,
+        linesPerSecond,
+        burstLines,
+        slowConsumerBytes,
+        defaultRoom,
+        value);
   }
 
   @Override
   public String toString() {
-    return "history=" + historySize + " maxLine=" + maxLineBytes
-        + " rate=" + linesPerSecond + "/s burst=" + burstLines
-        + " slowConsumer=" + slowConsumerBytes + " room=" + defaultRoom
-        + " maxRooms=" + maxRooms;
+    return "history="
+        + historySize
+        + " maxLine="
+        + maxLineBytes
+        + " rate="
+        + linesPerSecond
+        + "/s burst="
+        + burstLines
+        + " slowConsumer="
+        + slowConsumerBytes
+        + " room="
+        + defaultRoom
+        + " maxRooms="
+        + maxRooms;
   }
 }

@@ -4,8 +4,8 @@ package io.switchboard.chat;
  * A token bucket that limits how many lines one connection may send: {@code burst} at once, then
  * {@code perSecond} sustained.
  *
- * <p>Thread contract: one connection's lines arrive in its handler context, one at a time, so
- * this is not thread-safe and needs not be.
+ * <p>Thread contract: one connection's lines arrive in its handler context, one at a time, so this
+ * is not thread-safe and needs not be.
  */
 final class LineRate {
   private final double perNano;

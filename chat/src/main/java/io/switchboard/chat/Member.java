@@ -5,11 +5,11 @@ package io.switchboard.chat;
  * protocol. The hub knows members only through this interface.
  *
  * <p>How a new front plugs in: implement this for each of its users, call {@link
- * ChatHub#connect(Member)} when the user arrives, and keep the returned {@link Session}: the
- * front turns its protocol's commands into calls on the session ({@code join}, {@code say}, ...)
- * and renders each {@link ChatEvent} it is handed here in its own format. When the user's
- * connection ends, call {@link Session#disconnected(String)}. A line client, an IRC client and a
- * browser then share the same rooms.
+ * ChatHub#connect(Member)} when the user arrives, and keep the returned {@link Session}: the front
+ * turns its protocol's commands into calls on the session ({@code join}, {@code say}, ...) and
+ * renders each {@link ChatEvent} it is handed here in its own format. When the user's connection
+ * ends, call {@link Session#disconnected(String)}. A line client, an IRC client and a browser then
+ * share the same rooms.
  *
  * <p>Thread contract: the hub calls {@link #deliver} from any thread, possibly while holding a
  * room's lock (that is what keeps a room's order the same for everyone), so it must neither block

@@ -3,8 +3,8 @@ package io.switchboard.chat;
 import java.util.Locale;
 
 /**
- * The rules for member names and room names, and the cleaning of text, in one place so every
- * front applies the same ones.
+ * The rules for member names and room names, and the cleaning of text, in one place so every front
+ * applies the same ones.
  *
  * <ul>
  *   <li>A name is 1 to 24 characters: letters, digits, {@code - _ .}, starting with a letter or

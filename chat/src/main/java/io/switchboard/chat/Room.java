@@ -15,17 +15,18 @@ import java.util.List;
  * One room: its members in join order and its last messages.
  *
  * <p>Thread contract: any thread. Every change and every broadcast happens under the room's
- * monitor, so "append to history, then deliver to every member" is one step and all members see
- * the room's events in the same order. Holding the monitor while delivering is cheap because
- * {@link Member#deliver} only queues output and never blocks; and it cannot deadlock because
- * nothing called under it takes another hub lock (a {@link Session}'s monitor is always taken
- * before a room's, never after).
+ * monitor, so "append to history, then deliver to every member" is one step and all members see the
+ * room's events in the same order. Holding the monitor while delivering is cheap because {@link
+ * Member#deliver} only queues output and never blocks; and it cannot deadlock because nothing
+ * called under it takes another hub lock (a {@link Session}'s monitor is always taken before a
+ * room's, never after).
  */
 final class Room {
   private final String name;
   private final int historySize;
   private final List<Session> members = new ArrayList<>();
   private final ArrayDeque<Said> history;
+
   /** Set once the hub forgets this empty room; a join that finds it retired looks again. */
   private boolean retired;
 

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One member's presence in the hub: its name, its rooms (the one joined last is where it talks)
- * and its flood allowance. A front gets one from {@link ChatHub#connect} and turns its protocol's
+ * One member's presence in the hub: its name, its rooms (the one joined last is where it talks) and
+ * its flood allowance. A front gets one from {@link ChatHub#connect} and turns its protocol's
  * commands into calls on it.
  *
- * <p>Thread contract: a front calls these methods from its connection's handler context, one at
- * a time; the hub may at the same time remove the session from another thread (a slow consumer),
- * so membership changes are guarded by the session's monitor, which is always taken before a
- * room's. Every public method ends by dropping the slow consumers its broadcasts found, after
- * all locks are released.
+ * <p>Thread contract: a front calls these methods from its connection's handler context, one at a
+ * time; the hub may at the same time remove the session from another thread (a slow consumer), so
+ * membership changes are guarded by the session's monitor, which is always taken before a room's.
+ * Every public method ends by dropping the slow consumers its broadcasts found, after all locks are
+ * released.
  */
 public final class Session {
   private final ChatHub hub;
@@ -25,8 +25,10 @@ public final class Session {
   private final LineRate rate;
   private final AtomicBoolean dropping = new AtomicBoolean();
   private volatile String name;
+
   /** Rooms in join order; the last is the current one. Guarded by this. */
   private final List<Room> rooms = new ArrayList<>();
+
   private volatile Room current;
   private boolean gone; // guarded by this
   private boolean flooding; // handler context only
@@ -35,8 +37,9 @@ public final class Session {
     this.hub = hub;
     this.member = member;
     this.name = name;
-    this.rate = new LineRate(
-        hub.settings().linesPerSecond(), hub.settings().burstLines(), System.nanoTime());
+    this.rate =
+        new LineRate(
+            hub.settings().linesPerSecond(), hub.settings().burstLines(), System.nanoTime());
   }
 
   public String name() {
@@ -56,8 +59,8 @@ public final class Session {
 
   /**
    * Counts one incoming line against the flood limit. Returns true if the line may be handled;
-   * false if it must be dropped quietly; throws (once per burst of dropped lines) to have the
-   * front tell the user.
+   * false if it must be dropped quietly; throws (once per burst of dropped lines) to have the front
+   * tell the user.
    */
   public boolean admitLine() throws ChatException {
     if (rate.tryTake(System.nanoTime())) {
@@ -68,13 +71,15 @@ public final class Session {
       return false;
     }
     flooding = true;
-    throw new ChatException(Code.FLOOD, "too many lines: " + rateText()
-        + "; lines are dropped until you slow down");
+    throw new ChatException(
+        Code.FLOOD, "too many lines: " + rateText() + "; lines are dropped until you slow down");
   }
 
   private String rateText() {
     ChatSettings settings = hub.settings();
-    return (long) settings.linesPerSecond() + " per second (bursts of " + settings.burstLines()
+    return (long) settings.linesPerSecond()
+        + " per second (bursts of "
+        + settings.burstLines()
         + ") allowed";
   }
 
@@ -95,8 +100,7 @@ public final class Session {
         return;
       }
       Room room = current;
-      if (room == null || !room.say(this, new Said(room.name(), name, clean, action,
-          hub.now()))) {
+      if (room == null || !room.say(this, new Said(room.name(), name, clean, action, hub.now()))) {
         throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
       }
     } finally {
@@ -130,8 +134,13 @@ public final class Session {
     try {
       String clean = NameRules.cleanRoom(room);
       if (!NameRules.isValidRoom(clean)) {
-        throw new ChatException(Code.INVALID_ROOM, "invalid room name '" + clean
-            + "': 1 to " + NameRules.MAX_ROOM + " letters, digits, '-', '_' or '.'");
+        throw new ChatException(
+            Code.INVALID_ROOM,
+            "invalid room name '"
+                + clean
+                + "': 1 to "
+                + NameRules.MAX_ROOM
+                + " letters, digits, '-', '_' or '.'");
       }
       synchronized (this) {
         if (gone) {
@@ -186,9 +195,14 @@ public final class Session {
     try {
       String clean = NameRules.cleanName(newName);
       if (!NameRules.isValidName(clean)) {
-        throw new ChatException(Code.INVALID_NAME, "invalid name '" + clean + "': 1 to "
-            + NameRules.MAX_NAME + " letters, digits, '-', '_' or '.', starting with a letter"
-            + " or digit");
+        throw new ChatException(
+            Code.INVALID_NAME,
+            "invalid name '"
+                + clean
+                + "': 1 to "
+                + NameRules.MAX_NAME
+                + " letters, digits, '-', '_' or '.', starting with a letter"
+                + " or digit");
       }
       synchronized (this) {
         if (gone || clean.equals(name)) {
@@ -259,8 +273,8 @@ public final class Session {
   }
 
   /**
-   * Hands an event to the member unless it is being dropped; marks it for dropping once its
-   * backlog passes the cap. Called under room locks: only queues.
+   * Hands an event to the member unless it is being dropped; marks it for dropping once its backlog
+   * passes the cap. Called under room locks: only queues.
    */
   void deliver(ChatEvent event) {
     if (dropping.get()) {

@@ -27,9 +27,12 @@ import org.junit.jupiter.api.Test;
 class ChatClientTest {
 
   private static Server startHub() throws IOException {
-    return Engines.named("virtual").create(EngineOptions.DEFAULT).start(new InetSocketAddress("127.0.0.1", 0),
-        ChatServer.application(ChatSettings.DEFAULT),
-        Limits.DEFAULT.withShutdownDeadline(Duration.ofSeconds(2)));
+    return Engines.named("virtual")
+        .create(EngineOptions.DEFAULT)
+        .start(
+            new InetSocketAddress("127.0.0.1", 0),
+            ChatServer.application(ChatSettings.DEFAULT),
+            Limits.DEFAULT.withShutdownDeadline(Duration.ofSeconds(2)));
   }
 
   @Test
@@ -40,17 +43,18 @@ class ChatClientTest {
       watcher.send("/join lab");
       watcher.until(line -> line.startsWith("= joined #lab"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      InputStream in = new ByteArrayInputStream(
-          "hello from a script\n/me beeps\n".getBytes(StandardCharsets.UTF_8));
-      int code = new ChatClient(in, new PrintStream(out, true, StandardCharsets.UTF_8),
-          System.err).run("127.0.0.1", hub.localAddress().getPort(), "probe", "lab");
+      InputStream in =
+          new ByteArrayInputStream(
+              "hello from a script\n/me beeps\n".getBytes(StandardCharsets.UTF_8));
+      int code =
+          new ChatClient(in, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+              .run("127.0.0.1", hub.localAddress().getPort(), "probe", "lab");
       assertThat(code).isZero();
       watcher.until("#lab <probe> hello from a script");
       watcher.until("#lab * probe beeps");
       watcher.until("#lab -- probe quit");
       String shown = out.toString(StandardCharsets.UTF_8);
-      assertThat(shown).contains("= you are now probe").contains("= joined #lab")
-          .contains("= bye");
+      assertThat(shown).contains("= you are now probe").contains("= joined #lab").contains("= bye");
     }
   }
 
@@ -60,13 +64,15 @@ class ChatClientTest {
     try (PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keyboard)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() ->
-          new ChatClient(in, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
-              .run("127.0.0.1", hub.localAddress().getPort(), "waiter", null));
-      Await.until("the client connected",
-          () -> hub.connectionCount() == 1 || run.isDone());
-      assertThat(run.isDone()).as("the client ended before the hub closed: %s",
-          run.isDone() ? run.join() : null).isFalse();
+      CompletableFuture<Integer> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new ChatClient(in, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+                      .run("127.0.0.1", hub.localAddress().getPort(), "waiter", null));
+      Await.until("the client connected", () -> hub.connectionCount() == 1 || run.isDone());
+      assertThat(run.isDone())
+          .as("the client ended before the hub closed: %s", run.isDone() ? run.join() : null)
+          .isFalse();
       hub.shutdown();
       assertThat(run.get(20, TimeUnit.SECONDS)).isZero();
     } finally {
@@ -81,8 +87,12 @@ class ChatClientTest {
       port = free.getLocalPort();
     }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new ChatClient(InputStream.nullInputStream(), System.out,
-        new PrintStream(err, true, StandardCharsets.UTF_8)).run("127.0.0.1", port, null, null);
+    int code =
+        new ChatClient(
+                InputStream.nullInputStream(),
+                System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run("127.0.0.1", port, null, null);
     assertThat(code).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot connect to 127.0.0.1:");
   }

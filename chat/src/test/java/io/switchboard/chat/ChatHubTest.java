@@ -49,8 +49,9 @@ class ChatHubTest {
     Session session = hub.connect(member);
     assertThat(session.name()).startsWith("guest-");
     assertThat(session.currentRoom()).isEqualTo("lobby");
-    assertThat(member.events).containsExactly(
-        new Connected(session.name()), new Entered("lobby", List.of(session.name())));
+    assertThat(member.events)
+        .containsExactly(
+            new Connected(session.name()), new Entered("lobby", List.of(session.name())));
   }
 
   @Test
@@ -60,11 +61,11 @@ class ChatHubTest {
     Session second = hub.connect(new RecordingMember());
     first.rename("Alice");
     assertThatThrownBy(() -> second.rename("aLICE"))
-        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
-            .isEqualTo(Code.NAME_TAKEN));
+        .isInstanceOfSatisfying(
+            ChatException.class, e -> assertThat(e.code()).isEqualTo(Code.NAME_TAKEN));
     assertThatThrownBy(() -> second.rename("no spaces"))
-        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
-            .isEqualTo(Code.INVALID_NAME));
+        .isInstanceOfSatisfying(
+            ChatException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_NAME));
     first.quit("bye");
     second.rename("alice");
     assertThat(second.name()).isEqualTo("alice");
@@ -76,8 +77,8 @@ class ChatHubTest {
     Session session = hub.connect(new RecordingMember()); // lobby
     session.join("dev");
     assertThatThrownBy(() -> session.join("ops"))
-        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
-            .isEqualTo(Code.TOO_MANY_ROOMS));
+        .isInstanceOfSatisfying(
+            ChatException.class, e -> assertThat(e.code()).isEqualTo(Code.TOO_MANY_ROOMS));
     session.leave("lobby");
     session.join("ops");
     assertThat(hub.rooms()).extracting(ChatHub.RoomCount::room).containsExactly("dev", "ops");
@@ -97,8 +98,8 @@ class ChatHubTest {
 
     assertThat(slow.disconnectedFor).startsWith("too slow");
     assertThat(hub.who("lobby")).containsExactly(speaking.name());
-    assertThat(speaker.events).contains(
-        new Left("lobby", "slow", Departure.DISCONNECTED, "too slow"));
+    assertThat(speaker.events)
+        .contains(new Left("lobby", "slow", Departure.DISCONNECTED, "too slow"));
     speaking.say("still works");
     assertThat(slow.events).filteredOn(Said.class::isInstance).hasSize(1);
   }
@@ -111,8 +112,8 @@ class ChatHubTest {
     assertThat(session.admitLine()).isTrue();
     assertThat(session.admitLine()).isTrue();
     assertThatThrownBy(session::admitLine)
-        .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code())
-            .isEqualTo(Code.FLOOD));
+        .isInstanceOfSatisfying(
+            ChatException.class, e -> assertThat(e.code()).isEqualTo(Code.FLOOD));
     assertThat(session.admitLine()).isFalse();
   }
 

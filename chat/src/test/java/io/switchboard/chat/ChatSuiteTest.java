@@ -28,10 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The chat hub's behaviour over real sockets, run against every registered model and each of its
  * variants (models from other modules join by being on the test class path).
  *
- * <p>Cases that need two clients connected at once are skipped on models that serve one client
- * at a time ({@link EngineProvider#concurrent()} false, the iterative model): there the second
- * client waits in the listen backlog until the first leaves, which is that model's documented
- * behaviour, not a chat bug. Their single-client cases still run, one client after another.
+ * <p>Cases that need two clients connected at once are skipped on models that serve one client at a
+ * time ({@link EngineProvider#concurrent()} false, the iterative model): there the second client
+ * waits in the listen backlog until the first leaves, which is that model's documented behaviour,
+ * not a chat bug. Their single-client cases still run, one client after another.
  */
 class ChatSuiteTest {
 
@@ -50,14 +50,19 @@ class ChatSuiteTest {
       if (provider.model().equals("pool") && options.threads() == 0) {
         chosen = options.withThreads(Math.max(8, clients + 8));
       }
-      return provider.create(chosen).start(
-          new InetSocketAddress("127.0.0.1", 0), ChatServer.application(settings),
-          Limits.DEFAULT.withShutdownDeadline(java.time.Duration.ofSeconds(2)));
+      return provider
+          .create(chosen)
+          .start(
+              new InetSocketAddress("127.0.0.1", 0),
+              ChatServer.application(settings),
+              Limits.DEFAULT.withShutdownDeadline(java.time.Duration.ofSeconds(2)));
     }
 
     void assumeConcurrent() {
-      assumeTrue(provider.concurrent(), provider.model()
-          + " serves one client at a time: a second member cannot be connected at once");
+      assumeTrue(
+          provider.concurrent(),
+          provider.model()
+              + " serves one client at a time: a second member cannot be connected at once");
     }
   }
 
@@ -168,9 +173,8 @@ class ChatSuiteTest {
   @MethodSource("models")
   void slowConsumerIsDroppedWhileOthersKeepReceiving(Model model) throws Exception {
     model.assumeConcurrent();
-    ChatSettings settings = ChatSettings.DEFAULT
-        .withSlowConsumerBytes(256 * 1024)
-        .withRateLimit(1_000_000, 1_000_000);
+    ChatSettings settings =
+        ChatSettings.DEFAULT.withSlowConsumerBytes(256 * 1024).withRateLimit(1_000_000, 1_000_000);
     try (Server server = model.start(settings, 3);
         LineClient fast = new LineClient(server.localAddress());
         LineClient slow = new LineClient(server.localAddress(), true);
@@ -196,8 +200,9 @@ class ChatSuiteTest {
         out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
         String last = " " + sent;
-        dropped = fast.until(line -> line.endsWith(last)).stream()
-            .anyMatch(line -> line.equals("#lobby -- slow disconnected (too slow)"));
+        dropped =
+            fast.until(line -> line.endsWith(last)).stream()
+                .anyMatch(line -> line.equals("#lobby -- slow disconnected (too slow)"));
       }
       assertThat(dropped).as("slow member dropped after %d lines", sent).isTrue();
 
@@ -208,8 +213,9 @@ class ChatSuiteTest {
       // The dropped member finds the reason as the last line once it reads.
       String last = null;
       slow.socket().setSoTimeout((int) LineClient.DEADLINE.toMillis());
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(
-          slow.socket().getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(slow.socket().getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           last = line;
         }
@@ -267,8 +273,9 @@ class ChatSuiteTest {
     private void read() {
       String prefix = "#" + room + " <c";
       String joinedLine = "= joined #" + room + ",";
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           if (line.startsWith(joinedLine)) {
             joined.countDown();
@@ -317,7 +324,8 @@ class ChatSuiteTest {
           crowd.add(new CrowdMember(server.localAddress(), i, expected));
         }
         for (CrowdMember member : crowd) {
-          assertThat(member.joined.await(30, TimeUnit.SECONDS)).as("c%d joined", member.index)
+          assertThat(member.joined.await(30, TimeUnit.SECONDS))
+              .as("c%d joined", member.index)
               .isTrue();
           assertThat(member.failure).isNull();
         }
@@ -331,7 +339,8 @@ class ChatSuiteTest {
         }
         for (CrowdMember member : crowd) {
           assertThat(member.done.await(60, TimeUnit.SECONDS))
-              .as("c%d received %d of %d", member.index, member.count, expected).isTrue();
+              .as("c%d received %d of %d", member.index, member.count, expected)
+              .isTrue();
           assertThat(member.failure).as("c%d", member.index).isNull();
           assertThat(member.count).isEqualTo(expected);
         }
@@ -353,8 +362,8 @@ class ChatSuiteTest {
   }
 
   /**
-   * Every member got every other member's messages exactly once, each sender's in the order
-   * sent, and any two members agree on the order of the messages both received.
+   * Every member got every other member's messages exactly once, each sender's in the order sent,
+   * and any two members agree on the order of the messages both received.
    */
   private static void checkRoom(List<CrowdMember> members) {
     for (CrowdMember member : members) {
@@ -362,8 +371,9 @@ class ChatSuiteTest {
       for (int message : member.received) {
         int sender = message / 1000;
         assertThat(sender).as("c%d got its own message", member.index).isNotEqualTo(member.index);
-        assertThat(message % 1000).as("c%d: message from c%d out of order or repeated",
-            member.index, sender).isEqualTo(next[sender]);
+        assertThat(message % 1000)
+            .as("c%d: message from c%d out of order or repeated", member.index, sender)
+            .isEqualTo(next[sender]);
         next[sender]++;
       }
     }
@@ -374,8 +384,7 @@ class ChatSuiteTest {
         int[] x = without(first.received, second.index);
         int[] y = without(second.received, first.index);
         assertThat(Arrays.equals(x, y))
-            .as("c%d and c%d disagree on the order of #%s", first.index, second.index,
-                first.room)
+            .as("c%d and c%d disagree on the order of #%s", first.index, second.index, first.room)
             .isTrue();
       }
     }
@@ -406,12 +415,17 @@ class ChatSuiteTest {
         second.greeting();
         second.send("/history");
         second.until("= history #lobby: 5 messages (the room keeps 5)");
-        List<String> replay = List.of(second.next(), second.next(), second.next(),
-            second.next(), second.next());
+        List<String> replay =
+            List.of(second.next(), second.next(), second.next(), second.next(), second.next());
         assertThat(replay).allMatch(line -> line.matches("= \\d\\d:\\d\\d:\\d\\d #lobby .*"));
-        assertThat(replay).extracting(line -> line.substring(11)).containsExactly(
-            "#lobby <first> message 4", "#lobby <first> message 5", "#lobby <first> message 6",
-            "#lobby <first> message 7", "#lobby * first is done");
+        assertThat(replay)
+            .extracting(line -> line.substring(11))
+            .containsExactly(
+                "#lobby <first> message 4",
+                "#lobby <first> message 5",
+                "#lobby <first> message 6",
+                "#lobby <first> message 7",
+                "#lobby * first is done");
         second.send("/history 2");
         second.until("= history #lobby: 2 messages (the room keeps 5)");
         assertThat(second.next()).endsWith("#lobby <first> message 7");

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A test's chat user: a real socket, a virtual thread that reads lines into a queue, and waits
- * with deadlines (never sleeps). {@link #EOF} is queued when the server closes.
+ * A test's chat user: a real socket, a virtual thread that reads lines into a queue, and waits with
+ * deadlines (never sleeps). {@link #EOF} is queued when the server closes.
  */
 final class LineClient implements AutoCloseable {
   static final String EOF = "<end of stream>";
@@ -46,8 +46,9 @@ final class LineClient implements AutoCloseable {
   }
 
   private void readLoop() {
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         lines.add(line);
       }

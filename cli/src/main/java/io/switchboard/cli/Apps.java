@@ -22,8 +22,8 @@ final class Apps {
     /** Each connection stands alone (echo): any number of processes can serve the app. */
     PER_CONNECTION,
     /**
-     * Connections see each other (a chat room): every client must be served by the one process
-     * that holds the state, so {@code --processes} is refused until a shared bus exists.
+     * Connections see each other (a chat room): every client must be served by the one process that
+     * holds the state, so {@code --processes} is refused until a shared bus exists.
      */
     SHARED_ACROSS_CONNECTIONS
   }
@@ -47,8 +47,8 @@ final class Apps {
   static {
     // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
-    APPS.put("chat", new Entry(ChatServer::application,
-        State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO));
+    APPS.put(
+        "chat", new Entry(ChatServer::application, State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO));
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }

@@ -17,77 +17,106 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Measure the models side by side and draw the results.",
-        "",
-        "Each server runs as its own process (this jar's `serve`),",
-        "driven by a built-in NIO load generator; throughput, latency percentiles, and the",
-        "server's CPU seconds, RSS and threads (from /proc) are measured from outside. Models run",
-        "in alternation over --rounds; medians are reported, with each figure as a ratio to the",
-        "best Netty transport when netty is among the models.",
-        "",
-        "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections:",
-        "RSS and threads per connection), connect (connect, one round trip, close: conns/s),",
-        "fanout (the chat hub: receivers in one room, senders at a fixed total rate).",
-        "",
-        "Writes a table to the terminal, <out>/report.json and PNG charts in <out>.",
+      "Measure the models side by side and draw the results.",
+      "",
+      "Each server runs as its own process (this jar's `serve`),",
+      "driven by a built-in NIO load generator; throughput, latency percentiles, and the",
+      "server's CPU seconds, RSS and threads (from /proc) are measured from outside. Models run",
+      "in alternation over --rounds; medians are reported, with each figure as a ratio to the",
+      "best Netty transport when netty is among the models.",
+      "",
+      "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections:",
+      "RSS and threads per connection), connect (connect, one round trip, close: conns/s),",
+      "fanout (the chat hub: receivers in one room, senders at a fixed total rate).",
+      "",
+      "Writes a table to the terminal, <out>/report.json and PNG charts in <out>.",
     },
     footer = {
-        "",
-        "Examples:",
-        "  switchboard bench --models virtual,select,reactor,netty --scenario echo --pin",
-        "  switchboard bench --models select:selector=poll,select:selector=epoll "
-            + "--scenario echo --connections 1000",
-        "  switchboard bench --models virtual,netty:transport=epoll --scenario idle "
-            + "--connections 15000 --rounds 1",
+      "",
+      "Examples:",
+      "  switchboard bench --models virtual,select,reactor,netty --scenario echo --pin",
+      "  switchboard bench --models select:selector=poll,select:selector=epoll "
+          + "--scenario echo --connections 1000",
+      "  switchboard bench --models virtual,netty:transport=epoll --scenario idle "
+          + "--connections 15000 --rounds 1",
     })
 final class BenchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--models", required = true, paramLabel = "MODEL[:key=value],...",
-      description = "Models to compare, with options: e.g. virtual,select:selector=poll,"
-          + "netty:transport=epoll,reactor:threads=2.")
+  @Option(
+      names = "--models",
+      required = true,
+      paramLabel = "MODEL[:key=value],...",
+      description =
+          "Models to compare, with options: e.g. virtual,select:selector=poll,"
+              + "netty:transport=epoll,reactor:threads=2.")
   String models;
 
-  @Option(names = "--scenario", defaultValue = "echo", paramLabel = "NAME,...",
+  @Option(
+      names = "--scenario",
+      defaultValue = "echo",
+      paramLabel = "NAME,...",
       description = "echo, idle, connect, fanout, or several (default: ${DEFAULT-VALUE}).")
   String scenarios;
 
-  @Option(names = "--connections", paramLabel = "N,...",
-      description = "Connection counts (echo default 1,100,1000,10000; idle 15000; fanout "
-          + "receivers 100,1000).")
+  @Option(
+      names = "--connections",
+      paramLabel = "N,...",
+      description =
+          "Connection counts (echo default 1,100,1000,10000; idle 15000; fanout "
+              + "receivers 100,1000).")
   String connections;
 
-  @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(
+      names = "--duration",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
       description = "Measured time per point and round (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class,
+  @Option(
+      names = "--warmup",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
       description = "Unmeasured time before each measurement (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--rounds", defaultValue = "3",
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
       description = "Rounds; models alternate within each (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--out", defaultValue = "bench-results",
+  @Option(
+      names = "--out",
+      defaultValue = "bench-results",
       description = "Directory for report.json and charts (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--pin",
+  @Option(
+      names = "--pin",
       description = "Pin the server to core 0 and the load generator to core 1 (taskset).")
   boolean pin;
 
-  @Option(names = "--rate", defaultValue = "2000", paramLabel = "MSGS_PER_S,...",
+  @Option(
+      names = "--rate",
+      defaultValue = "2000",
+      paramLabel = "MSGS_PER_S,...",
       description = "fanout: total send rates to try (default: ${DEFAULT-VALUE}).")
   String rates;
 
-  @Option(names = "--senders", defaultValue = "10",
-      description = "fanout: clients that send; the rate is split among them "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--senders",
+      defaultValue = "10",
+      description =
+          "fanout: clients that send; the rate is split among them "
+              + "(default: ${DEFAULT-VALUE}).")
   int senders;
 
-  @Option(names = "--load-threads", defaultValue = "2",
+  @Option(
+      names = "--load-threads",
+      defaultValue = "2",
       description = "The load generator's selector threads (default: ${DEFAULT-VALUE}).")
   int loadThreads;
 
@@ -95,12 +124,19 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     BenchOptions options;
     try {
-      options = new BenchOptions(
-          BenchOptions.parseModels(models),
-          BenchOptions.parseScenarios(scenarios),
-          connections == null ? List.of() : BenchOptions.parseCounts(connections),
-          duration, warmup, rounds, out, pin,
-          BenchOptions.parseCounts(rates), senders, loadThreads);
+      options =
+          new BenchOptions(
+              BenchOptions.parseModels(models),
+              BenchOptions.parseScenarios(scenarios),
+              connections == null ? List.of() : BenchOptions.parseCounts(connections),
+              duration,
+              warmup,
+              rounds,
+              out,
+              pin,
+              BenchOptions.parseCounts(rates),
+              senders,
+              loadThreads);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("switchboard bench: " + e.getMessage());
       return 2;
@@ -125,8 +161,9 @@ final class BenchCommand implements Callable<Integer> {
         case 's' -> Duration.ofSeconds(amount);
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
-        default -> throw new CommandLine.TypeConversionException(
-            "not a duration: '" + value + "' (try 500ms, 10s, 2m)");
+        default ->
+            throw new CommandLine.TypeConversionException(
+                "not a duration: '" + value + "' (try 500ms, 10s, 2m)");
       };
     }
   }

@@ -12,17 +12,17 @@ import picocli.CommandLine.Parameters;
     name = "chat",
     mixinStandardHelpOptions = true,
     description = {
-        "Chat with a switchboard chat hub (the terminal client).",
-        "",
-        "In a terminal, incoming messages appear above the line you type; when stdin is not a",
-        "terminal, lines in and messages out (for scripts and devices). Leave with /quit,",
-        "Ctrl-D or Ctrl-C. /help lists the hub's commands.",
+      "Chat with a switchboard chat hub (the terminal client).",
+      "",
+      "In a terminal, incoming messages appear above the line you type; when stdin is not a",
+      "terminal, lines in and messages out (for scripts and devices). Leave with /quit,",
+      "Ctrl-D or Ctrl-C. /help lists the hub's commands.",
     },
     footer = {
-        "",
-        "Examples:",
-        "  switchboard chat 127.0.0.1:7000 --name alice --room dev",
-        "  echo 'sensor 21.5C' | switchboard chat 127.0.0.1:7000 --name probe-1",
+      "",
+      "Examples:",
+      "  switchboard chat 127.0.0.1:7000 --name alice --room dev",
+      "  echo 'sensor 21.5C' | switchboard chat 127.0.0.1:7000 --name probe-1",
     })
 final class ChatCommand implements Callable<Integer> {
 
@@ -48,8 +48,10 @@ final class ChatCommand implements Callable<Integer> {
     try {
       port = Integer.parseInt(target.substring(colon + 1));
     } catch (NumberFormatException e) {
-      spec.commandLine().getErr().println(
-          "switchboard chat: expected HOST:PORT, e.g. 127.0.0.1:7000; got '" + target + "'");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "switchboard chat: expected HOST:PORT, e.g. 127.0.0.1:7000; got '" + target + "'");
       return 2;
     }
     return new ChatClient().run(host, port, name, room);

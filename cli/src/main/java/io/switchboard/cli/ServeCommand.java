@@ -30,22 +30,22 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-        "Serve an app (default: the chat hub) on one IO model.",
-        "",
-        "Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully: stops accepting,",
-        "lets queued output drain (up to --shutdown-deadline), closes.",
-        "",
+      "Serve an app (default: the chat hub) on one IO model.",
+      "",
+      "Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully: stops accepting,",
+      "lets queued output drain (up to --shutdown-deadline), closes.",
+      "",
     },
     footerHeading = "%nModels (--model):%n",
     footer = {
-        "${MODELS}",
-        "Examples:",
-        "  switchboard serve         (the chat hub on port 7000)",
-        "  switchboard chat 127.0.0.1:7000 --name alice",
-        "  switchboard serve --app echo --model virtual --port 7000",
-        "  switchboard serve --app upper --model select --selector poll --port 0",
-        "  switchboard serve --app echo --model select --processes 4 --port 7000",
-        "Then connect with: nc 127.0.0.1 7000",
+      "${MODELS}",
+      "Examples:",
+      "  switchboard serve         (the chat hub on port 7000)",
+      "  switchboard chat 127.0.0.1:7000 --name alice",
+      "  switchboard serve --app echo --model virtual --port 7000",
+      "  switchboard serve --app upper --model select --selector poll --port 0",
+      "  switchboard serve --app echo --model select --processes 4 --port 7000",
+      "Then connect with: nc 127.0.0.1 7000",
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -60,76 +60,118 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--app", paramLabel = "APP", defaultValue = Apps.DEFAULT,
-      description = "Application to serve: chat (the chat hub), echo, upper, ack, pid "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--app",
+      paramLabel = "APP",
+      defaultValue = Apps.DEFAULT,
+      description =
+          "Application to serve: chat (the chat hub), echo, upper, ack, pid "
+              + "(default: ${DEFAULT-VALUE}).")
   String app;
 
-  @Option(names = "--model", paramLabel = "MODEL", defaultValue = "virtual",
+  @Option(
+      names = "--model",
+      paramLabel = "MODEL",
+      defaultValue = "virtual",
       description = "IO model (default: ${DEFAULT-VALUE}); see the list below.")
   String model;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1",
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
       description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String host;
 
-  @Option(names = {"-p", "--port"}, defaultValue = "7000",
+  @Option(
+      names = {"-p", "--port"},
+      defaultValue = "7000",
       description = "Port to bind; 0 picks a free one and prints it (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--threads", defaultValue = "0",
-      description = "Worker or event-loop threads for pool, reactor, aio, netty "
-          + "(default: the model's own: 2 x cores for pool, cores for the others).")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description =
+          "Worker or event-loop threads for pool, reactor, aio, netty "
+              + "(default: the model's own: 2 x cores for pool, cores for the others).")
   int threads;
 
-  @Option(names = "--selector", paramLabel = "epoll|poll",
+  @Option(
+      names = "--selector",
+      paramLabel = "epoll|poll",
       description = "Selector provider for the select and reactor models (default: epoll).")
   String selector;
 
-  @Option(names = "--transport", paramLabel = "auto|nio|epoll|io_uring",
+  @Option(
+      names = "--transport",
+      paramLabel = "auto|nio|epoll|io_uring",
       description = "Netty transport (default: auto, the best available here).")
   String transport;
 
-  @Option(names = "--max-connections", defaultValue = "10000",
-      description = "Connections served at once; one more is refused with a one-line error "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections",
+      defaultValue = "10000",
+      description =
+          "Connections served at once; one more is refused with a one-line error "
+              + "(default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
-      description = "Close a connection silent (no byte either way) for this long; 0 = never "
-          + "(default: the app's: off for chat, where people sit quietly in rooms; 300 for the "
-          + "others).")
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Close a connection silent (no byte either way) for this long; 0 = never "
+              + "(default: the app's: off for chat, where people sit quietly in rooms; 300 for the "
+              + "others).")
   Long idleTimeoutSeconds;
 
-  @Option(names = "--max-line", defaultValue = "65536", paramLabel = "BYTES",
-      description = "Longest line accepted; a longer one gets an error and the connection is "
-          + "closed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-line",
+      defaultValue = "65536",
+      paramLabel = "BYTES",
+      description =
+          "Longest line accepted; a longer one gets an error and the connection is "
+              + "closed (default: ${DEFAULT-VALUE}).")
   int maxLine;
 
   // The chat hub's policy; the defaults are ChatSettings.DEFAULT. The bench's fan-out raises the
   // rate limit, since its few senders each send far faster than a person.
-  @Option(names = "--chat-rate-limit", paramLabel = "LINES_PER_S",
-      description = "chat: lines per second one connection may send; more are dropped "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--chat-rate-limit",
+      paramLabel = "LINES_PER_S",
+      description =
+          "chat: lines per second one connection may send; more are dropped "
+              + "(default: ${DEFAULT-VALUE}).")
   double chatRateLimit = ChatSettings.DEFAULT.linesPerSecond();
 
-  @Option(names = "--chat-burst", paramLabel = "LINES",
-      description = "chat: lines a connection may send at once above the rate "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--chat-burst",
+      paramLabel = "LINES",
+      description =
+          "chat: lines a connection may send at once above the rate "
+              + "(default: ${DEFAULT-VALUE}).")
   int chatBurst = ChatSettings.DEFAULT.burstLines();
 
-  @Option(names = "--chat-history", paramLabel = "MESSAGES",
+  @Option(
+      names = "--chat-history",
+      paramLabel = "MESSAGES",
       description = "chat: messages each room keeps for /history (default: ${DEFAULT-VALUE}).")
   int chatHistory = ChatSettings.DEFAULT.historySize();
 
-  @Option(names = "--shutdown-deadline", defaultValue = "5", paramLabel = "SECONDS",
+  @Option(
+      names = "--shutdown-deadline",
+      defaultValue = "5",
+      paramLabel = "SECONDS",
       description = "How long shutdown lets queued output drain (default: ${DEFAULT-VALUE}).")
   long shutdownSeconds;
 
-  @Option(names = "--processes", paramLabel = "N",
-      description = "Run N worker processes that share the port (SO_REUSEPORT, Linux), under a "
-          + "supervisor that restarts a worker that dies (default: serve in this process). "
-          + "Port 0 picks one free port for all. Not for apps whose connections share state.")
+  @Option(
+      names = "--processes",
+      paramLabel = "N",
+      description =
+          "Run N worker processes that share the port (SO_REUSEPORT, Linux), under a "
+              + "supervisor that restarts a worker that dies (default: serve in this process). "
+              + "Port 0 picks one free port for all. Not for apps whose connections share state.")
   Integer processes;
 
   /** Set by the supervisor on the workers it starts: bind with SO_REUSEPORT, die with it. */
@@ -146,36 +188,53 @@ final class ServeCommand implements Callable<Integer> {
     Server server;
     try {
       EngineProvider provider = Engines.named(model);
-      Application<?> application = Apps.named(app, ChatSettings.DEFAULT
-          .withRateLimit(chatRateLimit, chatBurst)
-          .withHistorySize(chatHistory));
-      Limits limits = Limits.DEFAULT
-          .withMaxConnections(maxConnections)
-          .withIdleTimeout(idleTimeoutSeconds == null
-              ? Apps.idleTimeout(app) : Duration.ofSeconds(idleTimeoutSeconds))
-          .withMaxFrameLength(maxLine)
-          .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
+      Application<?> application =
+          Apps.named(
+              app,
+              ChatSettings.DEFAULT
+                  .withRateLimit(chatRateLimit, chatBurst)
+                  .withHistorySize(chatHistory));
+      Limits limits =
+          Limits.DEFAULT
+              .withMaxConnections(maxConnections)
+              .withIdleTimeout(
+                  idleTimeoutSeconds == null
+                      ? Apps.idleTimeout(app)
+                      : Duration.ofSeconds(idleTimeoutSeconds))
+              .withMaxFrameLength(maxLine)
+              .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
       server = provider.create(engineOptions()).start(address(port), application, limits);
     } catch (IllegalArgumentException e) {
       err.println("switchboard serve: " + e.getMessage());
       return 2;
     } catch (BindException e) {
-      err.println("switchboard serve: cannot listen on " + host + ":" + port + ": "
-          + e.getMessage() + " (is another server running? pick another --port, or 0 for any)");
+      err.println(
+          "switchboard serve: cannot listen on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + e.getMessage()
+              + " (is another server running? pick another --port, or 0 for any)");
       return 1;
     } catch (IOException e) {
       err.println("switchboard serve: " + e);
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown();
-      stopped.countDown();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.shutdown();
+                  stopped.countDown();
+                },
+                "shutdown"));
     if (workerIndex != null) {
       // One line, the one the supervisor waits for; the user hears from the supervisor.
-      out.printf("%s on %s listening on %s%n", app, model,
-          AbstractServer.hostAndPort(server.localAddress()));
+      out.printf(
+          "%s on %s listening on %s%n",
+          app, model, AbstractServer.hostAndPort(server.localAddress()));
       out.flush();
       Lifeline.watch(() -> System.exit(0));
     } else {
@@ -199,18 +258,27 @@ final class ServeCommand implements Callable<Integer> {
       Engines.named(model);
       Apps.named(app, ChatSettings.DEFAULT); // an unknown app is refused here
       if (Apps.sharesState(app)) {
-        err.println("switchboard serve: the " + app + " app keeps state that all its connections"
-            + " share, and separate processes share no memory, so it cannot run with"
-            + " --processes; serve it in one process (leave out --processes)");
+        err.println(
+            "switchboard serve: the "
+                + app
+                + " app keeps state that all its connections"
+                + " share, and separate processes share no memory, so it cannot run with"
+                + " --processes; serve it in one process (leave out --processes)");
         return 2;
       }
       try (PortReservation reserved = PortReservation.of(address(port))) {
-        WorkerCommand command = WorkerCommand.of(
-            spec.commandLine().getParseResult(), Main.class.getName(), reserved.port());
+        WorkerCommand command =
+            WorkerCommand.of(
+                spec.commandLine().getParseResult(), Main.class.getName(), reserved.port());
         String description = model + " in " + processes + " processes";
-        return new Supervisor(processes, command::forWorker,
-            Duration.ofSeconds(shutdownSeconds), out, err,
-            () -> printBanner(out, description, address(reserved.port()))).run();
+        return new Supervisor(
+                processes,
+                command::forWorker,
+                Duration.ofSeconds(shutdownSeconds),
+                out,
+                err,
+                () -> printBanner(out, description, address(reserved.port())))
+            .run();
       }
     } catch (IllegalArgumentException e) {
       err.println("switchboard serve: " + e.getMessage());

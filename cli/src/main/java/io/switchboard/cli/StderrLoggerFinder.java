@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  */
 public final class StderrLoggerFinder extends System.LoggerFinder {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final System.Logger.Level THRESHOLD = System.Logger.Level.valueOf(
-      System.getProperty("switchboard.log", "info").toUpperCase(Locale.ROOT));
+  private static final System.Logger.Level THRESHOLD =
+      System.Logger.Level.valueOf(
+          System.getProperty("switchboard.log", "info").toUpperCase(Locale.ROOT));
 
   @Override
   public System.Logger getLogger(String name, Module module) {
@@ -48,8 +49,10 @@ public final class StderrLoggerFinder extends System.LoggerFinder {
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
       if (isLoggable(level)) {
-        write(level, params == null || params.length == 0
-            ? format : MessageFormat.format(format, params), null);
+        write(
+            level,
+            params == null || params.length == 0 ? format : MessageFormat.format(format, params),
+            null);
       }
     }
 

@@ -18,12 +18,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The architecture rules of the whole tree, run by every build. The cli's test classpath holds
- * every module's classes, so this is the one place that sees them all. The rules name packages,
- * not modules that exist today, so a module added later is held to them from its first commit.
- * A broken rule fails with the rule's name and the reason it exists.
+ * every module's classes, so this is the one place that sees them all. The rules name packages, not
+ * modules that exist today, so a module added later is held to them from its first commit. A broken
+ * rule fails with the rule's name and the reason it exists.
  *
- * <p>Thread contract: plain JUnit tests on one thread; the classes are imported once and only
- * read.
+ * <p>Thread contract: plain JUnit tests on one thread; the classes are imported once and only read.
  */
 class ArchitectureTest {
 
@@ -42,7 +41,9 @@ class ArchitectureTest {
 
   /** Applications: code written against the contract, meant to run on every model. */
   private static final String[] APPS = {
-    "io.switchboard.services..", "io.switchboard.chat..", "io.switchboard.files..",
+    "io.switchboard.services..",
+    "io.switchboard.chat..",
+    "io.switchboard.files..",
     "io.switchboard.http.."
   };
 

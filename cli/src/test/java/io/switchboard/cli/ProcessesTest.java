@@ -31,14 +31,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code serve --processes N}: a real supervisor process, real worker processes, real signals.
- * The {@code pid} app tells which worker served a connection.
+ * {@code serve --processes N}: a real supervisor process, real worker processes, real signals. The
+ * {@code pid} app tells which worker served a connection.
  */
 class ProcessesTest {
   private static final Pattern BANNER =
       Pattern.compile("in (\\d+) processes listening on [0-9.]+:(\\d+)");
   private static final Pattern WORKER_LISTENING =
       Pattern.compile("^\\[worker (\\d+) pid (\\d+)] .* listening on ");
+
   /** Three worker JVM starts and two backoffs, on a busy two-core machine. */
   private static final Duration GIVE_UP_DEADLINE = Duration.ofSeconds(60);
 
@@ -61,12 +62,14 @@ class ProcessesTest {
     assertThat(workers).hasSize(2);
 
     Set<Long> served = new HashSet<>();
-    Await.until("connections served by both workers " + workers + ", so far " + served, () -> {
-      try (LineClient client = LineClient.connect(address)) {
-        served.add(pidOf(client.send("which?").readLine()));
-      }
-      return served.equals(workers);
-    });
+    Await.until(
+        "connections served by both workers " + workers + ", so far " + served,
+        () -> {
+          try (LineClient client = LineClient.connect(address)) {
+            served.add(pidOf(client.send("which?").readLine()));
+          }
+          return served.equals(workers);
+        });
 
     LineClient open = client(address);
     assertThat(workers).contains(pidOf(open.send("which?").readLine()));
@@ -75,7 +78,8 @@ class ProcessesTest {
     assertThat(supervisor.process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(supervisor.process.exitValue()).isZero();
     for (long pid : workers) {
-      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("worker " + pid)
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+          .as("worker " + pid)
           .isEmpty();
       assertThat(supervisor.stderr()).containsPattern("\\[worker \\d pid " + pid + "] .* stopped");
     }
@@ -89,34 +93,40 @@ class ProcessesTest {
     Set<Long> workers = supervisor.workerPids();
     List<LineClient> oneEach = new ArrayList<>();
     Set<Long> held = new HashSet<>();
-    Await.until("a client held on each worker", () -> {
-      LineClient client = client(address);
-      if (held.add(pidOf(client.send("which?").readLine()))) {
-        oneEach.add(client);
-      }
-      return held.size() == 2;
-    });
+    Await.until(
+        "a client held on each worker",
+        () -> {
+          LineClient client = client(address);
+          if (held.add(pidOf(client.send("which?").readLine()))) {
+            oneEach.add(client);
+          }
+          return held.size() == 2;
+        });
     LineClient victim = oneEach.get(0);
     LineClient survivor = oneEach.get(1);
     long victimPid = pidOf(victim.send("which?").readLine());
     long survivorPid = pidOf(survivor.send("which?").readLine());
 
     ProcessHandle.of(victimPid).orElseThrow().destroyForcibly(); // SIGKILL
-    Await.until("the killed worker is gone", () -> ProcessHandle.of(victimPid)
-        .filter(ProcessHandle::isAlive).isEmpty());
+    Await.until(
+        "the killed worker is gone",
+        () -> ProcessHandle.of(victimPid).filter(ProcessHandle::isAlive).isEmpty());
     assertThat(victim.closedByServer(Await.DEFAULT)).isTrue();
     assertThat(pidOf(survivor.send("still there?").readLine())).isEqualTo(survivorPid);
 
     Set<Long> seen = new HashSet<>();
-    Await.until("a restarted worker serves a connection", () -> {
-      try (LineClient client = LineClient.connect(address)) {
-        seen.add(pidOf(client.send("which?").readLine()));
-      }
-      return seen.stream().anyMatch(pid -> !workers.contains(pid));
-    });
+    Await.until(
+        "a restarted worker serves a connection",
+        () -> {
+          try (LineClient client = LineClient.connect(address)) {
+            seen.add(pidOf(client.send("which?").readLine()));
+          }
+          return seen.stream().anyMatch(pid -> !workers.contains(pid));
+        });
     assertThat(seen).doesNotContain(victimPid);
     assertThat(pidOf(survivor.send("and now?").readLine())).isEqualTo(survivorPid);
-    assertThat(supervisor.stderr()).contains("pid " + victimPid + " died (status 137, signal 9)")
+    assertThat(supervisor.stderr())
+        .contains("pid " + victimPid + " died (status 137, signal 9)")
         .contains("restarting it in");
   }
 
@@ -124,15 +134,25 @@ class ProcessesTest {
   void aWorkerThatCannotStartMakesTheSupervisorGiveUp() throws Exception {
     // A plain listener without SO_REUSEPORT: no worker can bind beside it.
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Supervised supervisor = start("--app", "echo", "--processes", "2",
-          "--port", Integer.toString(taken.getLocalPort()));
+      Supervised supervisor =
+          start(
+              "--app",
+              "echo",
+              "--processes",
+              "2",
+              "--port",
+              Integer.toString(taken.getLocalPort()));
       assertThat(supervisor.process.waitFor(GIVE_UP_DEADLINE.toSeconds(), TimeUnit.SECONDS))
-          .as("the supervisor gives up").isTrue();
+          .as("the supervisor gives up")
+          .isTrue();
       assertThat(supervisor.process.exitValue()).isEqualTo(1);
       assertThat(supervisor.stderr())
-          .containsPattern("switchboard serve: worker \\d could not start \\(switchboard serve:"
-              + " cannot listen on 127.0.0.1:" + taken.getLocalPort() + ".*\\); gave up after 3"
-              + " attempts");
+          .containsPattern(
+              "switchboard serve: worker \\d could not start \\(switchboard serve:"
+                  + " cannot listen on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + ".*\\); gave up after 3"
+                  + " attempts");
       assertThat(supervisor.stdout()).noneMatch(line -> line.contains("processes listening"));
     }
   }
@@ -144,27 +164,47 @@ class ProcessesTest {
     Set<Long> workers = supervisor.workerPids();
 
     supervisor.process.toHandle().destroyForcibly(); // SIGKILL: no hook, no goodbye
-    Await.until("workers " + workers + " exit", () -> workers.stream()
-        .allMatch(pid -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()));
+    Await.until(
+        "workers " + workers + " exit",
+        () ->
+            workers.stream()
+                .allMatch(pid -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()));
   }
 
   @Test
   void anAppWithSharedStateIsRefused() {
-    Apps.register("shared-test", LineService.ECHO::application,
-        Apps.State.SHARED_ACROSS_CONNECTIONS);
+    Apps.register(
+        "shared-test", LineService.ECHO::application, Apps.State.SHARED_ACROSS_CONNECTIONS);
     StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-        "serve", "--app", "shared-test", "--processes", "2", "--port", "0");
+    int status =
+        Main.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err, true),
+            "serve",
+            "--app",
+            "shared-test",
+            "--processes",
+            "2",
+            "--port",
+            "0");
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("shared-test app keeps state that all its connections"
-        + " share").contains("cannot run with --processes");
+    assertThat(err.toString())
+        .contains("shared-test app keeps state that all its connections" + " share")
+        .contains("cannot run with --processes");
   }
 
   @Test
   void processesMustBePositive() {
     StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-        "serve", "--processes", "0", "--port", "0");
+    int status =
+        Main.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err, true),
+            "serve",
+            "--processes",
+            "0",
+            "--port",
+            "0");
     assertThat(status).isEqualTo(2);
     assertThat(err.toString()).contains("--processes must be at least 1");
   }
@@ -181,9 +221,15 @@ class ProcessesTest {
   }
 
   private Supervised start(String... serveArgs) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve"));
     command.addAll(List.of(serveArgs));
     if (!command.contains("--port")) {
       command.addAll(List.of("--port", "0"));
@@ -206,25 +252,28 @@ class ProcessesTest {
     }
 
     private static void collect(InputStream stream, List<String> into) {
-      Thread.ofVirtual().start(() -> {
-        try (BufferedReader lines = new BufferedReader(
-            new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-          for (String line; (line = lines.readLine()) != null; ) {
-            into.add(line);
-          }
-        } catch (IOException e) {
-          // the process is gone
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                  for (String line; (line = lines.readLine()) != null; ) {
+                    into.add(line);
+                  }
+                } catch (IOException e) {
+                  // the process is gone
+                }
+              });
     }
 
     InetSocketAddress awaitListening() {
-      Await.until("the supervisor's banner; stderr so far:\n" + stderr(),
+      Await.until(
+          "the supervisor's banner; stderr so far:\n" + stderr(),
           () -> stdout.stream().anyMatch(line -> BANNER.matcher(line).find()));
-      Matcher banner = stdout.stream().map(BANNER::matcher).filter(Matcher::find).findFirst()
-          .orElseThrow();
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(),
-          Integer.parseInt(banner.group(2)));
+      Matcher banner =
+          stdout.stream().map(BANNER::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      return new InetSocketAddress(
+          InetAddress.getLoopbackAddress(), Integer.parseInt(banner.group(2)));
     }
 
     /** The workers that have said they listen, by pid. */

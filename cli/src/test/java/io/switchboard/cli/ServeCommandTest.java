@@ -33,39 +33,53 @@ class ServeCommandTest {
 
   @ParameterizedTest(name = "{0} on {1}")
   @CsvSource({
-      "echo,  iterative, hello,  hello",
-      "upper, threads,   hello,  HELLO",
-      "ack,   pool,      hello,  OK",
-      "upper, virtual,   straße, STRASSE",
-      "echo,  poll,      hello,  hello",
-      "upper, select,    hello,  HELLO",
-      "ack,   reactor,   hello,  OK",
-      "upper, aio,       hello,  HELLO",
-      "echo,  netty,     hello,  hello",
+    "echo,  iterative, hello,  hello",
+    "upper, threads,   hello,  HELLO",
+    "ack,   pool,      hello,  OK",
+    "upper, virtual,   straße, STRASSE",
+    "echo,  poll,      hello,  hello",
+    "upper, select,    hello,  HELLO",
+    "ack,   reactor,   hello,  OK",
+    "upper, aio,       hello,  HELLO",
+    "echo,  netty,     hello,  hello",
   })
   void servesAppOnModelUntilSigterm(String app, String model, String line, String reply)
       throws Exception {
-    Process process = new ProcessBuilder(
-        ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--app", app, "--model", model, "--port", "0")
-        .start();
+    Process process =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--app",
+                app,
+                "--model",
+                model,
+                "--port",
+                "0")
+            .start();
     try {
-      BufferedReader stdout = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
-        try {
-          return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-          return e.toString();
-        }
-      });
+      BufferedReader stdout =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<String> stderr =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new String(
+                      process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                  return e.toString();
+                }
+              });
       String first = stdout.readLine();
       Matcher matcher = LISTENING.matcher(String.valueOf(first));
       assertThat(matcher.find()).as("first line: %s", first).isTrue();
       assertThat(stdout.readLine()).contains("nc 127.0.0.1 " + matcher.group(2));
-      InetSocketAddress address = new InetSocketAddress(
-          InetAddress.getLoopbackAddress(), Integer.parseInt(matcher.group(2)));
+      InetSocketAddress address =
+          new InetSocketAddress(
+              InetAddress.getLoopbackAddress(), Integer.parseInt(matcher.group(2)));
 
       try (LineClient client = LineClient.connect(address)) {
         assertThat(client.send(line).readLine()).isEqualTo(reply);
@@ -74,8 +88,11 @@ class ServeCommandTest {
       process.toHandle().destroy(); // SIGTERM, leaving our pipes open to read the last lines
       assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
       String log = stderr.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(log).contains(app + " on " + model).contains("listening on")
-          .contains("stopping").contains("stopped");
+      assertThat(log)
+          .contains(app + " on " + model)
+          .contains("listening on")
+          .contains("stopping")
+          .contains("stopped");
     } finally {
       process.destroyForcibly();
     }
@@ -85,10 +102,16 @@ class ServeCommandTest {
   void portInUseIsAClearError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       StringWriter err = new StringWriter();
-      int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-          "serve", "--port", String.valueOf(taken.getLocalPort()));
+      int code =
+          Main.run(
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(err, true),
+              "serve",
+              "--port",
+              String.valueOf(taken.getLocalPort()));
       assertThat(code).isEqualTo(1);
-      assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+      assertThat(err.toString())
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
           .contains("--port");
     }
   }
@@ -96,30 +119,52 @@ class ServeCommandTest {
   @Test
   void unknownModelListsTheModels() {
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-        "serve", "--model", "carrier-pigeon");
+    int code =
+        Main.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err, true),
+            "serve",
+            "--model",
+            "carrier-pigeon");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown model 'carrier-pigeon'")
+    assertThat(err.toString())
+        .contains("unknown model 'carrier-pigeon'")
         .contains(List.of("iterative", "threads", "pool", "virtual"));
   }
 
   @Test
   void chatSettingsAreCheckedAndShownInHelp() {
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-        "serve", "--chat-rate-limit", "0", "--port", "0");
+    int code =
+        Main.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err, true),
+            "serve",
+            "--chat-rate-limit",
+            "0",
+            "--port",
+            "0");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("linesPerSecond must be positive");
     StringWriter out = new StringWriter();
     Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), "serve", "--help");
-    assertThat(out.toString()).contains("--chat-rate-limit", "(default: 50.0)",
-        "--chat-burst", "(default: 200)", "--chat-history", "(default: 100)");
+    assertThat(out.toString())
+        .contains(
+            "--chat-rate-limit",
+            "(default: 50.0)",
+            "--chat-burst",
+            "(default: 200)",
+            "--chat-history",
+            "(default: 100)");
   }
 
   @Test
   void everyCommandHasHelp() {
-    for (String[] args : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
-        new String[] {"chat", "--help"})) {
+    for (String[] args :
+        List.of(
+            new String[] {"--help"},
+            new String[] {"serve", "--help"},
+            new String[] {"chat", "--help"})) {
       StringWriter out = new StringWriter();
       assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), args))
           .isZero();
@@ -129,14 +174,21 @@ class ServeCommandTest {
 
   @Test
   void serveWithoutOptionsRunsTheChatHubAndSaysHowToConnect() throws Exception {
-    Process process = new ProcessBuilder(
-        ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--port",
+                "0")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
-      BufferedReader stdout = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader stdout =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String first = stdout.readLine();
       assertThat(first).startsWith("chat on virtual listening on");
       Matcher matcher = LISTENING.matcher(first);
@@ -144,8 +196,8 @@ class ServeCommandTest {
       String port = matcher.group(2);
       assertThat(stdout.readLine()).contains("nc 127.0.0.1 " + port);
       assertThat(stdout.readLine()).contains("./switchboard chat 127.0.0.1:" + port);
-      InetSocketAddress address = new InetSocketAddress(
-          InetAddress.getLoopbackAddress(), Integer.parseInt(port));
+      InetSocketAddress address =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
       try (LineClient client = LineClient.connect(address)) {
         assertThat(client.readLine()).startsWith("= welcome to switchboard chat");
       }
@@ -158,21 +210,30 @@ class ServeCommandTest {
 
   @Test
   void chatCommandPipesLinesToTheHub() throws Exception {
-    Server hub = Engines.named("virtual").create(EngineOptions.DEFAULT)
-        .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            ChatServer.application(ChatSettings.DEFAULT), Limits.DEFAULT);
+    Server hub =
+        Engines.named("virtual")
+            .create(EngineOptions.DEFAULT)
+            .start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ChatServer.application(ChatSettings.DEFAULT),
+                Limits.DEFAULT);
     try (LineClient watcher = LineClient.connect(hub.localAddress())) {
-      Process process = new ProcessBuilder(
-          ProcessHandle.current().info().command().orElseThrow(), "-cp",
-          System.getProperty("java.class.path"), Main.class.getName(), "chat",
-          "127.0.0.1:" + hub.localAddress().getPort(), "--name", "probe")
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process process =
+          new ProcessBuilder(
+                  ProcessHandle.current().info().command().orElseThrow(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName(),
+                  "chat",
+                  "127.0.0.1:" + hub.localAddress().getPort(),
+                  "--name",
+                  "probe")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       try {
         process.getOutputStream().write("reading 21.5C\n".getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close(); // end of input: the client says /quit
-        String output = new String(process.getInputStream().readAllBytes(),
-            StandardCharsets.UTF_8);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
         assertThat(output).contains("= you are now probe").contains("= bye");

@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every model's connection shares, written once: the state machine (open, closing, closed),
- * decoding and dispatch to the handler, the outbound queue with its water marks and hard cap,
- * pause and resume, idle bookkeeping and attributes. A model adds only how it waits and wakes:
- * the four hooks at the bottom.
+ * decoding and dispatch to the handler, the outbound queue with its water marks and hard cap, pause
+ * and resume, idle bookkeeping and attributes. A model adds only how it waits and wakes: the four
+ * hooks at the bottom.
  *
  * <p>Thread contract: the public {@link Connection} methods may be called from any thread. The
  * {@code protected final} methods that start with {@code on} must be called in the connection's
  * <em>handler context</em>, which the model defines (the reader thread holding the callback lock
- * for blocking models, the event loop for the others) and which {@link #runInContext} enters.
- * Only one thread at a time may be the consumer of the outbound queue: the one whose {@link
+ * for blocking models, the event loop for the others) and which {@link #runInContext} enters. Only
+ * one thread at a time may be the consumer of the outbound queue: the one whose {@link
  * OutboundQueue#claimFlush()} succeeded, until {@link #drainTo} releases it.
  *
  * @param <F> the application's frame type
@@ -135,11 +135,12 @@ public abstract class AbstractConnection<F> implements Connection {
     outbound.clear();
     closeChannel();
     group.unregister(this);
-    runInContext(() -> {
-      if (openedFired) {
-        handler.closed(this, cause);
-      }
-    });
+    runInContext(
+        () -> {
+          if (openedFired) {
+            handler.closed(this, cause);
+          }
+        });
   }
 
   @Override
@@ -197,8 +198,8 @@ public abstract class AbstractConnection<F> implements Connection {
   }
 
   /**
-   * Decodes what one read returned and hands every complete frame to the handler, stopping early
-   * if the handler pauses reading or closes. {@code in} may be reused once this returns.
+   * Decodes what one read returned and hands every complete frame to the handler, stopping early if
+   * the handler pauses reading or closes. {@code in} may be reused once this returns.
    *
    * @return true if the model should keep reading
    */
@@ -264,11 +265,12 @@ public abstract class AbstractConnection<F> implements Connection {
   }
 
   private void writabilityFlipped() {
-    runInContext(() -> {
-      if (openedFired && state.get() != CLOSED) {
-        handler.writabilityChanged(this);
-      }
-    });
+    runInContext(
+        () -> {
+          if (openedFired && state.get() != CLOSED) {
+            handler.writabilityChanged(this);
+          }
+        });
   }
 
   // ---- For the model, as the outbound queue's consumer ---------------------------------------
@@ -326,8 +328,8 @@ public abstract class AbstractConnection<F> implements Connection {
   // ---- What the model provides ---------------------------------------------------------------
 
   /**
-   * Output is waiting and this thread has claimed the flush: write it (now, or by waking the
-   * thread that writes) by calling {@link #drainTo}. Called from any thread.
+   * Output is waiting and this thread has claimed the flush: write it (now, or by waking the thread
+   * that writes) by calling {@link #drainTo}. Called from any thread.
    */
   protected abstract void flushRequested();
 

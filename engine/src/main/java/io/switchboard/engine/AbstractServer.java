@@ -5,11 +5,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The lifecycle every model shares: the start and stop log lines, and graceful shutdown in the
- * same three steps everywhere (stop accepting, drain and close connections, stop threads).
+ * The lifecycle every model shares: the start and stop log lines, and graceful shutdown in the same
+ * three steps everywhere (stop accepting, drain and close connections, stop threads).
  *
- * <p>Thread contract: {@link #shutdown()} may be called from any thread, any number of times;
- * every caller returns once the server has stopped.
+ * <p>Thread contract: {@link #shutdown()} may be called from any thread, any number of times; every
+ * caller returns once the server has stopped.
  */
 public abstract class AbstractServer implements Server {
   private static final System.Logger LOG = System.getLogger("io.switchboard.server");
@@ -20,7 +20,9 @@ public abstract class AbstractServer implements Server {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile InetSocketAddress localAddress;
 
-  /** @param description the model and its settings, e.g. {@code "select (selector=epoll)"} */
+  /**
+   * @param description the model and its settings, e.g. {@code "select (selector=epoll)"}
+   */
   protected AbstractServer(ConnectionGroup connections, String description) {
     this.connections = connections;
     this.description = description;
@@ -30,8 +32,12 @@ public abstract class AbstractServer implements Server {
   public final void started(InetSocketAddress address) {
     this.localAddress = address;
     connections.startIdleSweep();
-    LOG.log(System.Logger.Level.INFO, "{0} on {1} listening on {2} ({3})",
-        connections.application().name(), description, hostAndPort(address),
+    LOG.log(
+        System.Logger.Level.INFO,
+        "{0} on {1} listening on {2} ({3})",
+        connections.application().name(),
+        description,
+        hostAndPort(address),
         connections.limits());
   }
 
@@ -52,13 +58,20 @@ public abstract class AbstractServer implements Server {
       return;
     }
     try {
-      LOG.log(System.Logger.Level.INFO, "{0} on {1} stopping: {2} connections open",
-          connections.application().name(), description, connections.count());
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0} on {1} stopping: {2} connections open",
+          connections.application().name(),
+          description,
+          connections.count());
       stopAccepting();
       int aborted = connections.closeAll(connections.limits().shutdownDeadline());
       stopThreads();
-      LOG.log(System.Logger.Level.INFO, "{0} on {1} stopped{2}",
-          connections.application().name(), description,
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0} on {1} stopped{2}",
+          connections.application().name(),
+          description,
           aborted == 0 ? "" : " (" + aborted + " connections aborted at the deadline)");
     } finally {
       stopped.countDown();

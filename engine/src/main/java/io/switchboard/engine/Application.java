@@ -27,7 +27,10 @@ public record Application<F>(
   }
 
   public Application(String name, Function<Limits, Decoder<F>> decoders, Handler<F> handler) {
-    this(name, decoders, handler,
+    this(
+        name,
+        decoders,
+        handler,
         ByteBuffer.wrap("ERROR server full, try again later\r\n".getBytes(StandardCharsets.UTF_8)));
   }
 

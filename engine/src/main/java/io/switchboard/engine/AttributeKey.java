@@ -1,8 +1,8 @@
 package io.switchboard.engine;
 
 /**
- * A typed key for per-connection state kept by an application ({@link Connection#attribute}).
- * Keys compare by identity, so two keys with the same name never collide.
+ * A typed key for per-connection state kept by an application ({@link Connection#attribute}). Keys
+ * compare by identity, so two keys with the same name never collide.
  */
 // T is a phantom type: it is never stored, it types the value kept under the key.
 @SuppressWarnings("UnusedTypeParameter")

@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The engine side of the contract: one accepted TCP connection as an application sees it.
  *
- * <p>Thread contract: every method may be called from any thread and none of them blocks. Output
- * is appended to a bounded per-connection outbound queue that the engine drains in the
- * background; {@link Limits} sets its water marks and its hard cap.
+ * <p>Thread contract: every method may be called from any thread and none of them blocks. Output is
+ * appended to a bounded per-connection outbound queue that the engine drains in the background;
+ * {@link Limits} sets its water marks and its hard cap.
  *
  * <p>When a send would take the queue past {@link Limits#maxQueuedBytes()}, the connection is
- * aborted with an {@link OutboundOverflowException} and the send returns {@code false}: a peer
- * that does not read cannot make the server buffer without bound. Applications that prefer to
- * shed load earlier watch {@link #isWritable()} (echo pauses reading, chat drops the member).
+ * aborted with an {@link OutboundOverflowException} and the send returns {@code false}: a peer that
+ * does not read cannot make the server buffer without bound. Applications that prefer to shed load
+ * earlier watch {@link #isWritable()} (echo pauses reading, chat drops the member).
  */
 public interface Connection {
 
@@ -28,8 +28,8 @@ public interface Connection {
    * Queues bytes for sending; the buffer's remaining bytes now belong to the connection and must
    * not be changed by the caller afterwards.
    *
-   * @return {@code true} if the bytes were accepted (they will be written unless the connection
-   *     is aborted or reset), {@code false} if the connection is closing or closed, or the send
+   * @return {@code true} if the bytes were accepted (they will be written unless the connection is
+   *     aborted or reset), {@code false} if the connection is closing or closed, or the send
    *     overflowed the outbound queue (which aborts the connection).
    */
   boolean send(ByteBuffer bytes);
@@ -56,7 +56,9 @@ public interface Connection {
   /** Bytes accepted by {@code send} and not yet written to the socket. */
   long queuedBytes();
 
-  /** Stop reading from the peer (TCP flow control pushes back on it) until {@link #resumeReading}. */
+  /**
+   * Stop reading from the peer (TCP flow control pushes back on it) until {@link #resumeReading}.
+   */
   void pauseReading();
 
   void resumeReading();
@@ -73,6 +75,8 @@ public interface Connection {
   /** The value stored under {@code key}, or {@code null}. */
   <T> T attribute(AttributeKey<T> key);
 
-  /** Stores {@code value} under {@code key} ({@code null} removes it); returns the previous value. */
+  /**
+   * Stores {@code value} under {@code key} ({@code null} removes it); returns the previous value.
+   */
   <T> T attribute(AttributeKey<T> key, T value);
 }

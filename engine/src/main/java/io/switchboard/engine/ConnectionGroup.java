@@ -24,6 +24,7 @@ public final class ConnectionGroup {
   private final Limits limits;
   private final Application<?> app;
   private final AtomicLong ids = new AtomicLong();
+
   /** Admitted connections, including those accepted but not yet registered. */
   private final AtomicInteger admitted = new AtomicInteger();
 
@@ -111,29 +112,35 @@ public final class ConnectionGroup {
     long idleNanos = limits.idleTimeout().toNanos();
     // Sweeping four times per timeout closes an idle connection within 1.25 timeouts.
     long periodMillis = Math.max(10, limits.idleTimeout().toMillis() / 4);
-    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, app.name() + "-idle-sweep");
-      thread.setDaemon(true);
-      return thread;
-    });
-    sweeper.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
-      for (AbstractConnection<?> connection : open) {
-        if (connection.idleLongerThan(now, idleNanos)) {
-          try {
-            connection.abort(new IdleTimeoutException(limits.idleTimeout()));
-          } catch (RuntimeException e) { // a handler's closed() threw, maybe on this thread
-            LOG.log(System.Logger.Level.WARNING, "closing an idle connection failed", e);
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, app.name() + "-idle-sweep");
+              thread.setDaemon(true);
+              return thread;
+            });
+    sweeper.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          for (AbstractConnection<?> connection : open) {
+            if (connection.idleLongerThan(now, idleNanos)) {
+              try {
+                connection.abort(new IdleTimeoutException(limits.idleTimeout()));
+              } catch (RuntimeException e) { // a handler's closed() threw, maybe on this thread
+                LOG.log(System.Logger.Level.WARNING, "closing an idle connection failed", e);
+              }
+            }
           }
-        }
-      }
-    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        },
+        periodMillis,
+        periodMillis,
+        TimeUnit.MILLISECONDS);
     idleSweeper = sweeper;
   }
 
   /**
-   * Asks every connection to close after its queued output is written, waits until all have
-   * closed or the deadline passes, then aborts those left.
+   * Asks every connection to close after its queued output is written, waits until all have closed
+   * or the deadline passes, then aborts those left.
    *
    * @return how many connections had to be aborted
    */

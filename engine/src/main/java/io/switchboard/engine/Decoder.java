@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
  * Framing from bytes to frames, one instance per connection: push bytes in, take frames out.
  *
  * <p>The same decoder serves a blocking reader and a selector loop because it never reads by
- * itself: the engine hands it whatever one read returned. It hands out every complete frame of
- * that read (not just the first), and keeps a partial frame for the next read. Memory is
- * bounded by {@link Limits#maxFrameLength()}: a frame that grows past it is a {@link
- * FrameException}, never an ever-growing buffer.
+ * itself: the engine hands it whatever one read returned. It hands out every complete frame of that
+ * read (not just the first), and keeps a partial frame for the next read. Memory is bounded by
+ * {@link Limits#maxFrameLength()}: a frame that grows past it is a {@link FrameException}, never an
+ * ever-growing buffer.
  *
  * <p>Not thread-safe: the engine calls it from the connection's handler context only.
  *
@@ -18,18 +18,18 @@ import java.nio.ByteBuffer;
 public interface Decoder<F> {
 
   /**
-   * Decodes frames from {@code in}, handing each to {@code sink} in order, until {@code in} is
-   * used up or the sink returns {@code false} (reading was paused). Bytes not handed out are
-   * copied and kept, so {@code in} may be reused by the caller as soon as this returns. Call with
-   * an empty buffer to hand out frames kept from earlier calls.
+   * Decodes frames from {@code in}, handing each to {@code sink} in order, until {@code in} is used
+   * up or the sink returns {@code false} (reading was paused). Bytes not handed out are copied and
+   * kept, so {@code in} may be reused by the caller as soon as this returns. Call with an empty
+   * buffer to hand out frames kept from earlier calls.
    *
    * @throws FrameException if the bytes break the framing rules; the decoder is unusable after
    */
   void decode(ByteBuffer in, FrameSink<? super F> sink) throws FrameException;
 
   /**
-   * The peer finished sending (end of stream): hand out what is left, such as a last line without
-   * a terminator. The default keeps nothing back.
+   * The peer finished sending (end of stream): hand out what is left, such as a last line without a
+   * terminator. The default keeps nothing back.
    */
   default void finish(FrameSink<? super F> sink) throws FrameException {}
 

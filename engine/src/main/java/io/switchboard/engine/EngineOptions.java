@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Model-specific settings from the command line: a thread count and named options such as
- * {@code selector=poll} or {@code transport=epoll}. Models ignore what does not concern them,
- * except {@link #reusePort()}, which every model honours by opening its listener through {@link
+ * Model-specific settings from the command line: a thread count and named options such as {@code
+ * selector=poll} or {@code transport=epoll}. Models ignore what does not concern them, except
+ * {@link #reusePort()}, which every model honours by opening its listener through {@link
  * Listeners}.
  *
  * @param threads worker or event-loop threads; 0 means the model's default
@@ -42,8 +42,8 @@ public record EngineOptions(int threads, Map<String, String> options) {
   }
 
   /**
-   * Asks the engine to bind its listener with SO_REUSEPORT, so that several processes (or
-   * servers) can listen on the same port and the kernel spreads new connections over them.
+   * Asks the engine to bind its listener with SO_REUSEPORT, so that several processes (or servers)
+   * can listen on the same port and the kernel spreads new connections over them.
    */
   public EngineOptions withReusePort(boolean value) {
     return with(REUSE_PORT, Boolean.toString(value));
@@ -65,8 +65,8 @@ public record EngineOptions(int threads, Map<String, String> options) {
     if (threads > 0) {
       text.append("threads=").append(threads);
     }
-    new TreeMap<>(options).forEach((k, v) ->
-        text.append(text.isEmpty() ? "" : " ").append(k).append('=').append(v));
+    new TreeMap<>(options)
+        .forEach((k, v) -> text.append(text.isEmpty() ? "" : " ").append(k).append('=').append(v));
     return text.toString();
   }
 }

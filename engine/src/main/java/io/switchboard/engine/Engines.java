@@ -14,8 +14,9 @@ public final class Engines {
   public static List<EngineProvider> all() {
     return ServiceLoader.load(EngineProvider.class).stream()
         .map(ServiceLoader.Provider::get)
-        .sorted(Comparator.comparingInt((EngineProvider p) -> teachingOrder(p.model()))
-            .thenComparing(EngineProvider::model))
+        .sorted(
+            Comparator.comparingInt((EngineProvider p) -> teachingOrder(p.model()))
+                .thenComparing(EngineProvider::model))
         .toList();
   }
 
@@ -25,16 +26,17 @@ public final class Engines {
     return all().stream()
         .filter(p -> p.model().equals(wanted))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            "unknown model '" + name + "'; models: " + names()));
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown model '" + name + "'; models: " + names()));
   }
 
   public static String names() {
     return all().stream().map(EngineProvider::model).collect(Collectors.joining(", "));
   }
 
-  private static final List<String> ORDER = List.of(
-      "iterative", "threads", "pool", "virtual", "poll", "select", "reactor", "aio", "netty");
+  private static final List<String> ORDER =
+      List.of(
+          "iterative", "threads", "pool", "virtual", "poll", "select", "reactor", "aio", "netty");
 
   private static int teachingOrder(String model) {
     int index = ORDER.indexOf(model);

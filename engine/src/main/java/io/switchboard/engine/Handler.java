@@ -4,11 +4,11 @@ package io.switchboard.engine;
  * The application side of the contract: what an app does when its connections open, receive a
  * frame, change writability and close.
  *
- * <p>Thread contract: the engine never calls one connection's handler from two threads at once,
- * and calls for one connection arrive in order ({@code opened} first, {@code closed} last and
- * exactly once). Different connections may be served on different threads at the same time, so a
- * handler shared by all connections must guard its own shared state. A callback should not
- * block: on event-loop models it holds up every connection of that loop.
+ * <p>Thread contract: the engine never calls one connection's handler from two threads at once, and
+ * calls for one connection arrive in order ({@code opened} first, {@code closed} last and exactly
+ * once). Different connections may be served on different threads at the same time, so a handler
+ * shared by all connections must guard its own shared state. A callback should not block: on
+ * event-loop models it holds up every connection of that loop.
  *
  * @param <F> the frame type produced by the application's {@link Decoder}
  */
@@ -27,9 +27,9 @@ public interface Handler<F> {
   default void writabilityChanged(Connection connection) {}
 
   /**
-   * The peer broke the framing rules (for example a line longer than {@link Limits#maxFrameLength}).
-   * The default answers with one line, {@code ERROR <reason>}, and closes the connection after it
-   * is flushed; protocols with their own error syntax override this.
+   * The peer broke the framing rules (for example a line longer than {@link
+   * Limits#maxFrameLength}). The default answers with one line, {@code ERROR <reason>}, and closes
+   * the connection after it is flushed; protocols with their own error syntax override this.
    */
   default void malformed(Connection connection, FrameException error) {
     connection.send("ERROR " + error.getMessage() + "\r\n");
@@ -39,8 +39,8 @@ public interface Handler<F> {
   /**
    * The connection is closed and will receive nothing more.
    *
-   * @param cause {@code null} for an orderly close (either side), otherwise why it ended: an
-   *     {@link java.io.IOException} from the socket, {@link IdleTimeoutException}, {@link
+   * @param cause {@code null} for an orderly close (either side), otherwise why it ended: an {@link
+   *     java.io.IOException} from the socket, {@link IdleTimeoutException}, {@link
    *     OutboundOverflowException}, ...
    */
   default void closed(Connection connection, Throwable cause) {}

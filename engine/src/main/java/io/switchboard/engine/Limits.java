@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * The limits that protect a server, in one immutable value with sensible {@link #DEFAULT}s.
  *
- * @param maxConnections connections served at once; one more gets {@link Application#refusal()}
- *     and is closed, and nobody else notices
+ * @param maxConnections connections served at once; one more gets {@link Application#refusal()} and
+ *     is closed, and nobody else notices
  * @param idleTimeout a connection that neither reads nor writes a byte for this long is closed
  *     ({@link Duration#ZERO} disables it)
  * @param maxFrameLength the longest frame (line) a decoder accepts, in bytes
@@ -28,7 +28,13 @@ public record Limits(
     Duration shutdownDeadline) {
 
   public static final Limits DEFAULT =
-      new Limits(10_000, Duration.ofMinutes(5), 64 * 1024, 32 * 1024, 64 * 1024, 4L << 20,
+      new Limits(
+          10_000,
+          Duration.ofMinutes(5),
+          64 * 1024,
+          32 * 1024,
+          64 * 1024,
+          4L << 20,
           Duration.ofSeconds(5));
 
   public Limits {
@@ -38,9 +44,11 @@ public record Limits(
     require(!idleTimeout.isNegative(), "idleTimeout must not be negative: " + idleTimeout);
     require(maxFrameLength > 0, "maxFrameLength must be positive: " + maxFrameLength);
     require(lowWaterMark >= 0, "lowWaterMark must not be negative: " + lowWaterMark);
-    require(highWaterMark >= lowWaterMark,
+    require(
+        highWaterMark >= lowWaterMark,
         "highWaterMark (" + highWaterMark + ") must be >= lowWaterMark (" + lowWaterMark + ")");
-    require(maxQueuedBytes >= highWaterMark,
+    require(
+        maxQueuedBytes >= highWaterMark,
         "maxQueuedBytes (" + maxQueuedBytes + ") must be >= highWaterMark (" + highWaterMark + ")");
     require(!shutdownDeadline.isNegative(), "shutdownDeadline must not be negative");
   }
@@ -56,43 +64,88 @@ public record Limits(
   }
 
   public Limits withMaxConnections(int value) {
-    return new Limits(value, idleTimeout, maxFrameLength, lowWaterMark, highWaterMark,
-        maxQueuedBytes, shutdownDeadline);
+    return new Limits(
+        value,
+        idleTimeout,
+        maxFrameLength,
+        lowWaterMark,
+        highWaterMark,
+        maxQueuedBytes,
+        shutdownDeadline);
   }
 
   public Limits withIdleTimeout(Duration value) {
-    return new Limits(maxConnections, value, maxFrameLength, lowWaterMark, highWaterMark,
-        maxQueuedBytes, shutdownDeadline);
+    return new Limits(
+        maxConnections,
+        value,
+        maxFrameLength,
+        lowWaterMark,
+        highWaterMark,
+        maxQueuedBytes,
+        shutdownDeadline);
   }
 
   public Limits withMaxFrameLength(int value) {
-    return new Limits(maxConnections, idleTimeout, value, lowWaterMark, highWaterMark,
-        maxQueuedBytes, shutdownDeadline);
+    return new Limits(
+        maxConnections,
+        idleTimeout,
+        value,
+        lowWaterMark,
+        highWaterMark,
+        maxQueuedBytes,
+        shutdownDeadline);
   }
 
   /** Sets both water marks; the hard cap grows to stay at least the high mark. */
   public Limits withWaterMarks(int low, int high) {
-    return new Limits(maxConnections, idleTimeout, maxFrameLength, low, high,
-        Math.max(maxQueuedBytes, high), shutdownDeadline);
+    return new Limits(
+        maxConnections,
+        idleTimeout,
+        maxFrameLength,
+        low,
+        high,
+        Math.max(maxQueuedBytes, high),
+        shutdownDeadline);
   }
 
   public Limits withMaxQueuedBytes(long value) {
-    return new Limits(maxConnections, idleTimeout, maxFrameLength, lowWaterMark, highWaterMark,
-        value, shutdownDeadline);
+    return new Limits(
+        maxConnections,
+        idleTimeout,
+        maxFrameLength,
+        lowWaterMark,
+        highWaterMark,
+        value,
+        shutdownDeadline);
   }
 
   public Limits withShutdownDeadline(Duration value) {
-    return new Limits(maxConnections, idleTimeout, maxFrameLength, lowWaterMark, highWaterMark,
-        maxQueuedBytes, value);
+    return new Limits(
+        maxConnections,
+        idleTimeout,
+        maxFrameLength,
+        lowWaterMark,
+        highWaterMark,
+        maxQueuedBytes,
+        value);
   }
 
   @Override
   public String toString() {
-    return "maxConnections=" + maxConnections
-        + " idleTimeout=" + (hasIdleTimeout() ? idleTimeout.toSeconds() + "s" : "off")
-        + " maxFrame=" + maxFrameLength
-        + " waterMarks=" + lowWaterMark + "/" + highWaterMark
-        + " maxQueued=" + maxQueuedBytes
-        + " shutdownDeadline=" + shutdownDeadline.toMillis() + "ms";
+    return "maxConnections="
+        + maxConnections
+        + " idleTimeout="
+        + (hasIdleTimeout() ? idleTimeout.toSeconds() + "s" : "off")
+        + " maxFrame="
+        + maxFrameLength
+        + " waterMarks="
+        + lowWaterMark
+        + "/"
+        + highWaterMark
+        + " maxQueued="
+        + maxQueuedBytes
+        + " shutdownDeadline="
+        + shutdownDeadline.toMillis()
+        + "ms";
   }
 }

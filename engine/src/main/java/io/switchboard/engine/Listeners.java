@@ -8,9 +8,8 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 
 /**
- * Opens listening sockets the same way for every model, so a socket option that a deployment
- * needs (SO_REUSEPORT for several processes on one port) is set in one place and honoured by
- * all of them.
+ * Opens listening sockets the same way for every model, so a socket option that a deployment needs
+ * (SO_REUSEPORT for several processes on one port) is set in one place and honoured by all of them.
  *
  * <p>Thread contract: stateless; call from any thread.
  */
@@ -38,10 +37,10 @@ public final class Listeners {
   }
 
   /**
-   * Sets the listener options every model uses on a not yet bound {@code channel}: SO_REUSEADDR
-   * (a restarted server binds at once although old connections linger in TIME_WAIT), and
-   * SO_REUSEPORT when {@link EngineOptions#reusePort()} asks for it. Works for any listener
-   * kind, e.g. an {@code AsynchronousServerSocketChannel}.
+   * Sets the listener options every model uses on a not yet bound {@code channel}: SO_REUSEADDR (a
+   * restarted server binds at once although old connections linger in TIME_WAIT), and SO_REUSEPORT
+   * when {@link EngineOptions#reusePort()} asks for it. Works for any listener kind, e.g. an {@code
+   * AsynchronousServerSocketChannel}.
    *
    * @return {@code channel}
    * @throws SocketException when SO_REUSEPORT is asked for and this platform lacks it
@@ -51,8 +50,10 @@ public final class Listeners {
     channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     if (options.reusePort()) {
       if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-        throw new SocketException("SO_REUSEPORT is not supported on "
-            + System.getProperty("os.name") + ", so several processes cannot share one port");
+        throw new SocketException(
+            "SO_REUSEPORT is not supported on "
+                + System.getProperty("os.name")
+                + ", so several processes cannot share one port");
       }
       channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
     }

@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * An {@link EngineProvider} written as one constructor call: the name, the one-line summary and
- * how to make the engine. {@link java.util.ServiceLoader} needs a public no-argument class per
- * model, so each model's {@code Provider} extends this and passes its three facts up.
+ * An {@link EngineProvider} written as one constructor call: the name, the one-line summary and how
+ * to make the engine. {@link java.util.ServiceLoader} needs a public no-argument class per model,
+ * so each model's {@code Provider} extends this and passes its three facts up.
  */
 public abstract class ModelProvider implements EngineProvider {
   private final String model;

@@ -49,6 +49,7 @@ public final class OutboundQueue {
   private final int highWaterMark;
   private final long maxQueuedBytes;
   private final Runnable writabilityListener;
+
   /** Consumer-only scratch space, made on first use so idle connections do not pay for it. */
   private ByteBuffer[] gather;
 
@@ -162,9 +163,9 @@ public final class OutboundQueue {
   public record FileSlice(FileChannel file, long position, long count) {}
 
   /**
-   * Puts the byte buffers at the head of the queue into {@code into} (at most {@code
-   * into.length}), without removing them; the consumer writes them and then reports with {@link
-   * #written}. Returns how many; 0 when the queue is empty or its head is a file range.
+   * Puts the byte buffers at the head of the queue into {@code into} (at most {@code into.length}),
+   * without removing them; the consumer writes them and then reports with {@link #written}. Returns
+   * how many; 0 when the queue is empty or its head is a file range.
    */
   public int gather(ByteBuffer[] into) {
     int count = 0;
@@ -187,8 +188,8 @@ public final class OutboundQueue {
   /**
    * Reports that {@code bytes} from the head of the queue reached the socket. Byte buffers must
    * have been advanced past what was written (a channel's write does that; a consumer that copies
-   * them elsewhere sets their position itself); those used up are dropped. A file range at the
-   * head is advanced by {@code bytes}. Updates the count and the writable flag.
+   * them elsewhere sets their position itself); those used up are dropped. A file range at the head
+   * is advanced by {@code bytes}. Updates the count and the writable flag.
    */
   public void written(long bytes) {
     if (bytes <= 0) {
@@ -227,9 +228,9 @@ public final class OutboundQueue {
   }
 
   /**
-   * Moves the writable flag to where the queued count says it belongs, telling the listener of
-   * each change. Producers and the consumer race here; the loop re-checks after every change so
-   * the flag cannot be left stale (say, unwritable over an empty queue).
+   * Moves the writable flag to where the queued count says it belongs, telling the listener of each
+   * change. Producers and the consumer race here; the loop re-checks after every change so the flag
+   * cannot be left stale (say, unwritable over an empty queue).
    */
   private void updateWritability() {
     while (true) {

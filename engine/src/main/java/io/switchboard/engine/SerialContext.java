@@ -5,9 +5,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A connection's handler context for models without an event loop of their own (the blocking
- * models, and {@code aio}, whose completion handlers run on any thread of a pool): a lock that
- * the reading thread holds while it runs the handler, plus a queue for callbacks that other
- * threads raise meanwhile.
+ * models, and {@code aio}, whose completion handlers run on any thread of a pool): a lock that the
+ * reading thread holds while it runs the handler, plus a queue for callbacks that other threads
+ * raise meanwhile.
  *
  * <p>Other threads never wait for the lock, and never run this connection's callbacks themselves:
  * they queue the task; the holder runs it before it lets go, or, when nobody holds the context, a

@@ -12,9 +12,9 @@ public interface Server extends AutoCloseable {
   int connectionCount();
 
   /**
-   * Stops accepting, asks every connection to close after its queued output is written, waits
-   * for that until {@link Limits#shutdownDeadline()}, then aborts whatever is left and releases
-   * the engine's threads. Blocks until all of that is done. Idempotent.
+   * Stops accepting, asks every connection to close after its queued output is written, waits for
+   * that until {@link Limits#shutdownDeadline()}, then aborts whatever is left and releases the
+   * engine's threads. Blocks until all of that is done. Idempotent.
    */
   void shutdown();
 

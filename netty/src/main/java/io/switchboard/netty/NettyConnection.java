@@ -23,17 +23,17 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One Netty channel driving the shared contract. Netty reads; our {@link AbstractConnection}
- * decodes, dispatches and queues output, so the state machine, the water marks and the hard cap
- * are the same code as every other model's.
+ * decodes, dispatches and queues output, so the state machine, the water marks and the hard cap are
+ * the same code as every other model's.
  *
  * <p>Output stays in the contract's {@link OutboundQueue} until Netty reports it written: the
  * channel's event loop takes the queued buffers in one batch, copies them into one pooled direct
- * buffer (the copy Netty itself would make of heap buffers before a native write), and hands
- * Netty that one buffer; when its write completes the batch is marked written and the next batch
- * goes. So Netty's own unbounded outbound buffer never holds more than one batch, {@link
- * #isWritable()} and the hard cap count every byte not yet on the socket, and sends from any
- * number of threads between two batches cost one event-loop task, not one each. Files go as a
- * {@link DefaultFileRegion} (sendfile or splice) where the transport can, else chunk by chunk.
+ * buffer (the copy Netty itself would make of heap buffers before a native write), and hands Netty
+ * that one buffer; when its write completes the batch is marked written and the next batch goes. So
+ * Netty's own unbounded outbound buffer never holds more than one batch, {@link #isWritable()} and
+ * the hard cap count every byte not yet on the socket, and sends from any number of threads between
+ * two batches cost one event-loop task, not one each. Files go as a {@link DefaultFileRegion}
+ * (sendfile or splice) where the transport can, else chunk by chunk.
  *
  * <p>Thread contract: the handler context is the channel's event loop; every {@code on...} call,
  * every handler callback and every write happens there. Public methods as {@link
@@ -58,19 +58,23 @@ final class NettyConnection<F> extends AbstractConnection<F> {
   private final ChannelFutureListener writeDone = this::writeDone;
   // Event loop only:
   private final ByteBuffer[] gather = new ByteBuffer[GATHER];
+
   /** Reads that arrived while paused, decoded in order on resume; made on first use. */
   private ArrayDeque<ByteBuf> held;
 
   private boolean inRead;
   private boolean flushAfterRead;
+
   /** The peer's end of input arrived and is not yet handed to the decoder. */
   private boolean inputEnded;
+
   /** The peer's end of input arrived (Netty has shut our input down). */
   private boolean inputShutDown;
+
   private long inFlightBytes;
 
-  NettyConnection(ConnectionGroup group, Application<F> app, Channel channel,
-      boolean zeroCopyFiles) {
+  NettyConnection(
+      ConnectionGroup group, Application<F> app, Channel channel, boolean zeroCopyFiles) {
     super(group, app, channel.remoteAddress());
     this.channel = channel;
     this.loop = channel.eventLoop();
@@ -141,9 +145,10 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   private void decode(ByteBuf bytes) {
     // Netty reads into one pooled direct buffer per read; its internal view costs no allocation.
-    ByteBuffer in = bytes.nioBufferCount() == 1
-        ? bytes.internalNioBuffer(bytes.readerIndex(), bytes.readableBytes())
-        : bytes.nioBuffer();
+    ByteBuffer in =
+        bytes.nioBufferCount() == 1
+            ? bytes.internalNioBuffer(bytes.readerIndex(), bytes.readableBytes())
+            : bytes.nioBuffer();
     onRead(in);
   }
 
@@ -194,8 +199,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   /** Ends the input once everything read before the end has been decoded. */
   private void endInputIfDrained() {
-    if (inputEnded && (held == null || held.isEmpty()) && !isReadingPaused()
-        && onEndOfInput()) {
+    if (inputEnded && (held == null || held.isEmpty()) && !isReadingPaused() && onEndOfInput()) {
       inputEnded = false; // else the handler paused before the last frames: again on resume
     }
   }
@@ -278,8 +282,11 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     ByteBuf chunk = channel.alloc().directBuffer(length);
     try {
       while (chunk.readableBytes() < length) {
-        int read = chunk.writeBytes(file.file(), file.position() + chunk.readableBytes(),
-            length - chunk.readableBytes());
+        int read =
+            chunk.writeBytes(
+                file.file(),
+                file.position() + chunk.readableBytes(),
+                length - chunk.readableBytes());
         if (read < 0) {
           throw new EOFException("file ended before the range sent from it");
         }
@@ -324,7 +331,8 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   @Override
   protected void closeChannel() {
-    var unused = channel.close(); // any thread; Netty fails the batch in flight, fires channelInactive
+    var unused =
+        channel.close(); // any thread; Netty fails the batch in flight, fires channelInactive
   }
 
   @Override

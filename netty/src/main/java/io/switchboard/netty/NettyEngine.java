@@ -26,17 +26,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty 4.2, the field's reference engine, as one of our models. Who waits: N event loops (one
- * per core by default, {@code --threads N}), each a {@link MultiThreadIoEventLoopGroup} thread
- * whose {@code IoHandler} waits in the chosen transport: {@code nio} (JDK selector), {@code epoll}
- * or {@code io_uring} (option {@code transport}, default {@code auto}). Who runs the handler: the
+ * Netty 4.2, the field's reference engine, as one of our models. Who waits: N event loops (one per
+ * core by default, {@code --threads N}), each a {@link MultiThreadIoEventLoopGroup} thread whose
+ * {@code IoHandler} waits in the chosen transport: {@code nio} (JDK selector), {@code epoll} or
+ * {@code io_uring} (option {@code transport}, default {@code auto}). Who runs the handler: the
  * event loop that owns the connection's channel, for its whole life (see {@link NettyConnection}).
  * The listening channel lives on one of the same loops; accepted channels are spread over all.
  *
- * <p>What stays ours: admission, refusal, idle timeout and graceful shutdown are the shared
- * {@link ConnectionGroup}; decoding is the application's decoder fed with Netty's pooled read
- * buffers; output goes through the contract's bounded queue (Netty's own outbound buffer has no
- * bound). What is Netty's: the event loops, the transports, the pooled buffers and reading.
+ * <p>What stays ours: admission, refusal, idle timeout and graceful shutdown are the shared {@link
+ * ConnectionGroup}; decoding is the application's decoder fed with Netty's pooled read buffers;
+ * output goes through the contract's bounded queue (Netty's own outbound buffer has no bound). What
+ * is Netty's: the event loops, the transports, the pooled buffers and reading.
  *
  * <p>Thread contract: {@link #start} from any thread, once; the server's methods from any thread.
  */
@@ -46,8 +46,8 @@ public final class NettyEngine implements Engine {
   private final boolean chosenAutomatically;
   private final boolean reusePort;
 
-  NettyEngine(int threads, NettyTransport transport, boolean chosenAutomatically,
-      boolean reusePort) {
+  NettyEngine(
+      int threads, NettyTransport transport, boolean chosenAutomatically, boolean reusePort) {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
@@ -67,13 +67,16 @@ public final class NettyEngine implements Engine {
    */
   public static NettyEngine create(EngineOptions options) {
     String name = options.option("transport", "auto");
-    return new NettyEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()),
-        NettyTransport.named(name), name.equalsIgnoreCase("auto"), options.reusePort());
+    return new NettyEngine(
+        options.threadsOr(Runtime.getRuntime().availableProcessors()),
+        NettyTransport.named(name),
+        name.equalsIgnoreCase("auto"),
+        options.reusePort());
   }
 
   /**
-   * The native transports report a port in use as their own {@code NativeIoException}; callers
-   * (and people) expect the JDK's {@link BindException}, as from every other model.
+   * The native transports report a port in use as their own {@code NativeIoException}; callers (and
+   * people) expect the JDK's {@link BindException}, as from every other model.
    */
   private static IOException bindFailure(InetSocketAddress address, Throwable cause) {
     if (cause instanceof BindException e) {
@@ -94,26 +97,35 @@ public final class NettyEngine implements Engine {
 
   /** The model and its settings, as the start log shows them. */
   String description() {
-    return "netty (transport=" + transport.optionName() + (chosenAutomatically ? ", auto" : "")
-        + "; threads=" + threads + ")";
+    return "netty (transport="
+        + transport.optionName()
+        + (chosenAutomatically ? ", auto" : "")
+        + "; threads="
+        + threads
+        + ")";
   }
 
   @Override
   public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(threads,
-        new DefaultThreadFactory("netty-" + transport.optionName()), transport.ioHandlers());
+    EventLoopGroup loops =
+        new MultiThreadIoEventLoopGroup(
+            threads,
+            new DefaultThreadFactory("netty-" + transport.optionName()),
+            transport.ioHandlers());
     ConnectionGroup group = new ConnectionGroup(app, limits);
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(loops)
-        .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, Listeners.BACKLOG)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .option(transport.reusePort(), reusePort)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        // An end of input is the decoder's to finish and ours to answer; Netty would close at once.
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(new Admission<>(group, app, transport.sendsFilesWithoutCopy()));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, Listeners.BACKLOG)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .option(transport.reusePort(), reusePort)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // An end of input is the decoder's to finish and ours to answer; Netty would close at
+            // once.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childHandler(new Admission<>(group, app, transport.sendsFilesWithoutCopy()));
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       var unused = loops.shutdownGracefully(0, 0, TimeUnit.SECONDS); // nothing ran on them yet
@@ -141,13 +153,13 @@ public final class NettyEngine implements Engine {
     protected void initChannel(Channel channel) {
       if (!group.tryAdmit()) {
         channel.config().setAutoRead(false);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(app.refusal()))
+        channel
+            .writeAndFlush(Unpooled.wrappedBuffer(app.refusal()))
             .addListener(ChannelFutureListener.CLOSE);
         return;
       }
       try {
-        NettyConnection<F> connection =
-            new NettyConnection<>(group, app, channel, zeroCopyFiles);
+        NettyConnection<F> connection = new NettyConnection<>(group, app, channel, zeroCopyFiles);
         group.register(connection);
         channel.pipeline().addLast(connection.inbound());
       } catch (RuntimeException e) {

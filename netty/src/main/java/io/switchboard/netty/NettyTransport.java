@@ -125,8 +125,8 @@ enum NettyTransport {
   };
 
   /**
-   * The order {@code transport=auto} tries: epoll first, as the native transport Netty has run
-   * in production longest; io_uring is there to be chosen and measured, not assumed faster.
+   * The order {@code transport=auto} tries: epoll first, as the native transport Netty has run in
+   * production longest; io_uring is there to be chosen and measured, not assumed faster.
    */
   private static final List<NettyTransport> PREFERENCE = List.of(EPOLL, IO_URING, NIO);
 
@@ -171,14 +171,22 @@ enum NettyTransport {
     if (wanted.equals("auto")) {
       return available().get(0); // nio is always available
     }
-    NettyTransport transport = Arrays.stream(values())
-        .filter(t -> t.optionName.equals(wanted))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown transport '" + name
-            + "'; transports: auto, nio, epoll, io_uring"));
+    NettyTransport transport =
+        Arrays.stream(values())
+            .filter(t -> t.optionName.equals(wanted))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown transport '"
+                            + name
+                            + "'; transports: auto, nio, epoll, io_uring"));
     if (!transport.isAvailable()) {
-      throw new IllegalStateException("transport " + transport.optionName
-          + " is not available here: " + transport.unavailabilityCause(),
+      throw new IllegalStateException(
+          "transport "
+              + transport.optionName
+              + " is not available here: "
+              + transport.unavailabilityCause(),
           transport.unavailabilityCause());
     }
     return transport;

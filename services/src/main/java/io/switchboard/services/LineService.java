@@ -16,9 +16,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@code ack}: {@code OK}.
  * </ul>
  *
- * <p>A client that sends without reading its answers is paused, not buffered for: once its
- * outbound queue passes the high-water mark the service stops reading from it, so TCP pushes back
- * on the client, and reading resumes when the queue drains below the low-water mark.
+ * <p>A client that sends without reading its answers is paused, not buffered for: once its outbound
+ * queue passes the high-water mark the service stops reading from it, so TCP pushes back on the
+ * client, and reading resumes when the queue drains below the low-water mark.
  */
 // Every reply is a stateless lambda, so the constants are immutable in fact.
 @SuppressWarnings("ImmutableEnumChecker")

@@ -21,8 +21,8 @@ public final class Await {
     long pauseNanos = 100_000;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end > 0) {
-        throw new AssertionError("timed out after " + deadline.toMillis() + " ms waiting for: "
-            + what);
+        throw new AssertionError(
+            "timed out after " + deadline.toMillis() + " ms waiting for: " + what);
       }
       java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
       pauseNanos = Math.min(pauseNanos * 2, 20_000_000);
@@ -42,8 +42,14 @@ public final class Await {
     long since = System.nanoTime();
     while (System.nanoTime() - since < quiet.toNanos()) {
       if (System.nanoTime() - end > 0) {
-        throw new AssertionError("timed out after " + DEFAULT.toMillis() + " ms waiting for: "
-            + what + " (still changing: " + last + ")");
+        throw new AssertionError(
+            "timed out after "
+                + DEFAULT.toMillis()
+                + " ms waiting for: "
+                + what
+                + " (still changing: "
+                + last
+                + ")");
       }
       java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
       long now = value.getAsLong();

@@ -18,16 +18,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The contract suite's application, written once for every model: a line echo (pausing reading
- * while the connection is unwritable, as the line services do) that also obeys a few commands,
- * each exercising one part of the {@link Connection} contract from inside a callback:
+ * while the connection is unwritable, as the line services do) that also obeys a few commands, each
+ * exercising one part of the {@link Connection} contract from inside a callback:
  *
  * <ul>
- *   <li>{@code FILE position count}: sends that range of the file given at construction with
- *       {@link Connection#sendFile}. The channel is opened once per connection, kept in an
- *       attribute, reused by later {@code FILE}s and closed by this app when the connection
- *       closes: the connection must never close it.
- *   <li>{@code FLOOD n}: queues n KiB, one KiB per send, without looking at writability, so a
- *       small {@code maxQueuedBytes} overflows.
+ *   <li>{@code FILE position count}: sends that range of the file given at construction with {@link
+ *       Connection#sendFile}. The channel is opened once per connection, kept in an attribute,
+ *       reused by later {@code FILE}s and closed by this app when the connection closes: the
+ *       connection must never close it.
+ *   <li>{@code FLOOD n}: queues n KiB, one KiB per send, without looking at writability, so a small
+ *       {@code maxQueuedBytes} overflows.
  *   <li>{@code BIG n}: one send of n bytes, past the high-water mark, so a writability change is
  *       raised inside this callback.
  *   <li>{@code BIG-THEN-CLOSE n}: the same, then {@code close()} twice and one more send, which
@@ -48,7 +48,9 @@ public final class CommandEcho implements Handler<String> {
   private final AtomicBoolean floodDone = new AtomicBoolean();
   private final AtomicBoolean sendAfterCloseAccepted = new AtomicBoolean();
 
-  /** @param file what {@code FILE} sends from; {@code null} if the test sends no file */
+  /**
+   * @param file what {@code FILE} sends from; {@code null} if the test sends no file
+   */
   public CommandEcho(Path file) {
     this.file = file;
   }

@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A plain blocking line client over a real socket, as {@code nc} would be: write lines, read
- * lines with a deadline. Not thread-safe except that one thread may write while another reads.
+ * A plain blocking line client over a real socket, as {@code nc} would be: write lines, read lines
+ * with a deadline. Not thread-safe except that one thread may write while another reads.
  */
 public final class LineClient implements AutoCloseable {
   private final Socket socket;
@@ -33,8 +33,8 @@ public final class LineClient implements AutoCloseable {
   }
 
   /**
-   * Connects with a small receive buffer ({@code receiveBufferSize} bytes; 0 for the default), so
-   * a client that does not read pushes back on the server soon. It must be set before connecting:
+   * Connects with a small receive buffer ({@code receiveBufferSize} bytes; 0 for the default), so a
+   * client that does not read pushes back on the server soon. It must be set before connecting:
    * shrinking it later leaves a window the kernel already advertised, and TCP then crawls.
    */
   public static LineClient connect(InetSocketAddress address, int receiveBufferSize) {
@@ -82,15 +82,15 @@ public final class LineClient implements AutoCloseable {
       for (int b; (b = in.read()) >= 0; ) {
         if (b == '\n') {
           byte[] bytes = line.toByteArray();
-          int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r'
-              ? bytes.length - 1 : bytes.length;
+          int length =
+              bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
           return new String(bytes, 0, length, StandardCharsets.UTF_8);
         }
         line.write(b);
       }
       if (line.size() > 0) {
-        throw new AssertionError("stream ended inside a line: " + line.toString(
-            StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "stream ended inside a line: " + line.toString(StandardCharsets.UTF_8));
       }
       return null;
     } catch (SocketTimeoutException e) {

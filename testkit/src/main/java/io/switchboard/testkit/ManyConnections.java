@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Holds many client connections from one thread (non-blocking channels and a selector), so a
- * test can open thousands without thousands of threads. Not thread-safe.
+ * Holds many client connections from one thread (non-blocking channels and a selector), so a test
+ * can open thousands without thousands of threads. Not thread-safe.
  */
 public final class ManyConnections implements AutoCloseable {
   private final Selector selector;

@@ -40,8 +40,9 @@ public record ModelVariant(EngineProvider provider, EngineOptions options) {
   /** Starts {@code app} on this variant, on a free port of 127.0.0.1. */
   public Server start(Application<?> app, Limits limits) {
     try {
-      return provider.create(options).start(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), app, limits);
+      return provider
+          .create(options)
+          .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), app, limits);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Wraps an application's handler to record, per connection, what the server saw: frames, the
- * first time the connection turned unwritable, how it closed, and whether the engine ever broke
- * the one-thread-at-a-time rule. Tests assert on these instead of guessing from the client side.
+ * Wraps an application's handler to record, per connection, what the server saw: frames, the first
+ * time the connection turned unwritable, how it closed, and whether the engine ever broke the
+ * one-thread-at-a-time rule. Tests assert on these instead of guessing from the client side.
  */
 public final class ProbeHandler<F> implements Handler<F> {
 
@@ -23,8 +23,10 @@ public final class ProbeHandler<F> implements Handler<F> {
     public volatile long framesAtFirstUnwritable = -1;
     public volatile boolean opened;
     public volatile boolean closed;
+
     /** How often {@code closed} was called: the contract says exactly once. */
     public final AtomicLong closedCalls = new AtomicLong();
+
     public final AtomicLong writabilityChanges = new AtomicLong();
     public volatile Throwable closeCause;
     private final AtomicLong inside = new AtomicLong();

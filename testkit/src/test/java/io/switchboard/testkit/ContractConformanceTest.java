@@ -23,10 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The {@link Connection} and handler contract, checked once for every registered model and
- * variant, like {@link EchoConformanceTest}: file ranges, the queue's hard cap, pause and
- * catch-up, sends from other threads, callbacks never nested, one {@code closed} per connection.
- * The application is {@link CommandEcho}; {@link ProbeHandler} records what the handler saw.
+ * The {@link Connection} and handler contract, checked once for every registered model and variant,
+ * like {@link EchoConformanceTest}: file ranges, the queue's hard cap, pause and catch-up, sends
+ * from other threads, callbacks never nested, one {@code closed} per connection. The application is
+ * {@link CommandEcho}; {@link ProbeHandler} records what the handler saw.
  */
 class ContractConformanceTest {
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -70,19 +70,23 @@ class ContractConformanceTest {
     new Random(42).nextBytes(content);
     Path file = Files.write(dir.resolve("payload.bin"), content);
     // A queue cap above the file, water marks below it: the file crosses them like other output.
-    Server server = start(model,
-        Limits.DEFAULT.withWaterMarks(32 * 1024, 64 * 1024).withMaxQueuedBytes(1 << 20), file);
+    Server server =
+        start(
+            model,
+            Limits.DEFAULT.withWaterMarks(32 * 1024, 64 * 1024).withMaxQueuedBytes(1 << 20),
+            file);
     LineClient client = client(server);
 
     client.send("FILE 1000 200000").send("after the range");
-    assertThat(client.readBytes(200_000))
-        .isEqualTo(Arrays.copyOfRange(content, 1000, 201_000));
-    assertThat(client.readLine()).as("output after the file keeps its order")
+    assertThat(client.readBytes(200_000)).isEqualTo(Arrays.copyOfRange(content, 1000, 201_000));
+    assertThat(client.readLine())
+        .as("output after the file keeps its order")
         .isEqualTo("after the range");
     // The same channel again: the connection did not close it after the first range.
     client.send("FILE 0 " + content.length);
     assertThat(client.readBytes(content.length)).isEqualTo(content);
-    assertThat(app.openedFiles()).singleElement()
+    assertThat(app.openedFiles())
+        .singleElement()
         .satisfies(channel -> assertThat(channel.isOpen()).isTrue());
 
     client.close();
@@ -94,8 +98,11 @@ class ContractConformanceTest {
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void sendPastTheQueueCapAbortsWithOverflow(ModelVariant model) {
     long cap = 256 * 1024;
-    Server server = start(model,
-        Limits.DEFAULT.withWaterMarks(16 * 1024, 32 * 1024).withMaxQueuedBytes(cap), null);
+    Server server =
+        start(
+            model,
+            Limits.DEFAULT.withWaterMarks(16 * 1024, 32 * 1024).withMaxQueuedBytes(cap),
+            null);
     LineClient client = client(server, 16 * 1024);
     long flood = 100_000L * 1024;
 
@@ -111,33 +118,42 @@ class ContractConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void pausedClientGetsEveryByteOnceItReads(ModelVariant model) throws Exception {
-    Server server = start(model,
-        Limits.DEFAULT.withWaterMarks(8 * 1024, 16 * 1024).withMaxQueuedBytes(64 * 1024), null);
+    Server server =
+        start(
+            model,
+            Limits.DEFAULT.withWaterMarks(8 * 1024, 16 * 1024).withMaxQueuedBytes(64 * 1024),
+            null);
     LineClient client = client(server, 16 * 1024); // so the kernel cannot hide the backlog
-    byte[] line = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] line =
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n"
+            .getBytes(StandardCharsets.UTF_8);
     int count = 128 * 1024; // 8 MiB each way: past every socket buffer on the way
     byte[] chunk = new byte[line.length * 256];
     for (int i = 0; i < 256; i++) {
       System.arraycopy(line, 0, chunk, i * line.length, line.length);
     }
-    Thread writer = Thread.ofPlatform().daemon().start(() -> {
-      try {
-        OutputStream out = client.socket().getOutputStream();
-        for (int i = 0; i < count / 256; i++) {
-          out.write(chunk);
-        }
-        client.socket().shutdownOutput();
-      } catch (IOException e) {
-        // the assertions below say what went wrong
-      }
-    });
+    Thread writer =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    OutputStream out = client.socket().getOutputStream();
+                    for (int i = 0; i < count / 256; i++) {
+                      out.write(chunk);
+                    }
+                    client.socket().shutdownOutput();
+                  } catch (IOException e) {
+                    // the assertions below say what went wrong
+                  }
+                });
     resources.add(writer::interrupt);
     // Not reading yet: the server stops taking lines in (paused at the high mark, or blocked in
     // its write) once its send buffer (at most 4 MiB here), the client's 16 KiB and the 64 KiB
     // queue are full, long before the last line; it never overflows the cap.
-    long takenWhileStalled = Await.steady("the server stops taking lines in", probe::totalFrames,
-        Duration.ofMillis(200));
+    long takenWhileStalled =
+        Await.steady(
+            "the server stops taking lines in", probe::totalFrames, Duration.ofMillis(200));
     assertThat(takenWhileStalled).isLessThan(count);
 
     InputStream in = client.socket().getInputStream();
@@ -184,15 +200,16 @@ class ContractConformanceTest {
     LineClient sending = client(server);
     sending.send("BIG " + big);
     assertThat(sending.readBytes(big)).hasSize(big);
-    Await.until("both writability changes are delivered",
-        () -> probe.only().writabilityChanges.get() == 2);
+    Await.until(
+        "both writability changes are delivered", () -> probe.only().writabilityChanges.get() == 2);
     sending.close();
     Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
 
     // close() inside received: what was queued is flushed, a later send is refused.
     LineClient closing = client(server);
     closing.send("BIG-THEN-CLOSE " + big);
-    assertThat(closing.drainUntilClosed()).as("everything queued before close, nothing after")
+    assertThat(closing.drainUntilClosed())
+        .as("everything queued before close, nothing after")
         .isEqualTo(big);
     Await.until("the handler hears of the close", () -> probe.closedCount() == 2);
     assertThat(app.sendAfterCloseAccepted()).as("a send after close() is refused").isFalse();
@@ -204,12 +221,14 @@ class ContractConformanceTest {
     aborting.drainUntilClosed();
     Await.until("the handler hears of the abort", () -> probe.closedCount() == 3);
 
-    assertThat(probe.records().values()).allSatisfy(r -> {
-      assertThat(r.overlapped).as("a callback ran inside another").isFalse();
-      assertThat(r.outOfOrder).isFalse();
-      assertThat(r.closedCalls.get()).isEqualTo(1);
-      assertThat(r.closeCause).isNull();
-    });
+    assertThat(probe.records().values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.overlapped).as("a callback ran inside another").isFalse();
+              assertThat(r.outOfOrder).isFalse();
+              assertThat(r.closedCalls.get()).isEqualTo(1);
+              assertThat(r.closeCause).isNull();
+            });
   }
 
   @ParameterizedTest(name = "{0}")

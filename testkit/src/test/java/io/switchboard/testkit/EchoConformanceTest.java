@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The conformance suite: one test body per case, run against every registered model and variant
- * (Netty's testsuite pattern). A model added to the class path is tested by registering it; a
- * case that cannot apply to a model by its nature says why where it is skipped.
+ * (Netty's testsuite pattern). A model added to the class path is tested by registering it; a case
+ * that cannot apply to a model by its nature says why where it is skipped.
  */
 class EchoConformanceTest {
   private static final String ONE_AT_A_TIME =
@@ -94,20 +94,22 @@ class EchoConformanceTest {
     List<Future<List<String>>> results = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int id = c;
-      results.add(pool.submit(() -> {
-        try (LineClient client = LineClient.connect(server.localAddress())) {
-          StringBuilder batch = new StringBuilder();
-          for (int i = 0; i < lines; i++) {
-            batch.append("client ").append(id).append(" line ").append(i).append('\n');
-          }
-          client.write(batch.toString().getBytes(StandardCharsets.UTF_8));
-          List<String> got = new ArrayList<>(lines);
-          for (int i = 0; i < lines; i++) {
-            got.add(client.readLine());
-          }
-          return got;
-        }
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                try (LineClient client = LineClient.connect(server.localAddress())) {
+                  StringBuilder batch = new StringBuilder();
+                  for (int i = 0; i < lines; i++) {
+                    batch.append("client ").append(id).append(" line ").append(i).append('\n');
+                  }
+                  client.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+                  List<String> got = new ArrayList<>(lines);
+                  for (int i = 0; i < lines; i++) {
+                    got.add(client.readLine());
+                  }
+                  return got;
+                }
+              }));
     }
     for (int c = 0; c < clients; c++) {
       List<String> expected = new ArrayList<>(lines);
@@ -168,13 +170,14 @@ class EchoConformanceTest {
     Server server = startEcho(model, Limits.DEFAULT.withMaxFrameLength(limit));
     LineClient client = client(server);
     byte[] overlong = ("y".repeat(limit + 1) + "\n").getBytes(StandardCharsets.UTF_8);
-    CompletableFuture.runAsync(() -> {
-      try {
-        client.write(overlong);
-      } catch (RuntimeException e) {
-        // the server may close before it has read everything: that is the point
-      }
-    });
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            client.write(overlong);
+          } catch (RuntimeException e) {
+            // the server may close before it has read everything: that is the point
+          }
+        });
     assertThat(client.readLine()).startsWith("ERROR line too long");
     assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
     Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
@@ -192,30 +195,35 @@ class EchoConformanceTest {
     greedy.socket().setReceiveBufferSize(4096);
     long attempt = 256L << 20;
     AtomicLong written = new AtomicLong();
-    Thread writer = Thread.ofPlatform().daemon().start(() -> {
-      byte[] chunk = ("z".repeat(1023) + "\n").repeat(64).getBytes(StandardCharsets.UTF_8);
-      try {
-        OutputStream out = greedy.socket().getOutputStream();
-        while (written.get() < attempt) {
-          out.write(chunk);
-          written.addAndGet(chunk.length);
-        }
-      } catch (IOException e) {
-        // dropped by the server: also bounded
-      }
-    });
+    Thread writer =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  byte[] chunk =
+                      ("z".repeat(1023) + "\n").repeat(64).getBytes(StandardCharsets.UTF_8);
+                  try {
+                    OutputStream out = greedy.socket().getOutputStream();
+                    while (written.get() < attempt) {
+                      out.write(chunk);
+                      written.addAndGet(chunk.length);
+                    }
+                  } catch (IOException e) {
+                    // dropped by the server: also bounded
+                  }
+                });
     resources.add(writer::interrupt);
     // TCP flow control stalls the client once the server stops reading (paused by the water
     // marks, or its writer blocked on the full socket): an unbounded server never stalls it.
-    long stalledAt = Await.steady("the client's writes stall", written::get,
-        Duration.ofMillis(500));
+    long stalledAt =
+        Await.steady("the client's writes stall", written::get, Duration.ofMillis(500));
     assertThat(stalledAt).isLessThan(attempt);
 
     LineClient other = client(server);
     assertThat(other.send("not stalled").readLine()).isEqualTo("not stalled");
 
-    ProbeHandler.Record greedyRecord = probe.records().get(probe.records().keySet().stream()
-        .min(Long::compare).orElseThrow());
+    ProbeHandler.Record greedyRecord =
+        probe.records().get(probe.records().keySet().stream().min(Long::compare).orElseThrow());
     // What the server took in is bounded by its queue cap plus the socket buffers on both sides.
     assertThat(greedyRecord.frames.get() * 1024).isLessThan(64L << 20);
     assertThat(written.get()).isEqualTo(stalledAt);
@@ -224,7 +232,8 @@ class EchoConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void resetInTheMiddleOfALine(ModelVariant model) {
-    assumeTrue(!(model.model().equals("netty")
+    assumeTrue(
+        !(model.model().equals("netty")
             && model.options().option("transport", "").equals("io_uring")),
         "Netty 4.2.18's io_uring transport now and then misses a reset that follows data (no"
             + " read completion, no exception, ~1 run in 3 here; the family of netty#17049): the"
@@ -278,8 +287,11 @@ class EchoConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void gracefulShutdownDeliversWhatWasQueued(ModelVariant model) throws Exception {
-    Limits roomy = Limits.DEFAULT.withWaterMarks(16 << 20, 32 << 20).withMaxQueuedBytes(64 << 20)
-        .withShutdownDeadline(Duration.ofSeconds(30));
+    Limits roomy =
+        Limits.DEFAULT
+            .withWaterMarks(16 << 20, 32 << 20)
+            .withMaxQueuedBytes(64 << 20)
+            .withShutdownDeadline(Duration.ofSeconds(30));
     Server server = startEcho(model, roomy);
     LineClient client = client(server);
     int lines = 10_000;

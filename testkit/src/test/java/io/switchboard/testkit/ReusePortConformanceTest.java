@@ -31,9 +31,14 @@ class ReusePortConformanceTest {
   }
 
   private Server start(ModelVariant model, boolean reusePort, int port) throws Exception {
-    Server server = model.provider().create(model.options().withReusePort(reusePort)).start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-        LineService.ECHO.application(), Limits.DEFAULT);
+    Server server =
+        model
+            .provider()
+            .create(model.options().withReusePort(reusePort))
+            .start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                LineService.ECHO.application(),
+                Limits.DEFAULT);
     resources.add(server);
     return server;
   }
@@ -47,11 +52,13 @@ class ReusePortConformanceTest {
 
     // The kernel hashes each new connection's addresses to one of the listeners; clients stay
     // open (an iterative server counts the one it serves) until both servers hold one.
-    Await.until("both servers hold a connection", () -> {
-      LineClient client = LineClient.connect(first.localAddress());
-      resources.add(client);
-      return first.connectionCount() > 0 && second.connectionCount() > 0;
-    });
+    Await.until(
+        "both servers hold a connection",
+        () -> {
+          LineClient client = LineClient.connect(first.localAddress());
+          resources.add(client);
+          return first.connectionCount() > 0 && second.connectionCount() > 0;
+        });
   }
 
   @ParameterizedTest(name = "{0}")

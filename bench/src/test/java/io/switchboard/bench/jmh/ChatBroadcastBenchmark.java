@@ -87,7 +87,7 @@ public class ChatBroadcastBenchmark {
   /** A connection with a real outbound queue and no socket. */
   private static final class QueuedConnection implements Connection {
     private final long id;
-    private final OutboundQueue queue = new OutboundQueue(Limits.DEFAULT, () -> { });
+    private final OutboundQueue queue = new OutboundQueue(Limits.DEFAULT, () -> {});
     private final Map<AttributeKey<?>, Object> attributes = new HashMap<>();
 
     QueuedConnection(long id) {

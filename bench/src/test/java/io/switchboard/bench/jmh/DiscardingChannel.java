@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 
 /**
- * A channel that takes every byte at once and keeps none: a socket with an endless send buffer,
- * so a benchmark measures the code in front of it, not the kernel.
+ * A channel that takes every byte at once and keeps none: a socket with an endless send buffer, so
+ * a benchmark measures the code in front of it, not the kernel.
  */
 final class DiscardingChannel implements GatheringByteChannel {
   @Override

@@ -55,23 +55,29 @@ public class LineDecoderBenchmark {
   @Benchmark
   public void packedLines(Blackhole hole) throws Exception {
     packed.rewind();
-    decoder.decode(packed, frame -> {
-      hole.consume(frame);
-      return true;
-    });
+    decoder.decode(
+        packed,
+        frame -> {
+          hole.consume(frame);
+          return true;
+        });
   }
 
   @Benchmark
   public void lineSplitAcrossReads(Blackhole hole) throws Exception {
     firstHalf.rewind();
     secondHalf.rewind();
-    decoder.decode(firstHalf, frame -> {
-      hole.consume(frame);
-      return true;
-    });
-    decoder.decode(secondHalf, frame -> {
-      hole.consume(frame);
-      return true;
-    });
+    decoder.decode(
+        firstHalf,
+        frame -> {
+          hole.consume(frame);
+          return true;
+        });
+    decoder.decode(
+        secondHalf,
+        frame -> {
+          hole.consume(frame);
+          return true;
+        });
   }
 }

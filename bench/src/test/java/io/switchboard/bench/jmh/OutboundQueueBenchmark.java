@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link OutboundQueue}: the cost of add, claimFlush and writeTo for 64-byte messages, alone
- * (one thread adds a batch then drains it, as an event loop answering its own reads does) and
- * contended (another thread adds while the consumer drains, as a chat broadcast does). The sink
- * channel takes everything, so the socket's cost is left out. Run by hand, never by the suite.
+ * {@link OutboundQueue}: the cost of add, claimFlush and writeTo for 64-byte messages, alone (one
+ * thread adds a batch then drains it, as an event loop answering its own reads does) and contended
+ * (another thread adds while the consumer drains, as a chat broadcast does). The sink channel takes
+ * everything, so the socket's cost is left out. Run by hand, never by the suite.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -43,7 +43,7 @@ public class OutboundQueueBenchmark {
 
   @Setup
   public void setUp() {
-    queue = new OutboundQueue(Limits.DEFAULT.withMaxQueuedBytes(1L << 30), () -> { });
+    queue = new OutboundQueue(Limits.DEFAULT.withMaxQueuedBytes(1L << 30), () -> {});
   }
 
   @Benchmark

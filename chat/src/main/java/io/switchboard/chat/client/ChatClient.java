@@ -23,20 +23,20 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The chat client behind {@code switchboard chat HOST:PORT}: connects, sets the name and room,
- * then sends what the user types and shows what the hub sends.
+ * The chat client behind {@code switchboard chat HOST:PORT}: connects, sets the name and room, then
+ * sends what the user types and shows what the hub sends.
  *
- * <p>Two modes. In a terminal, JLine edits the input line and incoming lines are printed above
- * it, so a message that arrives while you type never garbles your line; the prompt shows the room
- * you talk in. When stdin is not a terminal (a pipe, a script, a device), plain mode: lines in,
- * the hub's lines out, and end of input sends {@code /quit} and waits for the hub to close, so
+ * <p>Two modes. In a terminal, JLine edits the input line and incoming lines are printed above it,
+ * so a message that arrives while you type never garbles your line; the prompt shows the room you
+ * talk in. When stdin is not a terminal (a pipe, a script, a device), plain mode: lines in, the
+ * hub's lines out, and end of input sends {@code /quit} and waits for the hub to close, so
  * everything piped in is delivered.
  *
  * <p>It ends cleanly on {@code /quit}, Ctrl-D, Ctrl-C (each says goodbye with {@code /quit}) and
  * when the server closes the connection.
  *
- * <p>Thread contract: {@link #run} runs on the caller's thread, which reads user input; one
- * extra thread reads the socket. An instance serves one {@code run}.
+ * <p>Thread contract: {@link #run} runs on the caller's thread, which reads user input; one extra
+ * thread reads the socket. An instance serves one {@code run}.
  */
 public final class ChatClient {
   /** How long to wait for the hub's goodbye after {@code /quit} before closing anyway. */
@@ -65,8 +65,8 @@ public final class ChatClient {
   }
 
   /**
-   * Chats until the user quits or the server closes. {@code name} and {@code room} may be
-   * {@code null} (the hub then picks a guest name and its default room).
+   * Chats until the user quits or the server closes. {@code name} and {@code room} may be {@code
+   * null} (the hub then picks a guest name and its default room).
    *
    * @return 0 after a normal end, 1 if the server could not be reached
    */
@@ -76,8 +76,8 @@ public final class ChatClient {
       socket.connect(new InetSocketAddress(host, port), 10_000);
       socket.setTcpNoDelay(true);
     } catch (IOException e) {
-      err.println("switchboard chat: cannot connect to " + host + ":" + port + ": "
-          + e.getMessage());
+      err.println(
+          "switchboard chat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
       closeQuietly(socket);
       return 1;
     }
@@ -109,20 +109,25 @@ public final class ChatClient {
   private void plain(Socket socket, OutputStream toServer) throws IOException {
     // Standard input may block forever (a device that stays silent): read it on a daemon thread
     // so the end of the connection ends the client.
-    Thread input = Thread.ofPlatform().daemon(true).name("chat-input").start(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) {
-          send(toServer, line);
-          if (isQuit(line)) {
-            return;
-          }
-        }
-        send(toServer, "/quit");
-      } catch (IOException e) {
-        // the connection ended; the socket reader reports it
-      }
-    });
+    Thread input =
+        Thread.ofPlatform()
+            .daemon(true)
+            .name("chat-input")
+            .start(
+                () -> {
+                  try (BufferedReader lines =
+                      new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                      send(toServer, line);
+                      if (isQuit(line)) {
+                        return;
+                      }
+                    }
+                    send(toServer, "/quit");
+                  } catch (IOException e) {
+                    // the connection ended; the socket reader reports it
+                  }
+                });
     try (BufferedReader fromServer = reader(socket)) {
       for (String line; (line = fromServer.readLine()) != null; ) {
         out.println(line);
@@ -135,9 +140,9 @@ public final class ChatClient {
   // ---- Terminal mode -------------------------------------------------------------------------
 
   /**
-   * The system terminal, or {@code null} when stdin or stdout is not one. A null console settles
-   * it at once; since JDK 22 the console is never null, and JLine's own detection (a "dumb"
-   * terminal when there is none) decides.
+   * The system terminal, or {@code null} when stdin or stdout is not one. A null console settles it
+   * at once; since JDK 22 the console is never null, and JLine's own detection (a "dumb" terminal
+   * when there is none) decides.
    */
   @SuppressWarnings("SystemConsoleNull") // only a shortcut; JLine decides, see above
   private Terminal interactiveTerminal() {
@@ -158,35 +163,44 @@ public final class ChatClient {
 
   private void interactive(Socket socket, OutputStream toServer, Terminal terminal)
       throws IOException {
-    LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("switchboard")
-        .build();
-    terminal.writer().println("connected to " + socket.getRemoteSocketAddress()
-        + "; /help for commands, /quit or Ctrl-D to leave");
+    LineReader reader =
+        LineReaderBuilder.builder().terminal(terminal).appName("switchboard").build();
+    terminal
+        .writer()
+        .println(
+            "connected to "
+                + socket.getRemoteSocketAddress()
+                + "; /help for commands, /quit or Ctrl-D to leave");
     terminal.flush();
     CountDownLatch serverClosed = new CountDownLatch(1);
     // The room the user talks in, for the prompt: followed by the receiver from the hub's replies.
     AtomicReference<String> room = new AtomicReference<>();
-    Thread.ofPlatform().daemon(true).name("chat-receiver").start(() -> {
-      try (BufferedReader fromServer = reader(socket)) {
-        for (String line; (line = fromServer.readLine()) != null; ) {
-          String before = room.get();
-          room.set(currentRoom(line, before));
-          reader.printAbove(line); // above the line being edited, which is redrawn intact
-          if (!Objects.equals(before, room.get()) && reader.isReading()
-              && reader instanceof LineReaderImpl editing) {
-            editing.setPrompt(prompt(room.get()));
-            reader.callWidget(LineReader.REDRAW_LINE);
-            reader.callWidget(LineReader.REDISPLAY);
-          }
-        }
-      } catch (IOException e) {
-        // closed by us after /quit, or reset by the server: both end the session
-      } catch (RuntimeException e) {
-        // the terminal went away under the reader
-      }
-      serverClosed.countDown();
-      terminal.raise(Terminal.Signal.INT); // wakes readLine so the client can exit
-    });
+    Thread.ofPlatform()
+        .daemon(true)
+        .name("chat-receiver")
+        .start(
+            () -> {
+              try (BufferedReader fromServer = reader(socket)) {
+                for (String line; (line = fromServer.readLine()) != null; ) {
+                  String before = room.get();
+                  room.set(currentRoom(line, before));
+                  reader.printAbove(line); // above the line being edited, which is redrawn intact
+                  if (!Objects.equals(before, room.get())
+                      && reader.isReading()
+                      && reader instanceof LineReaderImpl editing) {
+                    editing.setPrompt(prompt(room.get()));
+                    reader.callWidget(LineReader.REDRAW_LINE);
+                    reader.callWidget(LineReader.REDISPLAY);
+                  }
+                }
+              } catch (IOException e) {
+                // closed by us after /quit, or reset by the server: both end the session
+              } catch (RuntimeException e) {
+                // the terminal went away under the reader
+              }
+              serverClosed.countDown();
+              terminal.raise(Terminal.Signal.INT); // wakes readLine so the client can exit
+            });
     while (serverClosed.getCount() > 0) {
       String line;
       try {
@@ -243,8 +257,8 @@ public final class ChatClient {
   }
 
   private static BufferedReader reader(Socket socket) throws IOException {
-    return new BufferedReader(new InputStreamReader(socket.getInputStream(),
-        StandardCharsets.UTF_8));
+    return new BufferedReader(
+        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

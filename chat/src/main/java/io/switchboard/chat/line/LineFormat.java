@@ -33,28 +33,52 @@ public final class LineFormat {
       case Said said -> said(said);
       case Whispered w -> "[" + w.from() + " -> " + w.to() + "] " + w.text();
       case Joined j -> "#" + j.room() + " -- " + j.name() + " joined";
-      case Left left -> "#" + left.room() + " -- " + left.name() + " " + switch (left.how()) {
-        case LEFT -> "left";
-        case QUIT -> "quit";
-        case DISCONNECTED -> "disconnected";
-      } + (left.reason() == null || left.reason().isEmpty() ? "" : " (" + left.reason() + ")");
+      case Left left ->
+          "#"
+              + left.room()
+              + " -- "
+              + left.name()
+              + " "
+              + switch (left.how()) {
+                case LEFT -> "left";
+                case QUIT -> "quit";
+                case DISCONNECTED -> "disconnected";
+              }
+              + (left.reason() == null || left.reason().isEmpty()
+                  ? ""
+                  : " (" + left.reason() + ")");
       case Renamed r -> "#" + r.room() + " -- " + r.oldName() + " is now " + r.newName();
-      case Entered e -> reply("joined #" + e.room() + ", members (" + e.members().size() + "): "
-          + String.join(", ", e.members()));
+      case Entered e ->
+          reply(
+              "joined #"
+                  + e.room()
+                  + ", members ("
+                  + e.members().size()
+                  + "): "
+                  + String.join(", ", e.members()));
       case History h -> history(h);
     };
   }
 
   private static String said(Said said) {
-    return "#" + said.room() + (said.action()
-        ? " * " + said.from() + " " + said.text()
-        : " <" + said.from() + "> " + said.text());
+    return "#"
+        + said.room()
+        + (said.action()
+            ? " * " + said.from() + " " + said.text()
+            : " <" + said.from() + "> " + said.text());
   }
 
   private static String history(History history) {
     StringBuilder lines = new StringBuilder(64 * (history.messages().size() + 1));
-    lines.append(reply("history #" + history.room() + ": " + history.messages().size()
-        + " messages (the room keeps " + history.kept() + ")"));
+    lines.append(
+        reply(
+            "history #"
+                + history.room()
+                + ": "
+                + history.messages().size()
+                + " messages (the room keeps "
+                + history.kept()
+                + ")"));
     for (Said said : history.messages()) {
       lines.append("\r\n= ").append(TIME.format(said.time())).append(' ').append(said(said));
     }

@@ -32,26 +32,28 @@ public final class LineFront implements Handler<String> {
   private static final AttributeKey<LineMember> MEMBER = AttributeKey.named("chat-member");
   private static final String CRLF = "\r\n";
 
-  private static final List<String> HELP = List.of(
-      "commands (a line without / is a message to your current room; start it with // to"
-          + " send a line that begins with /):",
-      "/nick NAME        change your name (1-24 letters, digits, - _ .)",
-      "/join ROOM        join or create a room and talk there (you may be in several)",
-      "/leave [ROOM]     leave a room (default: the one you talk in)",
-      "/rooms            list rooms with member counts",
-      "/who [ROOM]       list a room's members",
-      "/msg NAME TEXT    private message",
-      "/me ACTION        say what you do, e.g. /me waves",
-      "/history [N]      replay the room's last N messages",
-      "/quit [REASON]    say goodbye and disconnect",
-      "/help             this list");
+  private static final List<String> HELP =
+      List.of(
+          "commands (a line without / is a message to your current room; start it with // to"
+              + " send a line that begins with /):",
+          "/nick NAME        change your name (1-24 letters, digits, - _ .)",
+          "/join ROOM        join or create a room and talk there (you may be in several)",
+          "/leave [ROOM]     leave a room (default: the one you talk in)",
+          "/rooms            list rooms with member counts",
+          "/who [ROOM]       list a room's members",
+          "/msg NAME TEXT    private message",
+          "/me ACTION        say what you do, e.g. /me waves",
+          "/history [N]      replay the room's last N messages",
+          "/quit [REASON]    say goodbye and disconnect",
+          "/help             this list");
 
   private final ChatHub hub;
+
   /**
-   * The event rendered last, with its bytes. A room hands one event to each of its members in
-   * turn, so a broadcast to N members renders and encodes it once instead of N times. Racy by
-   * design: rooms broadcasting at once on other threads replace it, which costs a render, never
-   * a wrong line (the pair is immutable and matched by identity).
+   * The event rendered last, with its bytes. A room hands one event to each of its members in turn,
+   * so a broadcast to N members renders and encodes it once instead of N times. Racy by design:
+   * rooms broadcasting at once on other threads replace it, which costs a render, never a wrong
+   * line (the pair is immutable and matched by identity).
    */
   private volatile Rendered lastRendered;
 
@@ -80,6 +82,7 @@ public final class LineFront implements Handler<String> {
   private final class LineMember implements Member {
     final Connection connection;
     Session session; // handler context only
+
     /** Why this side closed, for the others' notice; handler context only. */
     String closeReason;
 
@@ -146,8 +149,8 @@ public final class LineFront implements Handler<String> {
 
   private void command(LineMember member, Session session, String line) throws ChatException {
     int space = line.indexOf(' ');
-    String verb = (space < 0 ? line.substring(1) : line.substring(1, space))
-        .toLowerCase(Locale.ROOT);
+    String verb =
+        (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
     String rest = space < 0 ? "" : line.substring(space + 1).strip();
     switch (verb) {
       case "nick" -> {
@@ -168,15 +171,22 @@ public final class LineFront implements Handler<String> {
       case "leave", "part" -> {
         String left = session.leave(rest.isEmpty() ? null : rest);
         String now = session.currentRoom();
-        member.reply("left #" + left + (now == null
-            ? "; you are in no room, /join ROOM to talk"
-            : "; talking in #" + now));
+        member.reply(
+            "left #"
+                + left
+                + (now == null
+                    ? "; you are in no room, /join ROOM to talk"
+                    : "; talking in #" + now));
       }
       case "rooms", "list" -> {
         List<RoomCount> rooms = hub.rooms();
-        member.reply("rooms (" + rooms.size() + "): " + rooms.stream()
-            .map(room -> "#" + room.room() + " " + room.members())
-            .collect(Collectors.joining(", ")));
+        member.reply(
+            "rooms ("
+                + rooms.size()
+                + "): "
+                + rooms.stream()
+                    .map(room -> "#" + room.room() + " " + room.members())
+                    .collect(Collectors.joining(", ")));
       }
       case "who", "names" -> {
         String room = rest.isEmpty() ? session.currentRoom() : rest;
@@ -185,8 +195,13 @@ public final class LineFront implements Handler<String> {
           return;
         }
         List<String> names = hub.who(room);
-        member.reply("members of #" + NameRules.cleanRoom(room)
-            + " (" + names.size() + "): " + String.join(", ", names));
+        member.reply(
+            "members of #"
+                + NameRules.cleanRoom(room)
+                + " ("
+                + names.size()
+                + "): "
+                + String.join(", ", names));
       }
       case "msg", "tell" -> {
         int split = rest.indexOf(' ');
@@ -221,8 +236,8 @@ public final class LineFront implements Handler<String> {
         member.connection.close();
       }
       case "help", "?" -> HELP.forEach(member::reply);
-      default -> member.error("unknown-command",
-          "/" + verb + " is not a command; /help lists them");
+      default ->
+          member.error("unknown-command", "/" + verb + " is not a command; /help lists them");
     }
   }
 
@@ -244,11 +259,12 @@ public final class LineFront implements Handler<String> {
     }
     String reason = member.closeReason;
     if (reason == null && cause != null) {
-      reason = switch (cause) {
-        case IdleTimeoutException idle -> "idle too long";
-        case OutboundOverflowException overflow -> "too slow";
-        default -> "connection lost";
-      };
+      reason =
+          switch (cause) {
+            case IdleTimeoutException idle -> "idle too long";
+            case OutboundOverflowException overflow -> "too slow";
+            default -> "connection lost";
+          };
     }
     member.session.disconnected(reason);
   }

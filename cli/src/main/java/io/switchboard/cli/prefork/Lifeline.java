@@ -18,18 +18,22 @@ public final class Lifeline {
   private static final System.Logger LOG = System.getLogger("io.switchboard.worker");
 
   public static void watch(Runnable onSupervisorGone) {
-    Thread.ofPlatform().daemon().name("lifeline").start(() -> {
-      InputStream in = System.in;
-      byte[] ignored = new byte[256];
-      try {
-        while (in.read(ignored) >= 0) {
-          // the supervisor sends nothing; only the end of the stream matters
-        }
-      } catch (IOException e) {
-        // a broken pipe means the same as its end
-      }
-      LOG.log(System.Logger.Level.WARNING, "supervisor gone (stdin closed): shutting down");
-      onSupervisorGone.run();
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("lifeline")
+        .start(
+            () -> {
+              InputStream in = System.in;
+              byte[] ignored = new byte[256];
+              try {
+                while (in.read(ignored) >= 0) {
+                  // the supervisor sends nothing; only the end of the stream matters
+                }
+              } catch (IOException e) {
+                // a broken pipe means the same as its end
+              }
+              LOG.log(System.Logger.Level.WARNING, "supervisor gone (stdin closed): shutting down");
+              onSupervisorGone.run();
+            });
   }
 }

@@ -6,13 +6,13 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 
 /**
- * The port the workers share. Port 0 cannot be handed to N workers as is (each would get a port
- * of its own), so for port 0 the supervisor picks one: it binds a free port with SO_REUSEPORT on
- * a socket that never listens and holds it for its whole life. Workers can still bind the port
- * (they set SO_REUSEPORT too), the kernel sends no connection to a socket that does not listen,
- * and no other program can take the port while every worker restarts. (Not SO_REUSEADDR: with it
- * a plain listener could bind beside a socket that does not listen.) A port given explicitly is
- * passed on as is, and a worker that cannot bind it fails at start.
+ * The port the workers share. Port 0 cannot be handed to N workers as is (each would get a port of
+ * its own), so for port 0 the supervisor picks one: it binds a free port with SO_REUSEPORT on a
+ * socket that never listens and holds it for its whole life. Workers can still bind the port (they
+ * set SO_REUSEPORT too), the kernel sends no connection to a socket that does not listen, and no
+ * other program can take the port while every worker restarts. (Not SO_REUSEADDR: with it a plain
+ * listener could bind beside a socket that does not listen.) A port given explicitly is passed on
+ * as is, and a worker that cannot bind it fails at start.
  *
  * <p>Thread contract: made and closed by the thread that runs {@code serve}.
  */

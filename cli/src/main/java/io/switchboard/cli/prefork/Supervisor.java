@@ -15,20 +15,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * Runs N worker processes of one {@code serve} command and keeps them running: the JVM way of
- * the prefork server. Each worker binds the same port with SO_REUSEPORT and the kernel spreads
- * new connections over them; the supervisor serves no client itself.
+ * Runs N worker processes of one {@code serve} command and keeps them running: the JVM way of the
+ * prefork server. Each worker binds the same port with SO_REUSEPORT and the kernel spreads new
+ * connections over them; the supervisor serves no client itself.
  *
  * <ul>
- *   <li>A worker that dies after it was listening is restarted, after a backoff that doubles
- *       with each crash in a row (from {@link #FIRST_BACKOFF} up to {@link #MAX_BACKOFF}; a
- *       worker that stayed up {@link #STABLE} starts the count again).
- *   <li>A worker that exits before it ever said it was listening failed to start (port taken,
- *       bad option): after {@link #MAX_START_FAILURES} such failures in a row the supervisor
- *       stops the others and gives up with status 1 rather than restart forever.
+ *   <li>A worker that dies after it was listening is restarted, after a backoff that doubles with
+ *       each crash in a row (from {@link #FIRST_BACKOFF} up to {@link #MAX_BACKOFF}; a worker that
+ *       stayed up {@link #STABLE} starts the count again).
+ *   <li>A worker that exits before it ever said it was listening failed to start (port taken, bad
+ *       option): after {@link #MAX_START_FAILURES} such failures in a row the supervisor stops the
+ *       others and gives up with status 1 rather than restart forever.
  *   <li>SIGTERM or SIGINT: every worker gets SIGTERM and drains its connections; the supervisor
- *       waits for them (killing one that outlives the drain deadline by {@link #GRACE}) and
- *       exits 0.
+ *       waits for them (killing one that outlives the drain deadline by {@link #GRACE}) and exits
+ *       0.
  *   <li>A worker outlives no supervisor: see {@link Lifeline}.
  * </ul>
  *
@@ -41,6 +41,7 @@ public final class Supervisor {
   static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   static final Duration STABLE = Duration.ofSeconds(30);
+
   /** Beyond the drain deadline: time for a worker's JVM to finish exiting. */
   static final Duration GRACE = Duration.ofSeconds(10);
 
@@ -52,8 +53,9 @@ public final class Supervisor {
   private final PrintWriter err;
   private final Runnable onAllListening;
   private final Slot[] slots;
-  private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
-      r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
+  private final ScheduledExecutorService control =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("supervisor").daemon().unstarted(r));
   private final CompletableFuture<Integer> done = new CompletableFuture<>();
 
   // Confined to the control thread.
@@ -82,8 +84,13 @@ public final class Supervisor {
    * @param err where the workers' stderr goes, each line prefixed
    * @param onAllListening runs once, when every worker has said it listens
    */
-  public Supervisor(int processes, IntFunction<List<String>> commands, Duration drainDeadline,
-      PrintWriter out, PrintWriter err, Runnable onAllListening) {
+  public Supervisor(
+      int processes,
+      IntFunction<List<String>> commands,
+      Duration drainDeadline,
+      PrintWriter out,
+      PrintWriter err,
+      Runnable onAllListening) {
     if (processes < 1) {
       throw new IllegalArgumentException("--processes must be at least 1: " + processes);
     }
@@ -100,13 +107,19 @@ public final class Supervisor {
   public int run() {
     // On SIGTERM/SIGINT the JVM runs shutdown hooks and would then exit with 128 + signal. The
     // hook drains the workers and halts with our status, so a clean stop exits 0.
-    Thread hook = new Thread(() -> {
-      post(() -> stop(0));
-      Runtime.getRuntime().halt(awaitDone());
-    }, "supervisor-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              post(() -> stop(0));
+              Runtime.getRuntime().halt(awaitDone());
+            },
+            "supervisor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    LOG.log(Level.INFO, "supervisor pid {0} starting {1} workers",
-        Long.toString(ProcessHandle.current().pid()), slots.length);
+    LOG.log(
+        Level.INFO,
+        "supervisor pid {0} starting {1} workers",
+        Long.toString(ProcessHandle.current().pid()),
+        slots.length);
     post(() -> Arrays.stream(slots).forEach(this::launch));
     int status = awaitDone();
     try {
@@ -121,8 +134,13 @@ public final class Supervisor {
   private void launch(Slot slot) {
     WorkerProcess worker;
     try {
-      worker = WorkerProcess.start(slot.index, commands.apply(slot.index), out, err,
-          ready -> post(() -> listening(slot, ready)));
+      worker =
+          WorkerProcess.start(
+              slot.index,
+              commands.apply(slot.index),
+              out,
+              err,
+              ready -> post(() -> listening(slot, ready)));
     } catch (IOException e) {
       LOG.log(Level.ERROR, "cannot start worker {0}: {1}", slot.index, e.toString());
       err.println("switchboard serve: cannot start a worker process: " + e.getMessage());
@@ -160,30 +178,55 @@ public final class Supervisor {
     if (!worker.ready()) {
       slot.startFailures++;
       if (slot.startFailures >= MAX_START_FAILURES) {
-        LOG.log(Level.ERROR, "{0} exited ({1}) before it was listening, {2} times in a row;"
-            + " giving up. Its last words: {3}", worker, describe(status), slot.startFailures,
+        LOG.log(
+            Level.ERROR,
+            "{0} exited ({1}) before it was listening, {2} times in a row;"
+                + " giving up. Its last words: {3}",
+            worker,
+            describe(status),
+            slot.startFailures,
             worker.lastWords());
-        err.println("switchboard serve: worker " + slot.index + " could not start ("
-            + worker.lastWords() + "); gave up after " + slot.startFailures + " attempts");
+        err.println(
+            "switchboard serve: worker "
+                + slot.index
+                + " could not start ("
+                + worker.lastWords()
+                + "); gave up after "
+                + slot.startFailures
+                + " attempts");
         stop(1);
         return;
       }
       delay = backoff(slot.startFailures);
-      LOG.log(Level.WARNING, "{0} exited ({1}) before it was listening (attempt {2} of {3});"
-          + " retrying in {4} ms", worker, describe(status), slot.startFailures,
-          MAX_START_FAILURES, delay.toMillis());
+      LOG.log(
+          Level.WARNING,
+          "{0} exited ({1}) before it was listening (attempt {2} of {3});" + " retrying in {4} ms",
+          worker,
+          describe(status),
+          slot.startFailures,
+          MAX_START_FAILURES,
+          delay.toMillis());
     } else {
       slot.crashes = worker.uptime().compareTo(STABLE) >= 0 ? 1 : slot.crashes + 1;
       delay = backoff(slot.crashes);
-      LOG.log(Level.WARNING, "{0} died ({1}) after {2} s; restarting it in {3} ms", worker,
-          describe(status), worker.uptime().toSeconds(), delay.toMillis());
+      LOG.log(
+          Level.WARNING,
+          "{0} died ({1}) after {2} s; restarting it in {3} ms",
+          worker,
+          describe(status),
+          worker.uptime().toSeconds(),
+          delay.toMillis());
     }
-    slot.restart = control.schedule(() -> {
-      slot.restart = null;
-      if (!stopping) {
-        launch(slot);
-      }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    slot.restart =
+        control.schedule(
+            () -> {
+              slot.restart = null;
+              if (!stopping) {
+                launch(slot);
+              }
+            },
+            delay.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   /** Stops every worker gracefully; the supervisor is done with {@code status} once all exited. */
@@ -194,7 +237,9 @@ public final class Supervisor {
     stopping = true;
     exitStatus = status;
     long running = Arrays.stream(slots).filter(s -> s.worker != null).count();
-    LOG.log(Level.INFO, "stopping {0} workers: each stops accepting and drains its connections",
+    LOG.log(
+        Level.INFO,
+        "stopping {0} workers: each stops accepting and drains its connections",
         running);
     for (Slot slot : slots) {
       if (slot.restart != null) {
@@ -204,15 +249,19 @@ public final class Supervisor {
         slot.worker.terminate();
       }
     }
-    var unused = control.schedule(this::killStragglers, drainDeadline.plus(GRACE).toMillis(),
-        TimeUnit.MILLISECONDS);
+    var unused =
+        control.schedule(
+            this::killStragglers, drainDeadline.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
     finishIfAllStopped();
   }
 
   private void killStragglers() {
     for (Slot slot : slots) {
       if (slot.worker != null) {
-        LOG.log(Level.WARNING, "{0} still running {1} s after SIGTERM; killing it", slot.worker,
+        LOG.log(
+            Level.WARNING,
+            "{0} still running {1} s after SIGTERM; killing it",
+            slot.worker,
             drainDeadline.plus(GRACE).toSeconds());
         slot.worker.kill();
       }
@@ -244,8 +293,6 @@ public final class Supervisor {
   }
 
   private static String describe(int status) {
-    return status > 128
-        ? "status " + status + ", signal " + (status - 128)
-        : "status " + status;
+    return status > 128 ? "status " + status + ", signal " + (status - 128) : "status " + status;
   }
 }

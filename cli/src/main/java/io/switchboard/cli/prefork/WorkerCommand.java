@@ -9,9 +9,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The command line that starts worker I: the same java, JVM flags and class path as the
- * supervisor, {@code serve} with the options the user gave (so an option added to {@code serve}
- * reaches the workers with no change here), the shared port, and {@code --worker-index I}.
+ * The command line that starts worker I: the same java, JVM flags and class path as the supervisor,
+ * {@code serve} with the options the user gave (so an option added to {@code serve} reaches the
+ * workers with no change here), the shared port, and {@code --worker-index I}.
  *
  * <p>Thread contract: immutable once built; any thread.
  */

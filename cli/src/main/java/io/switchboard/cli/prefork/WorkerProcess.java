@@ -18,15 +18,15 @@ import java.util.function.Consumer;
  * prefix, whether it has said it is listening, and its exit.
  *
  * <p>Thread contract: {@link #start}, {@link #terminate}, {@link #kill} and the accessors may be
- * called from any thread (the supervisor calls them from its control thread). Two virtual
- * threads per worker relay its stdout and stderr; {@code onReady} runs on the stdout relay
- * thread. {@link #exited()} completes on a JDK process-reaper thread, after both relays have
- * finished, so a worker that printed its ready line and then died is seen as ready.
+ * called from any thread (the supervisor calls them from its control thread). Two virtual threads
+ * per worker relay its stdout and stderr; {@code onReady} runs on the stdout relay thread. {@link
+ * #exited()} completes on a JDK process-reaper thread, after both relays have finished, so a worker
+ * that printed its ready line and then died is seen as ready.
  */
 final class WorkerProcess {
   /**
-   * What a worker prints on stdout once its listener is bound ({@code "echo on virtual listening
-   * on 127.0.0.1:7000"}); {@code serve} prints it, the supervisor waits for it.
+   * What a worker prints on stdout once its listener is bound ({@code "echo on virtual listening on
+   * 127.0.0.1:7000"}); {@code serve} prints it, the supervisor waits for it.
    */
   static final String LISTENING = " listening on ";
 
@@ -38,30 +38,48 @@ final class WorkerProcess {
   private volatile boolean ready;
   private volatile String lastWords = "";
 
-  private WorkerProcess(int index, Process process, PrintWriter out, PrintWriter err,
+  private WorkerProcess(
+      int index,
+      Process process,
+      PrintWriter out,
+      PrintWriter err,
       Consumer<WorkerProcess> onReady) {
     this.index = index;
     this.process = process;
     this.prefix = "[worker " + index + " pid " + process.pid() + "] ";
-    Thread stdout = Thread.ofVirtual().name(prefix + "stdout")
-        .start(() -> relay(process.getInputStream(), out, onReady));
-    Thread stderr = Thread.ofVirtual().name(prefix + "stderr")
-        .start(() -> relay(process.getErrorStream(), err, null));
-    this.exited = process.onExit().thenApply(p -> {
-      // EOF on both pipes follows the exit; wait for it so no line is lost or counted late.
-      join(stdout);
-      join(stderr);
-      return p.exitValue();
-    });
+    Thread stdout =
+        Thread.ofVirtual()
+            .name(prefix + "stdout")
+            .start(() -> relay(process.getInputStream(), out, onReady));
+    Thread stderr =
+        Thread.ofVirtual()
+            .name(prefix + "stderr")
+            .start(() -> relay(process.getErrorStream(), err, null));
+    this.exited =
+        process
+            .onExit()
+            .thenApply(
+                p -> {
+                  // EOF on both pipes follows the exit; wait for it so no line is lost or counted
+                  // late.
+                  join(stdout);
+                  join(stderr);
+                  return p.exitValue();
+                });
   }
 
   /**
    * Starts {@code command}. Its stdin is a pipe that only this process holds: the worker reads it
-   * and shuts down at end of file, which the kernel delivers when the supervisor dies, however
-   * it dies (see {@link Lifeline}).
+   * and shuts down at end of file, which the kernel delivers when the supervisor dies, however it
+   * dies (see {@link Lifeline}).
    */
-  static WorkerProcess start(int index, List<String> command, PrintWriter out, PrintWriter err,
-      Consumer<WorkerProcess> onReady) throws IOException {
+  static WorkerProcess start(
+      int index,
+      List<String> command,
+      PrintWriter out,
+      PrintWriter err,
+      Consumer<WorkerProcess> onReady)
+      throws IOException {
     Process process = new ProcessBuilder(command).start();
     return new WorkerProcess(index, process, out, err, onReady);
   }
@@ -95,9 +113,9 @@ final class WorkerProcess {
   }
 
   /**
-   * SIGTERM: the worker stops accepting, drains its connections and exits. Sent through the
-   * process handle because {@code Process.destroy()} also closes our ends of its pipes, which
-   * would lose its last log lines and tell it through stdin that we are gone.
+   * SIGTERM: the worker stops accepting, drains its connections and exits. Sent through the process
+   * handle because {@code Process.destroy()} also closes our ends of its pipes, which would lose
+   * its last log lines and tell it through stdin that we are gone.
    */
   void terminate() {
     process.toHandle().destroy();
@@ -123,8 +141,8 @@ final class WorkerProcess {
   }
 
   private void relay(InputStream stream, PrintWriter to, Consumer<WorkerProcess> onReady) {
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
       for (String line; (line = lines.readLine()) != null; ) {
         to.println(prefix + line);
         to.flush();

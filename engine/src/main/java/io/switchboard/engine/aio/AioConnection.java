@@ -18,15 +18,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A connection served by NIO.2 completion handlers: at most one read and one write in flight.
  *
- * <p>Reading: a read is always outstanding unless the handler paused reading (then none is
- * issued, so TCP pushes back on the peer) or the connection is closing. The kernel holds no
- * buffer of ours, but the JDK does: an outstanding read owns {@link #READ_BUFFER_SIZE} bytes of
- * heap for as long as the connection is idle, which is why that buffer is small.
+ * <p>Reading: a read is always outstanding unless the handler paused reading (then none is issued,
+ * so TCP pushes back on the peer) or the connection is closing. The kernel holds no buffer of ours,
+ * but the JDK does: an outstanding read owns {@link #READ_BUFFER_SIZE} bytes of heap for as long as
+ * the connection is idle, which is why that buffer is small.
  *
- * <p>Writing: whoever claims the outbound queue's flush (any thread) issues one gathering write
- * of the buffers queued so far; its completion reports what was written and issues the next,
- * until the queue is empty. Files have no {@code transferTo} here: they are read chunk by chunk
- * into a buffer that exists only while a file is being sent.
+ * <p>Writing: whoever claims the outbound queue's flush (any thread) issues one gathering write of
+ * the buffers queued so far; its completion reports what was written and issues the next, until the
+ * queue is empty. Files have no {@code transferTo} here: they are read chunk by chunk into a buffer
+ * that exists only while a file is being sent.
  *
  * <p>Thread contract: completion handlers run on the engine's channel group threads. Read
  * completions of one connection never overlap (one read in flight) and run the handler inside a
@@ -55,7 +55,10 @@ final class AioConnection<F> extends AbstractConnection<F> {
   private ByteBuffer[] gather;
   private ByteBuffer fileChunk;
 
-  AioConnection(ConnectionGroup group, Application<F> app, AsynchronousSocketChannel channel,
+  AioConnection(
+      ConnectionGroup group,
+      Application<F> app,
+      AsynchronousSocketChannel channel,
       SocketAddress remoteAddress) {
     super(group, app, remoteAddress);
     this.channel = channel;

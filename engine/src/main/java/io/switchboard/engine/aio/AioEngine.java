@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * NIO.2 asynchronous channels: the JDK waits and calls back. Who waits: the threads of the
- * engine's own {@link AsynchronousChannelGroup} (one per core by default, {@code --threads N}),
- * which on Linux take turns in {@code epoll_wait} and run the completion handlers of whatever
- * became ready. Who runs the handler: the group thread that completed a connection's read, inside
- * that connection's {@link io.switchboard.engine.SerialContext} (see {@link AioConnection}).
+ * NIO.2 asynchronous channels: the JDK waits and calls back. Who waits: the threads of the engine's
+ * own {@link AsynchronousChannelGroup} (one per core by default, {@code --threads N}), which on
+ * Linux take turns in {@code epoll_wait} and run the completion handlers of whatever became ready.
+ * Who runs the handler: the group thread that completed a connection's read, inside that
+ * connection's {@link io.switchboard.engine.SerialContext} (see {@link AioConnection}).
  *
  * <p>Accepting is one outstanding {@code accept}, re-issued as each completes; a client beyond
  * {@link Limits#maxConnections()} gets the refusal line written asynchronously, then is closed.
@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AioEngine implements Engine {
   /** Accept backlog; the kernel caps it at somaxconn. */
-
   private static final System.Logger LOG = System.getLogger(AioEngine.class.getName());
 
   private final int threads;
@@ -60,12 +59,14 @@ public final class AioEngine implements Engine {
   public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
     AtomicInteger index = new AtomicInteger();
-    AsynchronousChannelGroup channels = AsynchronousChannelGroup.withFixedThreadPool(threads,
-        r -> Thread.ofPlatform().name("aio-" + index.incrementAndGet()).unstarted(r));
+    AsynchronousChannelGroup channels =
+        AsynchronousChannelGroup.withFixedThreadPool(
+            threads, r -> Thread.ofPlatform().name("aio-" + index.incrementAndGet()).unstarted(r));
     AsynchronousServerSocketChannel listener;
     try {
-      listener = Listeners.configure(AsynchronousServerSocketChannel.open(channels), options)
-          .bind(address, Listeners.BACKLOG);
+      listener =
+          Listeners.configure(AsynchronousServerSocketChannel.open(channels), options)
+              .bind(address, Listeners.BACKLOG);
     } catch (IOException | RuntimeException e) {
       channels.shutdownNow();
       throw e;
@@ -163,7 +164,9 @@ public final class AioEngine implements Engine {
     private final AsynchronousServerSocketChannel listener;
     private final AsynchronousChannelGroup channels;
 
-    AioServer(ConnectionGroup group, AsynchronousServerSocketChannel listener,
+    AioServer(
+        ConnectionGroup group,
+        AsynchronousServerSocketChannel listener,
         AsynchronousChannelGroup channels) {
       super(group, "aio (threads=" + threads + ")");
       this.listener = listener;

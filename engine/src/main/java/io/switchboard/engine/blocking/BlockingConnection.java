@@ -32,6 +32,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile Thread reader;
   private Thread writer; // guarded by this
+
   /** Set by the reader's own sends while it runs the handler: it flushes after the read. */
   private boolean readerFlushes;
 

@@ -72,16 +72,15 @@ public abstract class BlockingEngine implements Engine {
     ServerSocketChannel listener = Listeners.open(address, options);
     ConnectionGroup group = new ConnectionGroup(app, limits);
     BlockingServer server = new BlockingServer(group, listener);
-    Thread acceptor = Thread.ofPlatform()
-        .name(model + "-acceptor")
-        .start(() -> acceptLoop(listener, group, app));
+    Thread acceptor =
+        Thread.ofPlatform().name(model + "-acceptor").start(() -> acceptLoop(listener, group, app));
     server.acceptor = acceptor;
     server.started((InetSocketAddress) listener.getLocalAddress());
     return server;
   }
 
-  private <F> void acceptLoop(ServerSocketChannel listener, ConnectionGroup group,
-      Application<F> app) {
+  private <F> void acceptLoop(
+      ServerSocketChannel listener, ConnectionGroup group, Application<F> app) {
     while (listener.isOpen()) {
       SocketChannel channel;
       try {

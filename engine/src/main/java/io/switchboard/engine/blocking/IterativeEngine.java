@@ -5,9 +5,9 @@ import io.switchboard.engine.ModelProvider;
 
 /**
  * One client at a time, the loop server every lesson starts from. Who waits: the acceptor thread
- * blocks in {@code accept()}, then in that client's {@code read()}. Who runs the handler: the
- * same thread. The next client is accepted only when the current one has closed; until then it
- * waits in the kernel's listen backlog (connected, but unanswered).
+ * blocks in {@code accept()}, then in that client's {@code read()}. Who runs the handler: the same
+ * thread. The next client is accepted only when the current one has closed; until then it waits in
+ * the kernel's listen backlog (connected, but unanswered).
  */
 public final class IterativeEngine extends BlockingEngine {
 
@@ -34,7 +34,8 @@ public final class IterativeEngine extends BlockingEngine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("iterative",
+      super(
+          "iterative",
           "one client at a time; the next waits in the backlog",
           options -> new IterativeEngine(options));
     }

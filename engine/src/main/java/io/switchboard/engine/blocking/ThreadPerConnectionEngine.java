@@ -4,10 +4,10 @@ import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.ModelProvider;
 
 /**
- * A platform thread per connection, the classic threading server. Who waits: each connection's
- * own reader thread blocks in {@code read()}, and its own writer thread in {@code write()}. Who
- * runs the handler: the reader thread. Simple and fast for tens or hundreds of clients; every
- * connection costs two kernel threads with their stacks, which is what breaks it towards C10K.
+ * A platform thread per connection, the classic threading server. Who waits: each connection's own
+ * reader thread blocks in {@code read()}, and its own writer thread in {@code write()}. Who runs
+ * the handler: the reader thread. Simple and fast for tens or hundreds of clients; every connection
+ * costs two kernel threads with their stacks, which is what breaks it towards C10K.
  */
 public final class ThreadPerConnectionEngine extends BlockingEngine {
 
@@ -28,7 +28,8 @@ public final class ThreadPerConnectionEngine extends BlockingEngine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("threads",
+      super(
+          "threads",
           "a platform thread per connection (plus one writer each)",
           options -> new ThreadPerConnectionEngine(options));
     }

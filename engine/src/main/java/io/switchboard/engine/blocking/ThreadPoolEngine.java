@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A bounded pool of platform threads, the classic thread-pool server. Who waits: a pool worker
  * blocks in one connection's {@code read()} for as long as that connection lives. Who runs the
- * handler: that worker. With N workers, N clients are served at once; client N+1 is accepted
- * (and counted against {@code maxConnections}) but waits, unanswered, until a worker is free.
- * That wait queue is bounded by {@code maxConnections}. Each connection's writer is a virtual
- * thread, so writes never take a worker and the pool's bound counts only handler threads.
+ * handler: that worker. With N workers, N clients are served at once; client N+1 is accepted (and
+ * counted against {@code maxConnections}) but waits, unanswered, until a worker is free. That wait
+ * queue is bounded by {@code maxConnections}. Each connection's writer is a virtual thread, so
+ * writes never take a worker and the pool's bound counts only handler threads.
  */
 public final class ThreadPoolEngine extends BlockingEngine {
   private final int threads;
@@ -24,9 +24,14 @@ public final class ThreadPoolEngine extends BlockingEngine {
     super("pool", options);
     this.threads = threads;
     AtomicInteger index = new AtomicInteger();
-    this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(),
-        r -> Thread.ofPlatform().name("pool-worker-" + index.incrementAndGet()).unstarted(r));
+    this.workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> Thread.ofPlatform().name("pool-worker-" + index.incrementAndGet()).unstarted(r));
   }
 
   @Override
@@ -52,10 +57,12 @@ public final class ThreadPoolEngine extends BlockingEngine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("pool",
+      super(
+          "pool",
           "a bounded thread pool (--threads, default 2 x cores)",
-          options -> new ThreadPoolEngine(
-              options.threadsOr(2 * Runtime.getRuntime().availableProcessors()), options));
+          options ->
+              new ThreadPoolEngine(
+                  options.threadsOr(2 * Runtime.getRuntime().availableProcessors()), options));
     }
   }
 }

@@ -29,7 +29,8 @@ public final class VirtualThreadEngine extends BlockingEngine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("virtual",
+      super(
+          "virtual",
           "a virtual thread per connection, plain blocking code",
           options -> new VirtualThreadEngine(options));
     }

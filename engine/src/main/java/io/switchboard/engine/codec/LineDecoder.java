@@ -22,6 +22,7 @@ public final class LineDecoder implements Decoder<String> {
   private static final byte CR = '\r';
 
   private final int maxLength;
+
   /** The unfinished line (or undelivered input when paused); {@code null} while empty. */
   private byte[] pending;
 

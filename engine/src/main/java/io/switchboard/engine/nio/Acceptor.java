@@ -3,7 +3,6 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -12,14 +11,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Accepting, written once for the event-driven models: admission against the connection limit,
- * the refusal, socket setup, and handing the new connection to its loop. Two ways to drive it: a
- * loop that also accepts calls {@link #acceptAvailable} when the listener is ready (select, poll);
- * a dedicated acceptor thread runs {@link #acceptLoop} and spreads connections over loops
- * (reactor).
+ * Accepting, written once for the event-driven models: admission against the connection limit, the
+ * refusal, socket setup, and handing the new connection to its loop. Two ways to drive it: a loop
+ * that also accepts calls {@link #acceptAvailable} when the listener is ready (select, poll); a
+ * dedicated acceptor thread runs {@link #acceptLoop} and spreads connections over loops (reactor).
  *
- * <p>Thread contract: {@link #acceptAvailable} runs on the loop thread that passes itself;
- * {@link #acceptLoop} on the one acceptor thread.
+ * <p>Thread contract: {@link #acceptAvailable} runs on the loop thread that passes itself; {@link
+ * #acceptLoop} on the one acceptor thread.
  */
 final class Acceptor<F> {
   private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
@@ -33,6 +31,7 @@ final class Acceptor<F> {
   private final ServerSocketChannel listener;
   private final ConnectionGroup group;
   private final Application<F> app;
+
   /** Accept failures since the last success; one warning per spell, not one per retry. */
   private long failures;
 
@@ -131,9 +130,11 @@ final class Acceptor<F> {
 
   private void failed(IOException e) {
     if (failures++ == 0) {
-      LOG.log(System.Logger.Level.WARNING,
+      LOG.log(
+          System.Logger.Level.WARNING,
           "accept failed, retrying every {0} ms until it works: {1}",
-          TimeUnit.NANOSECONDS.toMillis(BACKOFF_NANOS), e.toString());
+          TimeUnit.NANOSECONDS.toMillis(BACKOFF_NANOS),
+          e.toString());
     }
   }
 

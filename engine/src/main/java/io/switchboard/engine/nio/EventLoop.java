@@ -9,22 +9,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One thread that does all IO of the connections it owns and runs their handlers: it is their
- * handler context. What every event-driven model shares is written here once: the task queue
- * other threads feed, the tasks deferred until the current callback returns, the one-write-per-
+ * handler context. What every event-driven model shares is written here once: the task queue other
+ * threads feed, the tasks deferred until the current callback returns, the one-write-per-
  * read-batch flushing, the read batch itself and the single read buffer. Subclasses add only how
  * the loop waits for readiness ({@link #awaitAndProcess}) and how it records interest.
  *
  * <p>Thread contract: {@link #execute}, {@link #submit}, {@link #inLoop}, {@link #wakeup} and
- * {@link #stop} may be called from any thread; every other method runs on the loop thread only.
- * A task submitted on the loop thread never runs nested inside the callback that submitted it: it
+ * {@link #stop} may be called from any thread; every other method runs on the loop thread only. A
+ * task submitted on the loop thread never runs nested inside the callback that submitted it: it
  * runs right after that callback returns, in the same loop iteration.
  */
 abstract class EventLoop implements Runnable {
   private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
 
   /**
-   * Bytes per read. The buffer belongs to the loop, not to a connection (the decoder copies what
-   * it keeps), so an idle connection costs no buffer at all.
+   * Bytes per read. The buffer belongs to the loop, not to a connection (the decoder copies what it
+   * keeps), so an idle connection costs no buffer at all.
    */
   static final int READ_BUFFER_SIZE = 64 * 1024;
 
@@ -35,14 +35,19 @@ abstract class EventLoop implements Runnable {
   private static final int TASKS_PER_ITERATION = 1024;
 
   private final Thread thread;
+
   /** Tasks from other threads (many producers, the loop consumes). */
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
   /** True while a wakeup was issued that the loop has not yet consumed: one per batch of tasks. */
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
   /** Tasks submitted on the loop thread, run once the current callback returns. */
   private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+
   /** Connections whose output waits for the end of the current read batch. */
   private final ArrayDeque<NioConnection<?>> flushes = new ArrayDeque<>();
+
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
   private volatile boolean running = true;
   private volatile boolean terminated;
@@ -125,8 +130,8 @@ abstract class EventLoop implements Runnable {
   }
 
   /**
-   * Waits for readiness (or, for a loop without a selector, tries every channel once) and
-   * processes what is ready. Must not block when {@code worked} is true or {@link #hasTasks()}.
+   * Waits for readiness (or, for a loop without a selector, tries every channel once) and processes
+   * what is ready. Must not block when {@code worked} is true or {@link #hasTasks()}.
    *
    * @param worked the tasks run just before found something to do
    */
@@ -146,9 +151,9 @@ abstract class EventLoop implements Runnable {
   }
 
   /**
-   * Runs the tasks other threads queued (up to a batch; the rest wait for the next iteration,
-   * which then does not block), then whatever those deferred, then the batched flushes (which may
-   * defer more, such as a close callback), until nothing is left.
+   * Runs the tasks other threads queued (up to a batch; the rest wait for the next iteration, which
+   * then does not block), then whatever those deferred, then the batched flushes (which may defer
+   * more, such as a close callback), until nothing is left.
    *
    * @return true if there was anything to do
    */

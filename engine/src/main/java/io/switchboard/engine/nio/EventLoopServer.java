@@ -19,9 +19,15 @@ final class EventLoopServer extends AbstractServer {
   private final List<? extends EventLoop> loops;
   private final Thread acceptorThread;
 
-  /** @param acceptorThread the thread blocking in accept, or null if a loop accepts */
-  EventLoopServer(ConnectionGroup group, String description, ServerSocketChannel listener,
-      List<? extends EventLoop> loops, Thread acceptorThread) {
+  /**
+   * @param acceptorThread the thread blocking in accept, or null if a loop accepts
+   */
+  EventLoopServer(
+      ConnectionGroup group,
+      String description,
+      ServerSocketChannel listener,
+      List<? extends EventLoop> loops,
+      Thread acceptorThread) {
     super(group, description);
     this.listener = listener;
     this.loops = loops;

@@ -9,18 +9,17 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * A non-blocking connection owned by one {@link EventLoop}, which is its handler context: the
- * loop does its reads and writes and runs its handler. Other threads only queue work for the
- * loop.
+ * A non-blocking connection owned by one {@link EventLoop}, which is its handler context: the loop
+ * does its reads and writes and runs its handler. Other threads only queue work for the loop.
  *
  * <p>Who writes: a send made on the loop thread (an echo reply, a broadcast to a neighbour on the
  * same loop) marks the connection, and the loop writes once after the current read batch, so a
- * burst of replies costs one write. A send from another thread queues this connection's flush
- * task on the loop. When the socket is full the connection is "write stalled" until the loop sees
- * it writable again (OP_WRITE, or the next pass of the polling loop).
+ * burst of replies costs one write. A send from another thread queues this connection's flush task
+ * on the loop. When the socket is full the connection is "write stalled" until the loop sees it
+ * writable again (OP_WRITE, or the next pass of the polling loop).
  *
- * <p>Thread contract: as {@link AbstractConnection}; the package-private methods and fields are
- * for the owning loop's thread only. Idle connections stay small: no buffers of their own, three
+ * <p>Thread contract: as {@link AbstractConnection}; the package-private methods and fields are for
+ * the owning loop's thread only. Idle connections stay small: no buffers of their own, three
  * reusable task objects.
  */
 final class NioConnection<F> extends AbstractConnection<F> {
@@ -33,13 +32,14 @@ final class NioConnection<F> extends AbstractConnection<F> {
   // Loop thread only:
   /** The selector registration, or null on a loop without a selector. */
   SelectionKey key;
+
   /** The loop reads this connection when readable (OP_READ registered). */
   boolean readsEnabled = true;
+
   /** The socket took not all output; the loop retries once it is writable (OP_WRITE). */
   boolean writeStalled;
 
-  NioConnection(
-      ConnectionGroup group, Application<F> app, SocketChannel channel, EventLoop loop)
+  NioConnection(ConnectionGroup group, Application<F> app, SocketChannel channel, EventLoop loop)
       throws IOException {
     super(group, app, channel.getRemoteAddress());
     this.channel = channel;
@@ -78,9 +78,9 @@ final class NioConnection<F> extends AbstractConnection<F> {
   }
 
   /**
-   * Brings read interest in line with the handler's wish. On resume, frames the decoder kept
-   * while paused are handed out first; this runs even if reads still look enabled, because a
-   * pause and resume from another thread can both land between two reads.
+   * Brings read interest in line with the handler's wish. On resume, frames the decoder kept while
+   * paused are handed out first; this runs even if reads still look enabled, because a pause and
+   * resume from another thread can both land between two reads.
    */
   private void applyReading() {
     if (isClosed()) {
@@ -122,9 +122,9 @@ final class NioConnection<F> extends AbstractConnection<F> {
   }
 
   /**
-   * Closes on the loop: a channel registered with a selector releases its descriptor only when
-   * the selector deregisters it, so closing from another thread would leave the peer waiting for
-   * its FIN until the loop woke up anyway.
+   * Closes on the loop: a channel registered with a selector releases its descriptor only when the
+   * selector deregisters it, so closing from another thread would leave the peer waiting for its
+   * FIN until the loop woke up anyway.
    */
   @Override
   protected void closeChannel() {

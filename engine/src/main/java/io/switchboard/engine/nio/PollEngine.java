@@ -3,10 +3,10 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
+import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,10 +15,10 @@ import java.util.List;
 
 /**
  * Non-blocking channels polled in a loop with no selector, the classic {@code setblocking(False)}
- * server. Who waits: nobody; one thread tries to accept, tries to read every connection and
- * retries every stalled write, over and over, and parks briefly only when a whole pass found
- * nothing (see {@link PollingLoop}). Who runs the handler: that thread. Simple, and it shows why
- * selectors exist: the cost of a pass grows with the number of connections, busy or not.
+ * server. Who waits: nobody; one thread tries to accept, tries to read every connection and retries
+ * every stalled write, over and over, and parks briefly only when a whole pass found nothing (see
+ * {@link PollingLoop}). Who runs the handler: that thread. Simple, and it shows why selectors
+ * exist: the cost of a pass grows with the number of connections, busy or not.
  */
 public final class PollEngine implements Engine {
   private final EngineOptions options;
@@ -26,7 +26,6 @@ public final class PollEngine implements Engine {
   public PollEngine(EngineOptions options) {
     this.options = options;
   }
-
 
   @Override
   public String model() {
@@ -41,8 +40,8 @@ public final class PollEngine implements Engine {
       listener.configureBlocking(false);
       ConnectionGroup group = new ConnectionGroup(app, limits);
       PollingLoop loop = new PollingLoop("poll-loop", new Acceptor<>(listener, group, app));
-      EventLoopServer server = new EventLoopServer(group, "poll (no selector)", listener,
-          List.of(loop), null);
+      EventLoopServer server =
+          new EventLoopServer(group, "poll (no selector)", listener, List.of(loop), null);
       loop.start();
       server.started((InetSocketAddress) listener.getLocalAddress());
       return server;
@@ -55,7 +54,8 @@ public final class PollEngine implements Engine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("poll",
+      super(
+          "poll",
           "non-blocking sockets polled in a loop, no selector",
           options -> new PollEngine(options));
     }

@@ -7,16 +7,16 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The loop without a selector: one thread walks every channel in turn, trying to accept, to read
- * each connection and to write each stalled one, all non-blocking. Nobody tells it which socket
- * is ready, so every pass costs one system call per connection whether or not it has data.
+ * each connection and to write each stalled one, all non-blocking. Nobody tells it which socket is
+ * ready, so every pass costs one system call per connection whether or not it has data.
  *
- * <p>A pass that found nothing to do parks the thread, for 50 µs at first and twice as long
- * after each further idle pass, up to 10 ms; any progress resets it. So an idle server sleeps
- * instead of spinning a core, at the price of up to 10 ms latency for the first message after a
- * quiet spell. A task from another thread (a send, a close) unparks it at once.
+ * <p>A pass that found nothing to do parks the thread, for 50 µs at first and twice as long after
+ * each further idle pass, up to 10 ms; any progress resets it. So an idle server sleeps instead of
+ * spinning a core, at the price of up to 10 ms latency for the first message after a quiet spell. A
+ * task from another thread (a send, a close) unparks it at once.
  *
- * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except
- * {@link #wakeup}.
+ * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except {@link
+ * #wakeup}.
  */
 final class PollingLoop extends EventLoop {
   static final long MIN_BACKOFF_NANOS = 50_000;

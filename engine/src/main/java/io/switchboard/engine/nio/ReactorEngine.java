@@ -3,10 +3,10 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
+import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,10 +16,10 @@ import java.util.List;
 
 /**
  * One acceptor thread and N selector loops (Netty's shape): the multi-reactor. Who waits: the
- * acceptor blocks in {@code accept()}; each loop waits in its own {@code select()} for its share
- * of the connections, handed out round robin. Who runs the handler: the loop that owns the
- * connection, for its whole life. N defaults to the number of cores, so every core runs a loop.
- * A send from another loop or thread costs the owning loop at most one wakeup per batch.
+ * acceptor blocks in {@code accept()}; each loop waits in its own {@code select()} for its share of
+ * the connections, handed out round robin. Who runs the handler: the loop that owns the connection,
+ * for its whole life. N defaults to the number of cores, so every core runs a loop. A send from
+ * another loop or thread costs the owning loop at most one wakeup per batch.
  */
 public final class ReactorEngine implements Engine {
   private final int threads;
@@ -55,12 +55,15 @@ public final class ReactorEngine implements Engine {
         loops.add(new SelectorLoop("reactor-loop-" + (i + 1), selector, null));
       }
       Acceptor<F> acceptor = new Acceptor<>(listener, group, app);
-      Thread acceptorThread = Thread.ofPlatform()
-          .name("reactor-acceptor")
-          .unstarted(() -> acceptor.acceptLoop(loops));
-      EventLoopServer server = new EventLoopServer(group,
-          "reactor (threads=" + threads + ", selector=" + kind + ")", listener, loops,
-          acceptorThread);
+      Thread acceptorThread =
+          Thread.ofPlatform().name("reactor-acceptor").unstarted(() -> acceptor.acceptLoop(loops));
+      EventLoopServer server =
+          new EventLoopServer(
+              group,
+              "reactor (threads=" + threads + ", selector=" + kind + ")",
+              listener,
+              loops,
+              acceptorThread);
       loops.forEach(EventLoop::start);
       loopsStarted = true;
       acceptorThread.start();
@@ -77,9 +80,14 @@ public final class ReactorEngine implements Engine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("reactor",
+      super(
+          "reactor",
           "an acceptor + N selector loops (--threads, default cores)",
-          options -> new ReactorEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options.option("selector", SelectorChoice.EPOLL), options));
+          options ->
+              new ReactorEngine(
+                  options.threadsOr(Runtime.getRuntime().availableProcessors()),
+                  options.option("selector", SelectorChoice.EPOLL),
+                  options));
     }
   }
 }

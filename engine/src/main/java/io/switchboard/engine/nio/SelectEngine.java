@@ -4,9 +4,9 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.ModelProvider;
-import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.Listeners;
+import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,10 +16,9 @@ import java.util.List;
 
 /**
  * One thread, one {@link Selector}: the classic single-threaded event loop. Who waits: the loop
- * thread, in {@code select()}, for any of its sockets (the listener included) to be ready. Who
- * runs the handler: that same thread, so handlers must not block. The selector is epoll by
- * default, or the JDK's {@code poll(2)} one with {@code selector=poll} (see {@link
- * SelectorChoice}).
+ * thread, in {@code select()}, for any of its sockets (the listener included) to be ready. Who runs
+ * the handler: that same thread, so handlers must not block. The selector is epoll by default, or
+ * the JDK's {@code poll(2)} one with {@code selector=poll} (see {@link SelectorChoice}).
  */
 public final class SelectEngine implements Engine {
   private final SelectorChoice selectors;
@@ -46,9 +45,13 @@ public final class SelectEngine implements Engine {
       selector = selectors.open();
       SelectorLoop loop =
           new SelectorLoop("select-loop", selector, new Acceptor<>(listener, group, app));
-      EventLoopServer server = new EventLoopServer(group,
-          "select (selector=" + SelectorChoice.kind(selector) + ")", listener, List.of(loop),
-          null);
+      EventLoopServer server =
+          new EventLoopServer(
+              group,
+              "select (selector=" + SelectorChoice.kind(selector) + ")",
+              listener,
+              List.of(loop),
+              null);
       loop.start();
       server.started((InetSocketAddress) listener.getLocalAddress());
       return server;
@@ -64,14 +67,16 @@ public final class SelectEngine implements Engine {
   /** Registers the model. */
   public static final class Provider extends ModelProvider {
     public Provider() {
-      super("select",
+      super(
+          "select",
           "one thread, one Selector (--selector epoll|poll)",
           options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL), options));
     }
 
     @Override
     public List<EngineOptions> variants() {
-      return List.of(EngineOptions.DEFAULT.with("selector", SelectorChoice.EPOLL),
+      return List.of(
+          EngineOptions.DEFAULT.with("selector", SelectorChoice.EPOLL),
           EngineOptions.DEFAULT.with("selector", SelectorChoice.POLL));
     }
   }

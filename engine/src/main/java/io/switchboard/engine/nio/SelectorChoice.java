@@ -18,8 +18,8 @@ import java.util.Locale;
  * package is not exported, so calling its constructor needs {@code --add-exports
  * java.base/sun.nio.ch=ALL-UNNAMED}. We try that first (it works when the flag is given), and
  * otherwise create the instance with {@code sun.misc.Unsafe.allocateInstance} from the exported
- * {@code jdk.unsupported} module, which needs no flag from {@code java -jar} or surefire on JDK
- * 21 to 25. Skipping the constructor is safe here: neither the provider nor its superclass has
+ * {@code jdk.unsupported} module, which needs no flag from {@code java -jar} or surefire on JDK 21
+ * to 25. Skipping the constructor is safe here: neither the provider nor its superclass has
  * instance state, and its selectors accept channels of the default provider (any {@code
  * SelChImpl}). Only the public {@link SelectorProvider#openSelector()} is then called on it.
  *
@@ -36,8 +36,9 @@ record SelectorChoice(String name, SelectorProvider provider) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case EPOLL -> new SelectorChoice(EPOLL, SelectorProvider.provider());
       case POLL -> new SelectorChoice(POLL, pollProvider());
-      default -> throw new IllegalArgumentException(
-          "unknown selector '" + name + "'; selectors: " + EPOLL + ", " + POLL);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown selector '" + name + "'; selectors: " + EPOLL + ", " + POLL);
     };
   }
 
@@ -46,8 +47,8 @@ record SelectorChoice(String name, SelectorProvider provider) {
   }
 
   /**
-   * What the selector really is, for the log ("epoll", "poll", "kqueue"), derived from its class
-   * so that the log cannot claim epoll where the platform gave something else.
+   * What the selector really is, for the log ("epoll", "poll", "kqueue"), derived from its class so
+   * that the log cannot claim epoll where the platform gave something else.
    */
   static String kind(Selector selector) {
     String type = selector.getClass().getSimpleName().toLowerCase(Locale.ROOT);
@@ -59,8 +60,8 @@ record SelectorChoice(String name, SelectorProvider provider) {
     try {
       type = Class.forName(POLL_PROVIDER);
     } catch (ClassNotFoundException e) {
-      throw new UnsupportedOperationException("this JDK has no poll selector (" + POLL_PROVIDER
-          + ")", e);
+      throw new UnsupportedOperationException(
+          "this JDK has no poll selector (" + POLL_PROVIDER + ")", e);
     }
     try {
       return (SelectorProvider) type.getConstructor().newInstance(); // with --add-exports
@@ -77,13 +78,16 @@ record SelectorChoice(String name, SelectorProvider provider) {
       Field field = unsafeType.getDeclaredField("theUnsafe");
       field.setAccessible(true);
       Object unsafe = field.get(null);
-      return (SelectorProvider) unsafeType.getMethod("allocateInstance", Class.class)
-          .invoke(unsafe, type);
+      return (SelectorProvider)
+          unsafeType.getMethod("allocateInstance", Class.class).invoke(unsafe, type);
     } catch (InvocationTargetException e) {
       throw new UnsupportedOperationException("cannot create " + POLL_PROVIDER, e.getCause());
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new UnsupportedOperationException("cannot create " + POLL_PROVIDER
-          + "; run with --add-exports java.base/sun.nio.ch=ALL-UNNAMED", e);
+      throw new UnsupportedOperationException(
+          "cannot create "
+              + POLL_PROVIDER
+              + "; run with --add-exports java.base/sun.nio.ch=ALL-UNNAMED",
+          e);
     }
   }
 }

@@ -12,21 +12,23 @@ import java.util.function.Consumer;
  * The select loop, written once: one thread, one {@link Selector}. The {@code select} model runs
  * one of these that also accepts; the {@code reactor} runs N of them fed by an acceptor thread.
  *
- * <p>Interest follows need: OP_READ while the handler wants input (removing it is the
- * backpressure: the kernel buffer fills and TCP stops the peer), OP_WRITE only while output is
- * stalled on a full socket (registering it otherwise would wake the loop on every pass, since a
- * socket is nearly always writable). On accept failure (out of descriptors) OP_ACCEPT is dropped
- * for a short backoff, because the pending connection would make every select return at once.
+ * <p>Interest follows need: OP_READ while the handler wants input (removing it is the backpressure:
+ * the kernel buffer fills and TCP stops the peer), OP_WRITE only while output is stalled on a full
+ * socket (registering it otherwise would wake the loop on every pass, since a socket is nearly
+ * always writable). On accept failure (out of descriptors) OP_ACCEPT is dropped for a short
+ * backoff, because the pending connection would make every select return at once.
  *
- * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except
- * {@link #wakeup}.
+ * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except {@link
+ * #wakeup}.
  */
 final class SelectorLoop extends EventLoop {
   private final Selector selector;
   private final Acceptor<?> acceptor;
   private final SelectionKey acceptKey;
+
   /** Made once: the select call takes a consumer, so no selected-key set or iterator per pass. */
   private final Consumer<SelectionKey> onReady = this::ready;
+
   private boolean acceptPaused;
   private long acceptResumeAt;
 
@@ -37,8 +39,10 @@ final class SelectorLoop extends EventLoop {
     super(name);
     this.selector = selector;
     this.acceptor = acceptor;
-    this.acceptKey = acceptor == null ? null
-        : acceptor.listener().register(selector, SelectionKey.OP_ACCEPT, acceptor);
+    this.acceptKey =
+        acceptor == null
+            ? null
+            : acceptor.listener().register(selector, SelectionKey.OP_ACCEPT, acceptor);
   }
 
   @Override
@@ -105,8 +109,9 @@ final class SelectorLoop extends EventLoop {
   protected void interestChanged(NioConnection<?> connection) {
     SelectionKey key = connection.key;
     if (key != null && key.isValid()) {
-      key.interestOps((connection.readsEnabled ? SelectionKey.OP_READ : 0)
-          | (connection.writeStalled ? SelectionKey.OP_WRITE : 0));
+      key.interestOps(
+          (connection.readsEnabled ? SelectionKey.OP_READ : 0)
+              | (connection.writeStalled ? SelectionKey.OP_WRITE : 0));
     }
   }
 

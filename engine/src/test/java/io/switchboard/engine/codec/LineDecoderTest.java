@@ -45,8 +45,8 @@ class LineDecoderTest {
 
   @Test
   void invalidUtf8IsReplacedNotFatal() throws FrameException {
-    new LineDecoder(100).decode(ByteBuffer.wrap(new byte[] {'a', (byte) 0xff, 'b', '\n'}),
-        lines::add);
+    new LineDecoder(100)
+        .decode(ByteBuffer.wrap(new byte[] {'a', (byte) 0xff, 'b', '\n'}), lines::add);
     assertThat(lines).containsExactly("a\uFFFDb");
   }
 
@@ -56,7 +56,8 @@ class LineDecoderTest {
     decoder.decode(bytes("12345\r\n"), lines::add);
     assertThat(lines).containsExactly("12345");
     assertThatThrownBy(() -> new LineDecoder(5).decode(bytes("123456\n"), lines::add))
-        .isInstanceOf(FrameException.class).hasMessageContaining("line too long");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("line too long");
   }
 
   @Test
@@ -70,10 +71,12 @@ class LineDecoderTest {
   @Test
   void stopsWhenTheSinkSaysSoAndResumesWithTheRest() throws FrameException {
     LineDecoder decoder = new LineDecoder(100);
-    decoder.decode(bytes("a\nb\nc\npartial"), line -> {
-      lines.add(line);
-      return false; // paused after each line
-    });
+    decoder.decode(
+        bytes("a\nb\nc\npartial"),
+        line -> {
+          lines.add(line);
+          return false; // paused after each line
+        });
     assertThat(lines).containsExactly("a");
     decoder.decode(ByteBuffer.allocate(0), line -> lines.add(line) && !line.equals("b"));
     assertThat(lines).containsExactly("a", "b");

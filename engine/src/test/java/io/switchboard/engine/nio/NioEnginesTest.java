@@ -22,9 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only the event-driven models do. Everything the contract says is checked for every model
- * by the conformance suites in {@code testkit}; here: the reactor deals connections to its loops
- * in turn, and the select model's option picks the selector.
+ * What only the event-driven models do. Everything the contract says is checked for every model by
+ * the conformance suites in {@code testkit}; here: the reactor deals connections to its loops in
+ * turn, and the select model's option picks the selector.
  */
 class NioEnginesTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -41,18 +41,23 @@ class NioEnginesTest {
   @Test
   void reactorSpreadsConnectionsOverItsLoopsInTurn() throws Exception {
     CopyOnWriteArrayList<String> loops = new CopyOnWriteArrayList<>();
-    Handler<String> handler = new Handler<>() {
-      @Override
-      public void opened(Connection connection) {
-        loops.add(Thread.currentThread().getName());
-      }
+    Handler<String> handler =
+        new Handler<>() {
+          @Override
+          public void opened(Connection connection) {
+            loops.add(Thread.currentThread().getName());
+          }
 
-      @Override
-      public void received(Connection connection, String frame) {}
-    };
-    Server server = new ReactorEngine.Provider().create(EngineOptions.DEFAULT.withThreads(3))
-        .start(new InetSocketAddress("127.0.0.1", 0),
-            new Application<>("loops", LineDecoder::new, handler), Limits.DEFAULT);
+          @Override
+          public void received(Connection connection, String frame) {}
+        };
+    Server server =
+        new ReactorEngine.Provider()
+            .create(EngineOptions.DEFAULT.withThreads(3))
+            .start(
+                new InetSocketAddress("127.0.0.1", 0),
+                new Application<>("loops", LineDecoder::new, handler),
+                Limits.DEFAULT);
     resources.add(server);
     for (int i = 0; i < 6; i++) {
       int opened = i + 1;
@@ -61,8 +66,14 @@ class NioEnginesTest {
       socket.connect(server.localAddress(), (int) TIMEOUT.toMillis());
       await(() -> loops.size() == opened); // one at a time, so accept order is known
     }
-    assertThat(loops).containsExactly("reactor-loop-1", "reactor-loop-2", "reactor-loop-3",
-        "reactor-loop-1", "reactor-loop-2", "reactor-loop-3");
+    assertThat(loops)
+        .containsExactly(
+            "reactor-loop-1",
+            "reactor-loop-2",
+            "reactor-loop-3",
+            "reactor-loop-1",
+            "reactor-loop-2",
+            "reactor-loop-3");
   }
 
   @Test
