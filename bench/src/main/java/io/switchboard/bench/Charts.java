@@ -75,16 +75,19 @@ public final class Charts {
               mine,
               r -> r.medians().get(figure.metric()));
       if (figure.logarithmic()) {
-        // Bars start at zero unless told otherwise, and a log axis cannot show zero.
-        double smallest =
+        java.util.DoubleSummaryStatistics range =
             mine.stream()
                 .map(r -> r.medians().get(figure.metric()))
                 .filter(v -> v != null && v > 0)
                 .mapToDouble(Double::doubleValue)
-                .min()
-                .orElse(1);
-        values.getStyler().setYAxisLogarithmic(true);
-        values.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+                .summaryStatistics();
+        // A log axis only where the values span a decade or more: over a narrower range it has
+        // no tick inside the data and the chart loses its scale.
+        if (range.getCount() > 0 && range.getMax() >= 10 * range.getMin()) {
+          // Bars start at zero unless told otherwise, and a log axis cannot show zero.
+          values.getStyler().setYAxisLogarithmic(true);
+          values.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(range.getMin()))));
+        }
       }
       written.add(save(values, dir.resolve(figure.file() + ".png")));
       if (mine.stream().anyMatch(r -> r.ratios().containsKey(figure.metric()))) {
