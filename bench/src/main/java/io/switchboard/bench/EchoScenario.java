@@ -22,14 +22,7 @@ final class EchoScenario {
     try {
       int ready = shared.tally.ready();
       if (ready < count) {
-        result.error(
-            String.format(
-                "only %,d of %,d connections were served%s",
-                ready,
-                count,
-                shared.tally.firstFailure() == null
-                    ? ""
-                    : " (" + shared.tally.firstFailure() + ")"));
+        result.error(shared.tally.shortfall(count, "connections were served"));
         result.put(Metric.CONNECTIONS_HELD, ready);
         if (ready == 0) {
           return result.build();

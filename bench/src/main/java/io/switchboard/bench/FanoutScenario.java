@@ -184,16 +184,7 @@ final class FanoutScenario {
       int opened = clients.size();
       shared.tally.await(t -> t.ready() + t.failed() >= opened, setup);
       if (shared.tally.ready() < members) {
-        return result
-            .error(
-                String.format(
-                    "only %,d of %,d members connected%s",
-                    shared.tally.ready(),
-                    members,
-                    shared.tally.firstFailure() == null
-                        ? ""
-                        : " (" + shared.tally.firstFailure() + ")"))
-            .build();
+        return result.error(shared.tally.shortfall(members, "members connected")).build();
       }
       if (!sync(trial, clients.get(receivers), shared, members - 1, setup)) {
         return result

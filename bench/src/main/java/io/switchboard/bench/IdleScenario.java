@@ -23,14 +23,7 @@ final class IdleScenario {
     try {
       int ready = shared.tally.ready();
       if (ready < count) {
-        result.error(
-            String.format(
-                "only %,d of %,d connections were served%s",
-                ready,
-                count,
-                shared.tally.firstFailure() == null
-                    ? ""
-                    : " (" + shared.tally.firstFailure() + ")"));
+        result.error(shared.tally.shortfall(count, "connections were served"));
       }
       Trial.Window window = trial.openWindow();
       trial.pass("holding", trial.options.duration());

@@ -49,6 +49,16 @@ final class Tally {
     return firstFailure;
   }
 
+  /**
+   * The report line for a setup that fell short: "only 4,113 of 15,000 connections were served (the
+   * first failure)", with {@code what} naming the things counted.
+   */
+  synchronized String shortfall(int wanted, String what) {
+    return String.format(
+        "only %,d of %,d %s%s",
+        ready, wanted, what, firstFailure == null ? "" : " (" + firstFailure + ")");
+  }
+
   /** Waits until {@code condition} holds or {@code deadline} passes; returns whether it held. */
   synchronized boolean await(Predicate<Tally> condition, Duration deadline)
       throws InterruptedException {

@@ -101,16 +101,9 @@ class ServeCommandTest {
   @Test
   void portInUseIsAClearError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      StringWriter err = new StringWriter();
-      int code =
-          Main.run(
-              new PrintWriter(new StringWriter()),
-              new PrintWriter(err, true),
-              "serve",
-              "--port",
-              String.valueOf(taken.getLocalPort()));
-      assertThat(code).isEqualTo(1);
-      assertThat(err.toString())
+      Run run = run("serve", "--port", String.valueOf(taken.getLocalPort()));
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.err())
           .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
           .contains("--port");
     }
@@ -118,37 +111,19 @@ class ServeCommandTest {
 
   @Test
   void unknownModelListsTheModels() {
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err, true),
-            "serve",
-            "--model",
-            "carrier-pigeon");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
+    Run run = run("serve", "--model", "carrier-pigeon");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
         .contains("unknown model 'carrier-pigeon'")
         .contains(List.of("iterative", "threads", "pool", "virtual"));
   }
 
   @Test
   void chatSettingsAreCheckedAndShownInHelp() {
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err, true),
-            "serve",
-            "--chat-rate-limit",
-            "0",
-            "--port",
-            "0");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("linesPerSecond must be positive");
-    StringWriter out = new StringWriter();
-    Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), "serve", "--help");
-    assertThat(out.toString())
+    Run run = run("serve", "--chat-rate-limit", "0", "--port", "0");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("linesPerSecond must be positive");
+    assertThat(run("serve", "--help").out())
         .contains(
             "--chat-rate-limit",
             "(default: 50.0)",
@@ -165,10 +140,9 @@ class ServeCommandTest {
             new String[] {"--help"},
             new String[] {"serve", "--help"},
             new String[] {"chat", "--help"})) {
-      StringWriter out = new StringWriter();
-      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), args))
-          .isZero();
-      assertThat(out.toString()).contains("Usage: switchboard");
+      Run run = run(args);
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).contains("Usage: switchboard");
     }
   }
 
@@ -247,5 +221,15 @@ class ServeCommandTest {
     } finally {
       hub.shutdown();
     }
+  }
+
+  /** What one in-process run of the command line returned and printed. */
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
   }
 }
