@@ -221,20 +221,13 @@ class ProcessesTest {
   }
 
   private Supervised start(String... serveArgs) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-Xmx64m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve"));
+    List<String> command = new ArrayList<>(List.of("serve"));
     command.addAll(List.of(serveArgs));
     if (!command.contains("--port")) {
       command.addAll(List.of("--port", "0"));
     }
-    Supervised supervised = new Supervised(new ProcessBuilder(command).start());
+    Supervised supervised =
+        new Supervised(ChildProcess.switchboard(command.toArray(String[]::new)).start());
     supervisors.add(supervised);
     return supervised;
   }

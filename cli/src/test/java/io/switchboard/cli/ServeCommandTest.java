@@ -46,19 +46,7 @@ class ServeCommandTest {
   void servesAppOnModelUntilSigterm(String app, String model, String line, String reply)
       throws Exception {
     Process process =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--app",
-                app,
-                "--model",
-                model,
-                "--port",
-                "0")
-            .start();
+        ChildProcess.switchboard("serve", "--app", app, "--model", model, "--port", "0").start();
     try {
       BufferedReader stdout =
           new BufferedReader(
@@ -149,14 +137,7 @@ class ServeCommandTest {
   @Test
   void serveWithoutOptionsRunsTheChatHubAndSaysHowToConnect() throws Exception {
     Process process =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--port",
-                "0")
+        ChildProcess.switchboard("serve", "--port", "0")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
@@ -193,15 +174,8 @@ class ServeCommandTest {
                 Limits.DEFAULT);
     try (LineClient watcher = LineClient.connect(hub.localAddress())) {
       Process process =
-          new ProcessBuilder(
-                  ProcessHandle.current().info().command().orElseThrow(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName(),
-                  "chat",
-                  "127.0.0.1:" + hub.localAddress().getPort(),
-                  "--name",
-                  "probe")
+          ChildProcess.switchboard(
+                  "chat", "127.0.0.1:" + hub.localAddress().getPort(), "--name", "probe")
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
       try {
