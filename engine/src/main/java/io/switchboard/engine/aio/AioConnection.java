@@ -4,6 +4,7 @@ import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.OutboundQueue;
+import io.switchboard.engine.Quietly;
 import io.switchboard.engine.SerialContext;
 import java.io.EOFException;
 import java.io.IOException;
@@ -213,11 +214,7 @@ final class AioConnection<F> extends AbstractConnection<F> {
 
   @Override
   protected void closeChannel() {
-    try {
-      channel.close(); // reads and writes in flight fail with AsynchronousCloseException
-    } catch (IOException e) {
-      // Closing is all we wanted.
-    }
+    Quietly.close(channel); // reads and writes in flight fail with AsynchronousCloseException
   }
 
   @Override

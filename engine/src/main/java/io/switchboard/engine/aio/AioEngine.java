@@ -8,6 +8,7 @@ import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.EngineProvider;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Listeners;
+import io.switchboard.engine.Quietly;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -114,7 +115,7 @@ public final class AioEngine implements Engine {
         connection.start();
       } catch (IOException | RuntimeException e) {
         group.release();
-        closeQuietly(channel);
+        Quietly.close(channel);
         LOG.log(System.Logger.Level.WARNING, "could not serve a connection: {0}", e.toString());
       }
     }
@@ -134,7 +135,7 @@ public final class AioEngine implements Engine {
       try {
         channel.write(app.refusal(), channel, CLOSE_WHEN_WRITTEN);
       } catch (RuntimeException e) {
-        closeQuietly(channel);
+        Quietly.close(channel);
       }
     }
   }
@@ -143,22 +144,14 @@ public final class AioEngine implements Engine {
       new CompletionHandler<>() {
         @Override
         public void completed(Integer count, AsynchronousSocketChannel channel) {
-          closeQuietly(channel);
+          Quietly.close(channel);
         }
 
         @Override
         public void failed(Throwable error, AsynchronousSocketChannel channel) {
-          closeQuietly(channel);
+          Quietly.close(channel);
         }
       };
-
-  private static void closeQuietly(AsynchronousSocketChannel channel) {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // nothing more to do
-    }
-  }
 
   private final class AioServer extends AbstractServer {
     private final AsynchronousServerSocketChannel listener;
@@ -175,11 +168,7 @@ public final class AioEngine implements Engine {
 
     @Override
     protected void stopAccepting() {
-      try {
-        listener.close();
-      } catch (IOException e) {
-        // closing is all we wanted
-      }
+      Quietly.close(listener);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.switchboard.engine.blocking;
 import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.Quietly;
 import io.switchboard.engine.SerialContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -140,11 +141,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
 
   @Override
   protected void closeChannel() {
-    try {
-      channel.close(); // a reader or writer blocked on the channel returns with an exception
-    } catch (IOException e) {
-      // Closing is all we wanted.
-    }
+    Quietly.close(channel); // a reader or writer blocked on the channel returns with an exception
     flushes.release();
     Thread thread = reader;
     if (thread != null) {

@@ -7,6 +7,7 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Listeners;
+import io.switchboard.engine.Quietly;
 import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -104,7 +105,7 @@ public abstract class BlockingEngine implements Engine {
         serve(connection::readLoop, connection::awaitClosed);
       } catch (IOException | RuntimeException e) {
         group.release();
-        closeQuietly(channel);
+        Quietly.close(channel);
         LOG.log(System.Logger.Level.WARNING, "could not serve a connection: {0}", e.toString());
       }
     }
@@ -115,14 +116,6 @@ public abstract class BlockingEngine implements Engine {
       TimeUnit.MILLISECONDS.sleep(50);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(SocketChannel channel) {
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // nothing more to do
     }
   }
 
@@ -137,11 +130,7 @@ public abstract class BlockingEngine implements Engine {
 
     @Override
     protected void stopAccepting() {
-      try {
-        listener.close();
-      } catch (IOException e) {
-        // closing is all we wanted
-      }
+      Quietly.close(listener);
     }
 
     @Override

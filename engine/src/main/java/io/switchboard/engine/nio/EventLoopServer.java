@@ -2,7 +2,7 @@ package io.switchboard.engine.nio;
 
 import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.ConnectionGroup;
-import java.io.IOException;
+import io.switchboard.engine.Quietly;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +36,7 @@ final class EventLoopServer extends AbstractServer {
 
   @Override
   protected void stopAccepting() {
-    try {
-      listener.close();
-    } catch (IOException e) {
-      // Closing is all we wanted.
-    }
+    Quietly.close(listener);
     // A listener registered with a selector keeps its descriptor until that selector runs again.
     loops.forEach(EventLoop::wakeup);
     if (acceptorThread != null) {

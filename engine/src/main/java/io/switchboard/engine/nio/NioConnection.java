@@ -3,6 +3,7 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.Quietly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -98,11 +99,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
     if (registration != null) {
       registration.cancel();
     }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // Closing is all we wanted.
-    }
+    Quietly.close(channel);
   }
 
   // ---- AbstractConnection hooks (any thread) ------------------------------------------------

@@ -1,5 +1,6 @@
 package io.switchboard.engine.nio;
 
+import io.switchboard.engine.Quietly;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -122,10 +123,6 @@ final class SelectorLoop extends EventLoop {
         connection.abort(new IOException("event loop stopped"));
       }
     }
-    try {
-      selector.close();
-    } catch (IOException e) {
-      // Closing is all we wanted.
-    }
+    Quietly.close(selector);
   }
 }
