@@ -1,13 +1,14 @@
 package io.switchboard.bench;
 
+import io.switchboard.chat.line.LineFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The few lines of the chat hub's line protocol ({@code docs/chat-protocol.md}) the fanout scenario
- * speaks, kept in one place: {@code /leave} (the default room every client is put in on connect, so
- * the bench's members do not hear each other arrive there), {@code /nick NAME}, {@code /join
- * bench}, then plain lines, which are messages to the current room.
+ * What the fanout scenario says in the chat hub's line protocol, spelled by the protocol's own
+ * {@link LineFormat}: {@code /leave} (the default room every client is put in on connect, so the
+ * bench's members do not hear each other arrive there), {@code /nick NAME}, {@code /join bench},
+ * then plain lines, which are messages to the current room.
  *
  * <p>Deliveries are recognised by a marker inside the text ({@code bench:<nanoTime>}), found
  * anywhere in a received line ({@code #bench <s105> bench:123... xxx}), so the bench does not
@@ -27,9 +28,18 @@ final class ChatProtocol {
   /** Pads messages to about the echo scenario's 64 bytes on the wire. */
   private static final String PADDING = "x".repeat(32);
 
+  private static final String EOL = "\r\n";
+  private static final byte[] ERROR = LineFormat.ERROR.getBytes(StandardCharsets.US_ASCII);
+
   /** What a client sends after connecting to become a member of the room, named {@code nick}. */
   static ByteBuffer join(String nick) {
-    return ascii("/leave\r\n/nick " + nick + "\r\n/join " + ROOM + "\r\n");
+    return ascii(
+        LineFormat.command(LineFormat.LEAVE, null)
+            + EOL
+            + LineFormat.command(LineFormat.NICK, nick)
+            + EOL
+            + LineFormat.command(LineFormat.JOIN, ROOM)
+            + EOL);
   }
 
   /** A message to the room carrying its send time. */
@@ -63,7 +73,7 @@ final class ChatProtocol {
 
   /** True for the hub's error lines ({@code ! code text}), e.g. {@code ! flood}. */
   static boolean isError(byte[] bytes, int start, int length) {
-    return length >= 2 && bytes[start] == '!' && bytes[start + 1] == ' ';
+    return length >= ERROR.length && indexOf(bytes, start, start + ERROR.length, ERROR) == start;
   }
 
   private static int indexOf(byte[] bytes, int from, int to, byte[] wanted) {

@@ -1,15 +1,15 @@
 package io.switchboard.bench;
 
-import io.switchboard.chat.ChatServer;
 import io.switchboard.chat.ChatSettings;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.Engines;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.Engines;
+import io.switchboard.engine.spi.TerminationHook;
 import io.switchboard.services.LineService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Stands in for {@code io.switchboard.cli.Main serve} in the bench's own tests (the CLI module
@@ -46,14 +46,6 @@ public final class BenchTestServer {
                 new InetSocketAddress("127.0.0.1", 0),
                 app.equals("chat") ? ChatServer.application(chat) : LineService.ECHO.application(),
                 limits);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.shutdown();
-                  stopped.countDown();
-                }));
     InetSocketAddress address = server.localAddress();
     System.out.println(
         "test server "
@@ -65,6 +57,6 @@ public final class BenchTestServer {
             + ":"
             + address.getPort());
     System.out.flush();
-    stopped.await();
+    TerminationHook.serveUntilTerminated(server);
   }
 }

@@ -1,10 +1,10 @@
 package io.switchboard.bench;
 
 import io.switchboard.engine.Application;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.Engines;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.Engines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.switchboard.chat.ChatServer;
 import io.switchboard.chat.ChatSettings;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.services.LineService;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -88,11 +88,6 @@ public final class ChatHub {
         .toList();
   }
 
-  /** How many members are connected. */
-  public int memberCount() {
-    return names.size();
-  }
-
   // ---- For sessions and rooms ----------------------------------------------------------------
 
   Instant now() {

@@ -52,11 +52,6 @@ public final class Session {
     return room == null ? null : room.name();
   }
 
-  /** The rooms this member is in, in join order. */
-  public synchronized List<String> rooms() {
-    return rooms.stream().map(Room::name).toList();
-  }
-
   /**
    * Counts one incoming line against the flood limit. Returns true if the line may be handled;
    * false if it must be dropped quietly; throws (once per burst of dropped lines) to have the front
@@ -85,45 +80,17 @@ public final class Session {
 
   /** Says {@code text} in the current room, to everyone there but this member. */
   public void say(String text) throws ChatException {
-    speak(text, false);
+    run(() -> speak(text, false));
   }
 
   /** {@code /me}: an action in the current room. */
   public void act(String text) throws ChatException {
-    speak(text, true);
-  }
-
-  private void speak(String text, boolean action) throws ChatException {
-    try {
-      String clean = NameRules.cleanText(text).strip();
-      if (clean.isEmpty()) {
-        return;
-      }
-      Room room = current;
-      if (room == null || !room.say(this, new Said(room.name(), name, clean, action, hub.now()))) {
-        throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
-      }
-    } finally {
-      hub.dropSlowMembers();
-    }
+    run(() -> speak(text, true));
   }
 
   /** A private message to the member called {@code to}; this member gets it as confirmation. */
   public void whisper(String to, String text) throws ChatException {
-    try {
-      Session target = hub.sessionNamed(NameRules.cleanName(to));
-      if (target == null) {
-        throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + to);
-      }
-      Whispered message =
-          new Whispered(name, target.name(), NameRules.cleanText(text).strip(), hub.now());
-      target.deliver(message);
-      if (target != this) {
-        deliver(message);
-      }
-    } finally {
-      hub.dropSlowMembers();
-    }
+    run(() -> whisperNow(to, text));
   }
 
   /**
@@ -131,40 +98,7 @@ public final class Session {
    * was in it already (it only becomes current again).
    */
   public boolean join(String room) throws ChatException {
-    try {
-      String clean = NameRules.cleanRoom(room);
-      if (!NameRules.isValidRoom(clean)) {
-        throw new ChatException(
-            Code.INVALID_ROOM,
-            "invalid room name '"
-                + clean
-                + "': 1 to "
-                + NameRules.MAX_ROOM
-                + " letters, digits, '-', '_' or '.'");
-      }
-      synchronized (this) {
-        if (gone) {
-          return false;
-        }
-        for (Room joined : rooms) {
-          if (NameRules.key(joined.name()).equals(NameRules.key(clean))) {
-            rooms.remove(joined);
-            rooms.add(joined);
-            current = joined;
-            return false;
-          }
-        }
-        Room target;
-        do {
-          target = hub.roomFor(clean);
-        } while (!target.add(this));
-        rooms.add(target);
-        current = target;
-        return true;
-      }
-    } finally {
-      hub.dropSlowMembers();
-    }
+    return call(() -> joinNow(room));
   }
 
   /**
@@ -172,65 +106,24 @@ public final class Session {
    * current. Returns the name of the room left.
    */
   public String leave(String room) throws ChatException {
-    try {
-      synchronized (this) {
-        Room target = room == null ? current : joined(NameRules.cleanRoom(room));
-        if (target == null) {
-          throw room == null
-              ? new ChatException(Code.NO_ROOM, "you are in no room")
-              : new ChatException(Code.NOT_IN_ROOM, "you are not in #" + room);
-        }
-        target.remove(this, Departure.LEFT, null);
-        rooms.remove(target);
-        current = rooms.isEmpty() ? null : rooms.getLast();
-        return target.name();
-      }
-    } finally {
-      hub.dropSlowMembers();
-    }
+    return call(() -> leaveNow(room));
   }
 
   /** Changes this member's name; everyone in its rooms is told. */
   public void rename(String newName) throws ChatException {
-    try {
-      String clean = NameRules.cleanName(newName);
-      if (!NameRules.isValidName(clean)) {
-        throw new ChatException(
-            Code.INVALID_NAME,
-            "invalid name '"
-                + clean
-                + "': 1 to "
-                + NameRules.MAX_NAME
-                + " letters, digits, '-', '_' or '.', starting with a letter"
-                + " or digit");
-      }
-      synchronized (this) {
-        if (gone || clean.equals(name)) {
-          return;
-        }
-        String old = name;
-        hub.claimName(this, old, clean);
-        name = clean;
-        for (Room room : rooms) {
-          room.renamed(this, old, clean);
-        }
-      }
-    } finally {
-      hub.dropSlowMembers();
-    }
+    run(() -> renameNow(newName));
   }
 
   /** Delivers the last {@code count} messages of the current room to this member. */
   public void history(int count) throws ChatException {
-    try {
-      Room room = current;
-      if (room == null) {
-        throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
-      }
-      room.replay(this, Math.max(0, count));
-    } finally {
-      hub.dropSlowMembers();
-    }
+    run(
+        () -> {
+          Room room = current;
+          if (room == null) {
+            throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
+          }
+          room.replay(this, Math.max(0, count));
+        });
   }
 
   /** {@code /quit}: leaves every room saying goodbye. Idempotent. */
@@ -244,22 +137,151 @@ public final class Session {
   }
 
   void end(Departure how, String reason) {
+    run(() -> endNow(how, reason));
+  }
+
+  // ---- The rule every public method keeps: broadcast under locks, drop the slow after -------
+
+  /** A hub operation with a result; it may refuse (a {@link ChatException}) or not. */
+  @FunctionalInterface
+  private interface Call<T, E extends Exception> {
+    T call() throws E;
+  }
+
+  /** The same without a result. */
+  @FunctionalInterface
+  private interface Action<E extends Exception> {
+    void run() throws E;
+  }
+
+  /**
+   * Runs {@code call}, then drops the slow members its broadcasts found: they were only marked
+   * while room locks were held, and are dropped here, once this thread holds none.
+   */
+  private <T, E extends Exception> T call(Call<T, E> call) throws E {
     try {
-      synchronized (this) {
-        if (gone) {
-          return;
-        }
-        gone = true;
-        for (Room room : rooms) {
-          room.remove(this, how, reason);
-        }
-        rooms.clear();
-        current = null;
-        hub.releaseName(this, name);
-      }
+      return call.call();
     } finally {
       hub.dropSlowMembers();
     }
+  }
+
+  private <E extends Exception> void run(Action<E> action) throws E {
+    call(
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+
+  // ---- The operations, under this session's lock where membership changes ------------------
+
+  private void speak(String text, boolean action) throws ChatException {
+    String clean = NameRules.cleanText(text).strip();
+    if (clean.isEmpty()) {
+      return;
+    }
+    Room room = current;
+    if (room == null || !room.say(this, new Said(room.name(), name, clean, action, hub.now()))) {
+      throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
+    }
+  }
+
+  private void whisperNow(String to, String text) throws ChatException {
+    Session target = hub.sessionNamed(NameRules.cleanName(to));
+    if (target == null) {
+      throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + to);
+    }
+    Whispered message =
+        new Whispered(name, target.name(), NameRules.cleanText(text).strip(), hub.now());
+    target.deliver(message);
+    if (target != this) {
+      deliver(message);
+    }
+  }
+
+  private boolean joinNow(String room) throws ChatException {
+    String clean = NameRules.cleanRoom(room);
+    if (!NameRules.isValidRoom(clean)) {
+      throw new ChatException(
+          Code.INVALID_ROOM,
+          "invalid room name '"
+              + clean
+              + "': 1 to "
+              + NameRules.MAX_ROOM
+              + " letters, digits, '-', '_' or '.'");
+    }
+    synchronized (this) {
+      if (gone) {
+        return false;
+      }
+      for (Room joined : rooms) {
+        if (NameRules.key(joined.name()).equals(NameRules.key(clean))) {
+          rooms.remove(joined);
+          rooms.add(joined);
+          current = joined;
+          return false;
+        }
+      }
+      Room target;
+      do {
+        target = hub.roomFor(clean);
+      } while (!target.add(this));
+      rooms.add(target);
+      current = target;
+      return true;
+    }
+  }
+
+  private synchronized String leaveNow(String room) throws ChatException {
+    Room target = room == null ? current : joined(NameRules.cleanRoom(room));
+    if (target == null) {
+      throw room == null
+          ? new ChatException(Code.NO_ROOM, "you are in no room")
+          : new ChatException(Code.NOT_IN_ROOM, "you are not in #" + room);
+    }
+    target.remove(this, Departure.LEFT, null);
+    rooms.remove(target);
+    current = rooms.isEmpty() ? null : rooms.getLast();
+    return target.name();
+  }
+
+  private void renameNow(String newName) throws ChatException {
+    String clean = NameRules.cleanName(newName);
+    if (!NameRules.isValidName(clean)) {
+      throw new ChatException(
+          Code.INVALID_NAME,
+          "invalid name '"
+              + clean
+              + "': 1 to "
+              + NameRules.MAX_NAME
+              + " letters, digits, '-', '_' or '.', starting with a letter"
+              + " or digit");
+    }
+    synchronized (this) {
+      if (gone || clean.equals(name)) {
+        return;
+      }
+      String old = name;
+      hub.claimName(this, old, clean);
+      name = clean;
+      for (Room room : rooms) {
+        room.renamed(this, old, clean);
+      }
+    }
+  }
+
+  private synchronized void endNow(Departure how, String reason) {
+    if (gone) {
+      return;
+    }
+    gone = true;
+    for (Room room : rooms) {
+      room.remove(this, how, reason);
+    }
+    rooms.clear();
+    current = null;
+    hub.releaseName(this, name);
   }
 
   private Room joined(String room) {

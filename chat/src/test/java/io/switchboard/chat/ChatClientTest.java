@@ -1,13 +1,16 @@
 package io.switchboard.chat;
 
+import static io.switchboard.chat.ChatLines.greeting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.chat.client.ChatClient;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.Engines;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.Engines;
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LineClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,8 +41,8 @@ class ChatClientTest {
   @Test
   void pipedLinesAreSentAndEndOfInputQuits() throws Exception {
     try (Server hub = startHub();
-        LineClient watcher = new LineClient(hub.localAddress())) {
-      watcher.greeting();
+        LineClient watcher = LineClient.connect(hub.localAddress())) {
+      greeting(watcher);
       watcher.send("/join lab");
       watcher.until(line -> line.startsWith("= joined #lab"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,13 +1,15 @@
 package io.switchboard.chat;
 
+import static io.switchboard.chat.ChatLines.greeting;
+import static io.switchboard.chat.ChatLines.nick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
-import io.switchboard.engine.Engines;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.testkit.LineClient;
+import io.switchboard.testkit.ModelVariant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,62 +32,43 @@ import org.junit.jupiter.params.provider.MethodSource;
  * variants (models from other modules join by being on the test class path).
  *
  * <p>Cases that need two clients connected at once are skipped on models that serve one client at a
- * time ({@link EngineProvider#concurrent()} false, the iterative model): there the second client
+ * time ({@code EngineProvider.concurrent()} false, the iterative model): there the second client
  * waits in the listen backlog until the first leaves, which is that model's documented behaviour,
  * not a chat bug. Their single-client cases still run, one client after another.
  */
 class ChatSuiteTest {
+  private static final Limits LIMITS = Limits.DEFAULT.withShutdownDeadline(Duration.ofSeconds(2));
 
-  /** One model with one of its option sets, named for the test report. */
-  record Model(EngineProvider provider, EngineOptions options) {
-    @Override
-    public String toString() {
-      String text = options.toString();
-      return provider.model() + (text.isEmpty() ? "" : " (" + text + ")");
-    }
-
-    Server start(ChatSettings settings, int clients) throws IOException {
-      EngineOptions chosen = options;
-      // A pool serves only as many members at once as it has threads (a chat member stays
-      // connected and keeps its worker), so a crowd needs a pool at least as large as the crowd.
-      if (provider.model().equals("pool") && options.threads() == 0) {
-        chosen = options.withThreads(Math.max(8, clients + 8));
-      }
-      return provider
-          .create(chosen)
-          .start(
-              new InetSocketAddress("127.0.0.1", 0),
-              ChatServer.application(settings),
-              Limits.DEFAULT.withShutdownDeadline(java.time.Duration.ofSeconds(2)));
-    }
-
-    void assumeConcurrent() {
-      assumeTrue(
-          provider.concurrent(),
-          provider.model()
-              + " serves one client at a time: a second member cannot be connected at once");
-    }
+  static Stream<ModelVariant> models() {
+    return ModelVariant.all();
   }
 
-  static Stream<Model> models() {
-    return Engines.all().stream()
-        .flatMap(provider -> provider.variants().stream().map(v -> new Model(provider, v)));
+  /** The hub with {@code settings} on {@code model}, able to serve {@code clients} at once. */
+  private static Server start(ModelVariant model, ChatSettings settings, int clients) {
+    return model.start(ChatServer.application(settings), LIMITS, clients);
+  }
+
+  private static void assumeConcurrent(ModelVariant model) {
+    assumeTrue(
+        model.concurrent(),
+        model.model()
+            + " serves one client at a time: a second member cannot be connected at once");
   }
 
   // ---- Two clients at once -------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void twoClientsTalk(Model model) throws Exception {
-    model.assumeConcurrent();
-    try (Server server = model.start(ChatSettings.DEFAULT, 2);
-        LineClient alice = new LineClient(server.localAddress())) {
-      alice.greeting();
-      alice.nick("alice");
-      LineClient bob = new LineClient(server.localAddress());
-      String bobGuest = bob.greeting();
+  void twoClientsTalk(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT, 2);
+        LineClient alice = LineClient.connect(server.localAddress())) {
+      greeting(alice);
+      nick(alice, "alice");
+      LineClient bob = LineClient.connect(server.localAddress());
+      String bobGuest = greeting(bob);
       alice.until("#lobby -- " + bobGuest + " joined");
-      bob.nick("bob");
+      nick(bob, "bob");
       alice.until("#lobby -- " + bobGuest + " is now bob");
 
       alice.send("hello bob");
@@ -92,26 +76,26 @@ class ChatSuiteTest {
       bob.send("/me waves");
       bob.send("hi alice");
       // alice's next room lines are bob's: her own message was not sent back to her
-      assertThat(alice.next()).isEqualTo("#lobby * bob waves");
-      assertThat(alice.next()).isEqualTo("#lobby <bob> hi alice");
+      assertThat(alice.readLine()).isEqualTo("#lobby * bob waves");
+      assertThat(alice.readLine()).isEqualTo("#lobby <bob> hi alice");
       bob.close();
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void privateMessagesReachOnlyTheirTarget(Model model) throws Exception {
-    model.assumeConcurrent();
-    try (Server server = model.start(ChatSettings.DEFAULT, 3);
-        LineClient alice = new LineClient(server.localAddress());
-        LineClient bob = new LineClient(server.localAddress());
-        LineClient carol = new LineClient(server.localAddress())) {
-      alice.greeting();
-      alice.nick("alice");
-      bob.greeting();
-      bob.nick("bob");
-      carol.greeting();
-      carol.nick("carol");
+  void privateMessagesReachOnlyTheirTarget(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT, 3);
+        LineClient alice = LineClient.connect(server.localAddress());
+        LineClient bob = LineClient.connect(server.localAddress());
+        LineClient carol = LineClient.connect(server.localAddress())) {
+      greeting(alice);
+      nick(alice, "alice");
+      greeting(bob);
+      nick(bob, "bob");
+      greeting(carol);
+      nick(carol, "carol");
 
       alice.send("/msg BOB psst, a secret");
       bob.until("[alice -> bob] psst, a secret");
@@ -126,17 +110,17 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void joinLeaveRenameQuitAndDisconnectNotices(Model model) throws Exception {
-    model.assumeConcurrent();
-    try (Server server = model.start(ChatSettings.DEFAULT, 3);
-        LineClient watcher = new LineClient(server.localAddress());
-        LineClient alice = new LineClient(server.localAddress())) {
-      watcher.greeting();
-      watcher.nick("watcher");
+  void joinLeaveRenameQuitAndDisconnectNotices(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT, 3);
+        LineClient watcher = LineClient.connect(server.localAddress());
+        LineClient alice = LineClient.connect(server.localAddress())) {
+      greeting(watcher);
+      nick(watcher, "watcher");
       watcher.send("/join dev");
       watcher.until("= joined #dev, members (1): watcher");
-      alice.greeting();
-      alice.nick("alice");
+      greeting(alice);
+      nick(alice, "alice");
 
       alice.send("/join #Dev");
       alice.until("= joined #dev, members (2): watcher, alice");
@@ -150,18 +134,15 @@ class ChatSuiteTest {
       watcher.until("#dev -- Alice2 left");
       alice.send("/quit off to lunch");
       alice.until("= bye");
-      alice.until(LineClient.EOF);
+      alice.untilClosed();
       watcher.until("#lobby -- Alice2 quit (off to lunch)");
 
-      LineClient bob = new LineClient(server.localAddress());
-      try {
-        bob.greeting();
-        bob.nick("bob");
+      try (LineClient bob = LineClient.connect(server.localAddress())) {
+        greeting(bob);
+        nick(bob, "bob");
         bob.send("/join dev");
         watcher.until("#dev -- bob joined");
-        bob.socket().setSoLinger(true, 0); // an abrupt end: a reset, no /quit
-      } finally {
-        bob.close();
+        bob.reset(); // an abrupt end: a reset, no /quit
       }
       watcher.until(line -> line.startsWith("#dev -- bob disconnected"));
       watcher.send("/who");
@@ -171,17 +152,17 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void slowConsumerIsDroppedWhileOthersKeepReceiving(Model model) throws Exception {
-    model.assumeConcurrent();
+  void slowConsumerIsDroppedWhileOthersKeepReceiving(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
     ChatSettings settings =
         ChatSettings.DEFAULT.withSlowConsumerBytes(256 * 1024).withRateLimit(1_000_000, 1_000_000);
-    try (Server server = model.start(settings, 3);
-        LineClient fast = new LineClient(server.localAddress());
-        LineClient slow = new LineClient(server.localAddress(), true);
+    try (Server server = start(model, settings, 3);
+        LineClient fast = LineClient.connect(server.localAddress());
+        LineClient slow = LineClient.connect(server.localAddress(), 4096);
         Socket sender = new Socket("127.0.0.1", server.localAddress().getPort())) {
-      fast.greeting();
-      fast.nick("fast");
-      slow.sendRaw("/nick slow\n".getBytes(StandardCharsets.UTF_8));
+      greeting(fast);
+      nick(fast, "fast");
+      slow.write("/nick slow\n".getBytes(StandardCharsets.UTF_8));
       fast.until(line -> line.matches("#lobby -- guest-\\d+ is now slow"));
       OutputStream out = sender.getOutputStream();
       Thread.ofVirtual().start(() -> drain(sender));
@@ -211,16 +192,7 @@ class ChatSuiteTest {
       fast.until(line -> line.endsWith("> still here"));
 
       // The dropped member finds the reason as the last line once it reads.
-      String last = null;
-      slow.socket().setSoTimeout((int) LineClient.DEADLINE.toMillis());
-      try (BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(slow.socket().getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          last = line;
-        }
-      }
-      assertThat(last).startsWith("! too-slow ");
+      assertThat(slow.untilClosed().getLast()).startsWith("! too-slow ");
     }
   }
 
@@ -313,12 +285,12 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void twoHundredClientsInFiveRoomsSeeTheSameOrder(Model model) throws Exception {
-    model.assumeConcurrent();
+  void twoHundredClientsInFiveRoomsSeeTheSameOrder(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
     int perRoom = CROWD / ROOMS;
     int expected = (perRoom - 1) * MESSAGES;
     List<CrowdMember> crowd = new ArrayList<>();
-    try (Server server = model.start(ChatSettings.DEFAULT, CROWD)) {
+    try (Server server = start(model, ChatSettings.DEFAULT, CROWD)) {
       try {
         for (int i = 0; i < CROWD; i++) {
           crowd.add(new CrowdMember(server.localAddress(), i, expected));
@@ -383,9 +355,9 @@ class ChatSuiteTest {
         CrowdMember second = members.get(b);
         int[] x = without(first.received, second.index);
         int[] y = without(second.received, first.index);
-        assertThat(Arrays.equals(x, y))
+        assertThat(x)
             .as("c%d and c%d disagree on the order of #%s", first.index, second.index, first.room)
-            .isTrue();
+            .isEqualTo(y);
       }
     }
   }
@@ -398,25 +370,30 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void historyReplaysTheLastMessages(Model model) throws Exception {
-    try (Server server = model.start(ChatSettings.DEFAULT.withHistorySize(5), 1)) {
-      try (LineClient first = new LineClient(server.localAddress())) {
-        first.greeting();
-        first.nick("first");
+  void historyReplaysTheLastMessages(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT.withHistorySize(5), 1)) {
+      try (LineClient first = LineClient.connect(server.localAddress())) {
+        greeting(first);
+        nick(first, "first");
         for (int i = 1; i <= 7; i++) {
           first.send("message " + i);
         }
         first.send("/me is done");
         first.send("/quit");
         first.until("= bye");
-        first.until(LineClient.EOF);
+        first.untilClosed();
       }
-      try (LineClient second = new LineClient(server.localAddress())) {
-        second.greeting();
+      try (LineClient second = LineClient.connect(server.localAddress())) {
+        greeting(second);
         second.send("/history");
         second.until("= history #lobby: 5 messages (the room keeps 5)");
         List<String> replay =
-            List.of(second.next(), second.next(), second.next(), second.next(), second.next());
+            List.of(
+                second.readLine(),
+                second.readLine(),
+                second.readLine(),
+                second.readLine(),
+                second.readLine());
         assertThat(replay).allMatch(line -> line.matches("= \\d\\d:\\d\\d:\\d\\d #lobby .*"));
         assertThat(replay)
             .extracting(line -> line.substring(11))
@@ -428,34 +405,34 @@ class ChatSuiteTest {
                 "#lobby * first is done");
         second.send("/history 2");
         second.until("= history #lobby: 2 messages (the room keeps 5)");
-        assertThat(second.next()).endsWith("#lobby <first> message 7");
-        assertThat(second.next()).endsWith("#lobby * first is done");
+        assertThat(second.readLine()).endsWith("#lobby <first> message 7");
+        assertThat(second.readLine()).endsWith("#lobby * first is done");
       }
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void floodLimitDropsLinesWithOneNotice(Model model) throws Exception {
+  void floodLimitDropsLinesWithOneNotice(ModelVariant model) throws Exception {
     ChatSettings settings = ChatSettings.DEFAULT.withRateLimit(10, 20).withHistorySize(500);
     int lines = 300;
-    try (Server server = model.start(settings, 1)) {
-      try (LineClient flooder = new LineClient(server.localAddress())) {
-        flooder.greeting();
+    try (Server server = start(model, settings, 1)) {
+      try (LineClient flooder = LineClient.connect(server.localAddress())) {
+        greeting(flooder);
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < lines; i++) {
           burst.append("flood ").append(i).append('\n');
         }
-        flooder.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+        flooder.write(burst.toString().getBytes(StandardCharsets.UTF_8));
         flooder.expectPrefix("! flood too many lines: 10 per second (bursts of 20) allowed");
         // Sending 300 lines takes far less than the 28 s the limit needs to let them all through;
         // close and wait for the hub to see it, so the next client is served (iterative).
         flooder.socket().shutdownOutput();
-        List<String> after = flooder.until(LineClient.EOF);
+        List<String> after = flooder.untilClosed();
         assertThat(after).noneMatch(line -> line.startsWith("! flood"));
       }
-      try (LineClient reader = new LineClient(server.localAddress())) {
-        reader.greeting();
+      try (LineClient reader = LineClient.connect(server.localAddress())) {
+        greeting(reader);
         reader.send("/history");
         String header = reader.expectPrefix("= history #lobby: ");
         int kept = Integer.parseInt(header.split(" ")[3]);
@@ -466,10 +443,10 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void commandsAndBadInput(Model model) throws Exception {
-    try (Server server = model.start(ChatSettings.DEFAULT.withMaxLineBytes(100), 1)) {
-      try (LineClient client = new LineClient(server.localAddress())) {
-        client.greeting();
+  void commandsAndBadInput(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT.withMaxLineBytes(100), 1)) {
+      try (LineClient client = LineClient.connect(server.localAddress())) {
+        greeting(client);
         client.send("");
         client.send("   ");
         client.send("/nick al\u0007ice"); // the bell is stripped
@@ -492,15 +469,15 @@ class ChatSuiteTest {
         client.expectPrefix("! unknown-command /frobnicate");
         client.send("/help");
         client.expectPrefix("= /quit [REASON]");
-        client.sendRaw(new byte[] {'b', 'a', 'd', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+        client.write(new byte[] {'b', 'a', 'd', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
         client.send("//slash");
         client.send("/history 2");
         client.until("= history #lobby: 2 messages (the room keeps 100)");
-        assertThat(client.next()).endsWith("#lobby <alice> bad \uFFFD(");
-        assertThat(client.next()).endsWith("#lobby <alice> /slash");
+        assertThat(client.readLine()).endsWith("#lobby <alice> bad \uFFFD(");
+        assertThat(client.readLine()).endsWith("#lobby <alice> /slash");
         client.send("y".repeat(150));
         client.expectPrefix("! line-too-long ");
-        client.until(LineClient.EOF);
+        client.untilClosed();
       }
     }
   }

@@ -1,7 +1,7 @@
 package io.switchboard.cli;
 
-import io.switchboard.chat.ChatServer;
 import io.switchboard.chat.ChatSettings;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Application;
 import io.switchboard.services.LineService;
 import java.time.Duration;
@@ -52,7 +52,6 @@ final class Apps {
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }
-    register("pid", PidService::application, State.PER_CONNECTION);
   }
 
   /** Adds an app; package-private so tests can register one of each kind. */

@@ -5,13 +5,14 @@ import io.switchboard.cli.prefork.Lifeline;
 import io.switchboard.cli.prefork.PortReservation;
 import io.switchboard.cli.prefork.Supervisor;
 import io.switchboard.cli.prefork.WorkerCommand;
-import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
-import io.switchboard.engine.Engines;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.AbstractServer;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
+import io.switchboard.engine.spi.Engines;
+import io.switchboard.engine.spi.TerminationHook;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -20,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -221,15 +221,6 @@ final class ServeCommand implements Callable<Integer> {
       err.println("switchboard serve: " + e);
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.shutdown();
-                  stopped.countDown();
-                },
-                "shutdown"));
     if (workerIndex != null) {
       // One line, the one the supervisor waits for; the user hears from the supervisor.
       out.printf(
@@ -240,12 +231,8 @@ final class ServeCommand implements Callable<Integer> {
     } else {
       printBanner(out, model, server.localAddress());
     }
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    TerminationHook.serveUntilTerminated(server);
+    return 0; // not reached: the hook ends the process
   }
 
   /** {@code --processes N}: this process supervises N workers and serves nobody itself. */

@@ -47,6 +47,9 @@ class ArchitectureTest {
     "io.switchboard.http.."
   };
 
+  /** The toolkit a model is written with: not for apps. */
+  private static final String SPI = "io.switchboard.engine.spi..";
+
   /** IO models: the engines an application runs on, chosen at startup. */
   private static final String[] MODELS = {
     "io.switchboard.engine.blocking..", "io.switchboard.engine.nio..",
@@ -99,20 +102,61 @@ class ArchitectureTest {
   }
 
   @Test
-  void appsUseTheContractNotAModel() {
+  void appsUseTheContractNotTheModelToolkitNorAModel() {
     ArchRule rule =
         noClasses()
             .that()
             .resideInAnyPackage(APPS)
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage(MODELS)
-            .as("apps use the contract (io.switchboard.engine), never a model")
+            .resideInAnyPackage(concat(MODELS, SPI))
+            .as(
+                "apps use the contract (io.switchboard.engine), never the model toolkit"
+                    + " (io.switchboard.engine.spi) nor a model")
             .because(
                 "an app must run unchanged on every model, which is picked at startup"
                     + " (switchboard serve --model, through EngineProvider); an app that reached"
-                    + " into one model would break or mislead on the others")
+                    + " into one model, or into the toolkit models are built with, would break or"
+                    + " mislead on the others, and would tie the contract to one implementation")
             .allowEmptyShould(true);
+    rule.check(classes);
+  }
+
+  @Test
+  void theContractKnowsNoModel() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAnyPackage("io.switchboard.engine", "io.switchboard.engine.codec..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(concat(MODELS, SPI))
+            .as("the contract and its codecs know neither the model toolkit nor a model")
+            .because(
+                "apps are written against the contract alone; if it named a model or the"
+                    + " toolkit, an app would pull them in with it, and a change in how one model"
+                    + " works would become a change to every app");
+    rule.check(classes);
+  }
+
+  @Test
+  void theChatHubKnowsNoFront() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAPackage("io.switchboard.chat")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "io.switchboard.chat.line..",
+                "io.switchboard.chat.irc..",
+                "io.switchboard.chat.web..",
+                "io.switchboard.chat.client..")
+            .as("the chat hub (io.switchboard.chat) knows no front and no client")
+            .because(
+                "fronts (line, IRC, browser) plug into the hub through Member and Session; a hub"
+                    + " that knew one front's wire format would treat the others' users"
+                    + " differently, and every new front would mean editing the hub");
     rule.check(classes);
   }
 
@@ -163,7 +207,7 @@ class ArchitectureTest {
     return modules.stream().map(Module::name).collect(Collectors.joining(", "));
   }
 
-  private static String[] concat(String[] packages, String more) {
+  private static String[] concat(String[] packages, String... more) {
     return Stream.concat(Stream.of(packages), Stream.of(more)).toArray(String[]::new);
   }
 }

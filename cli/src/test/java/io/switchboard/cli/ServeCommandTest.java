@@ -2,12 +2,12 @@ package io.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.chat.ChatServer;
 import io.switchboard.chat.ChatSettings;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.Engines;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.Engines;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LineClient;
 import java.io.BufferedReader;

@@ -1,19 +1,21 @@
 package io.switchboard.engine;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * What an engine serves: a name for logs, a decoder per connection, one handler, and the line a
- * client hears when the server is full.
+ * What an engine serves: a name for logs, a decoder per connection, one handler, and what a client
+ * hears when the server is full. The refusal is the app's, in its own protocol (a line service's
+ * {@code ERROR server full ...}, chat's {@code ! server-full ...}, FTP's {@code 421}); the engine
+ * writes it without reading anything first and closes. How the app answers a frame that breaks its
+ * framing is its handler's {@link Handler#malformed}.
  *
  * @param name short name for logs ("echo", "chat")
  * @param decoders makes each new connection's decoder, given the limits in force
  * @param handler the application's callbacks, shared by all connections
  * @param refusal sent to a connection refused by {@link Limits#maxConnections()} before it is
- *     closed
+ *     closed; empty to close without a word
  * @param <F> the frame type
  */
 public record Application<F>(
@@ -23,15 +25,7 @@ public record Application<F>(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(decoders, "decoders");
     Objects.requireNonNull(handler, "handler");
-    refusal = refusal.asReadOnlyBuffer();
-  }
-
-  public Application(String name, Function<Limits, Decoder<F>> decoders, Handler<F> handler) {
-    this(
-        name,
-        decoders,
-        handler,
-        ByteBuffer.wrap("ERROR server full, try again later\r\n".getBytes(StandardCharsets.UTF_8)));
+    refusal = Objects.requireNonNull(refusal, "refusal").asReadOnlyBuffer();
   }
 
   /** A fresh view of the refusal bytes, safe to write from any thread. */

@@ -7,13 +7,9 @@ import java.net.InetSocketAddress;
  * One IO model: how connections are accepted, read and written, and which thread runs the handler.
  * Every model drives the same {@link Application}, so an app runs unchanged on all.
  *
- * <p>An engine instance serves one {@link Server}; {@link EngineProvider#create} makes a fresh one
- * per server.
+ * <p>An engine instance serves one {@link Server}; a model's provider makes a fresh one per server.
  */
 public interface Engine {
-
-  /** The model's name as used on the command line ("virtual", "select", ...). */
-  String model();
 
   /**
    * Binds {@code address} (port 0 picks a free port) and starts serving {@code app}; returns once

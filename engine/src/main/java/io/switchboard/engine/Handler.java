@@ -28,13 +28,12 @@ public interface Handler<F> {
 
   /**
    * The peer broke the framing rules (for example a line longer than {@link
-   * Limits#maxFrameLength}). The default answers with one line, {@code ERROR <reason>}, and closes
-   * the connection after it is flushed; protocols with their own error syntax override this.
+   * Limits#maxFrameLength}): the decoder is unusable now and nothing more is read from this
+   * connection. The app tells the peer in its own protocol's words (the line services' {@code ERROR
+   * ...} line, chat's {@code ! line-too-long}, an HTTP 431) and closes or aborts the connection;
+   * the contract knows no wire format, so there is no default.
    */
-  default void malformed(Connection connection, FrameException error) {
-    connection.send("ERROR " + error.getMessage() + "\r\n");
-    connection.close();
-  }
+  void malformed(Connection connection, FrameException error);
 
   /**
    * The connection is closed and will receive nothing more.

@@ -10,15 +10,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
 import io.switchboard.engine.Limits;
-import io.switchboard.engine.Listeners;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.AbstractServer;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
+import io.switchboard.engine.spi.Listeners;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -88,11 +88,6 @@ public final class NettyEngine implements Engine {
       return bind;
     }
     return cause instanceof IOException e ? e : new IOException("could not bind " + address, cause);
-  }
-
-  @Override
-  public String model() {
-    return "netty";
   }
 
   /** The model and its settings, as the start log shows them. */
@@ -193,20 +188,13 @@ public final class NettyEngine implements Engine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "netty";
-    }
-
-    @Override
-    public String summary() {
-      return "Netty 4.2 event loops (--threads, default cores); transport=auto|nio|epoll|io_uring";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return NettyEngine.create(options);
+  public static final class Provider extends EngineProvider {
+    public Provider() {
+      super(
+          "netty",
+          90,
+          "Netty 4.2 event loops (--threads, default cores); transport=auto|nio|epoll|io_uring",
+          NettyEngine::create);
     }
 
     /** One run per transport this machine has, so each is tested. */

@@ -3,7 +3,7 @@ package io.switchboard.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.spi.EngineOptions;
 import org.junit.jupiter.api.Test;
 
 /**

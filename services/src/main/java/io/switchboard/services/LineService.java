@@ -2,8 +2,6 @@ package io.switchboard.services;
 
 import io.switchboard.engine.Application;
 import io.switchboard.engine.Connection;
-import io.switchboard.engine.Handler;
-import io.switchboard.engine.codec.LineDecoder;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -13,19 +11,20 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>{@code echo}: the line itself;
  *   <li>{@code upper}: the line in upper case;
- *   <li>{@code ack}: {@code OK}.
+ *   <li>{@code ack}: {@code OK};
+ *   <li>{@code pid}: {@code pid N}, the id of the process that serves the connection, so a client
+ *       can see how {@code serve --processes N} spreads connections over the workers.
  * </ul>
  *
- * <p>A client that sends without reading its answers is paused, not buffered for: once its outbound
- * queue passes the high-water mark the service stops reading from it, so TCP pushes back on the
- * client, and reading resumes when the queue drains below the low-water mark.
+ * <p>Wire format and backpressure are {@link LineServiceHandler}'s.
  */
 // Every reply is a stateless lambda, so the constants are immutable in fact.
 @SuppressWarnings("ImmutableEnumChecker")
 public enum LineService {
   ECHO(line -> line),
   UPPER(line -> line.toUpperCase(Locale.ROOT)),
-  ACK(line -> "OK");
+  ACK(line -> "OK"),
+  PID(line -> "pid " + ProcessHandle.current().pid());
 
   private final UnaryOperator<String> reply;
 
@@ -39,30 +38,19 @@ public enum LineService {
   }
 
   public Application<String> application() {
-    return new Application<>(serviceName(), LineDecoder::new, new ReplyHandler(reply));
+    return new ReplyHandler(reply).application(serviceName());
   }
 
-  /** Looks a service up by its command-line name. */
-  public static LineService named(String name) {
-    return valueOf(name.toUpperCase(Locale.ROOT));
-  }
+  private static final class ReplyHandler extends LineServiceHandler {
+    private final UnaryOperator<String> reply;
 
-  private record ReplyHandler(UnaryOperator<String> reply) implements Handler<String> {
-    @Override
-    public void received(Connection connection, String line) {
-      connection.send(reply.apply(line) + "\n");
-      if (!connection.isWritable()) {
-        connection.pauseReading();
-      }
+    ReplyHandler(UnaryOperator<String> reply) {
+      this.reply = reply;
     }
 
     @Override
-    public void writabilityChanged(Connection connection) {
-      if (connection.isWritable()) {
-        connection.resumeReading();
-      } else {
-        connection.pauseReading();
-      }
+    public void received(Connection connection, String line) {
+      reply(connection, reply.apply(line));
     }
   }
 }

@@ -3,8 +3,7 @@ package io.switchboard.testkit;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
-import io.switchboard.engine.Handler;
-import io.switchboard.engine.codec.LineDecoder;
+import io.switchboard.services.LineServiceHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,9 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The contract suite's application, written once for every model: a line echo (pausing reading
- * while the connection is unwritable, as the line services do) that also obeys a few commands, each
- * exercising one part of the {@link Connection} contract from inside a callback:
+ * The contract suite's application, written once for every model: a line echo (a {@link
+ * LineServiceHandler}, so it pauses reading while the connection is unwritable) that also obeys a
+ * few commands, each exercising one part of the {@link Connection} contract from inside a callback:
  *
  * <ul>
  *   <li>{@code FILE position count}: sends that range of the file given at construction with {@link
@@ -38,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread contract: one instance serves every connection of one server; its callbacks come on
  * whatever threads the model uses, so everything it records is thread-safe.
  */
-public final class CommandEcho implements Handler<String> {
+public final class CommandEcho extends LineServiceHandler {
   private static final AttributeKey<FileChannel> FILE = AttributeKey.named("contract-file");
 
   private final Path file;
@@ -56,7 +55,7 @@ public final class CommandEcho implements Handler<String> {
   }
 
   public Application<String> application() {
-    return new Application<>("command-echo", LineDecoder::new, this);
+    return application("command-echo");
   }
 
   /** The channels {@code FILE} opened, so a test can see who closes them. */
@@ -117,21 +116,7 @@ public final class CommandEcho implements Handler<String> {
         }
       }
       case "ABORT" -> connection.abort();
-      default -> {
-        connection.send(line + "\n");
-        if (!connection.isWritable()) {
-          connection.pauseReading();
-        }
-      }
-    }
-  }
-
-  @Override
-  public void writabilityChanged(Connection connection) {
-    if (connection.isWritable()) {
-      connection.resumeReading();
-    } else {
-      connection.pauseReading();
+      default -> reply(connection, line);
     }
   }
 

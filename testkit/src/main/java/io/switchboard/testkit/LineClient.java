@@ -11,15 +11,27 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A plain blocking line client over a real socket, as {@code nc} would be: write lines, read lines
- * with a deadline. Not thread-safe except that one thread may write while another reads.
+ * with a deadline, and follow a conversation ({@link #until}, {@link #expectPrefix}). It reads only
+ * when asked, so a client the test leaves alone is a client that does not read: with a small
+ * receive buffer ({@link #connect(InetSocketAddress, int)}) it soon pushes back on the server.
+ *
+ * <p>Thread contract: not thread-safe, except that one thread may write while another reads.
  */
 public final class LineClient implements AutoCloseable {
+  /** How many of the lines read last a failure message shows. */
+  private static final int SHOWN = 20;
+
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
+  private final ArrayDeque<String> recent = new ArrayDeque<>(SHOWN);
 
   private LineClient(Socket socket) throws IOException {
     this.socket = socket;
@@ -70,9 +82,48 @@ public final class LineClient implements AutoCloseable {
   public String readLine() {
     String line = readLineOrNull();
     if (line == null) {
-      throw new AssertionError("connection closed while a line was expected");
+      throw new AssertionError("connection closed while a line was expected; " + recent());
     }
     return line;
+  }
+
+  /**
+   * Reads lines until one matches {@code wanted} and returns the lines read before it; fails if the
+   * connection closes or the deadline passes first.
+   */
+  public List<String> until(Predicate<String> wanted) {
+    List<String> before = new ArrayList<>();
+    for (String line = readLine(); !wanted.test(line); line = readLine()) {
+      before.add(line);
+    }
+    return before;
+  }
+
+  /** {@link #until(Predicate)} a line equal to {@code exact}. */
+  public List<String> until(String exact) {
+    return until(exact::equals);
+  }
+
+  /** Reads up to the line that starts with {@code prefix} and returns that line. */
+  public String expectPrefix(String prefix) {
+    until(line -> line.startsWith(prefix));
+    return recent.getLast();
+  }
+
+  /**
+   * Reads every line until the server closes the connection and returns them; fails if it stays
+   * open past the default deadline.
+   */
+  public List<String> untilClosed() {
+    List<String> lines = new ArrayList<>();
+    try {
+      for (String line; (line = readLineOrNull()) != null; ) {
+        lines.add(line);
+      }
+    } catch (UncheckedIOException e) {
+      // a reset ends the stream too
+    }
+    return lines;
   }
 
   /** The next line, or {@code null} at end of stream. */
@@ -84,7 +135,7 @@ public final class LineClient implements AutoCloseable {
           byte[] bytes = line.toByteArray();
           int length =
               bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-          return new String(bytes, 0, length, StandardCharsets.UTF_8);
+          return remember(new String(bytes, 0, length, StandardCharsets.UTF_8));
         }
         line.write(b);
       }
@@ -94,10 +145,24 @@ public final class LineClient implements AutoCloseable {
       }
       return null;
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no line within " + Await.DEFAULT.toMillis() + " ms", e);
+      throw new AssertionError(
+          "no line within " + Await.DEFAULT.toMillis() + " ms; " + recent(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private String remember(String line) {
+    if (recent.size() == SHOWN) {
+      recent.removeFirst();
+    }
+    recent.addLast(line);
+    return line;
+  }
+
+  /** The lines read last, for failure messages. */
+  private String recent() {
+    return "the last lines read: " + recent;
   }
 
   /** Exactly the next {@code count} bytes; fails if the stream ends or stalls before. */

@@ -1,11 +1,11 @@
 package io.switchboard.testkit;
 
 import io.switchboard.engine.Application;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
-import io.switchboard.engine.Engines;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
+import io.switchboard.engine.spi.Engines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -39,9 +39,17 @@ public record ModelVariant(EngineProvider provider, EngineOptions options) {
 
   /** Starts {@code app} on this variant, on a free port of 127.0.0.1. */
   public Server start(Application<?> app, Limits limits) {
+    return start(app, limits, 1);
+  }
+
+  /**
+   * Starts {@code app} on this variant, on a free port of 127.0.0.1, able to serve {@code clients}
+   * connections at the same time (see {@link EngineProvider#forConcurrentClients}).
+   */
+  public Server start(Application<?> app, Limits limits, int clients) {
     try {
       return provider
-          .create(options)
+          .create(provider.forConcurrentClients(options, clients))
           .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), app, limits);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,13 +1,13 @@
 package io.switchboard.bench.jmh;
 
 import io.switchboard.chat.ChatHub;
-import io.switchboard.chat.ChatServer;
 import io.switchboard.chat.ChatSettings;
+import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.Limits;
-import io.switchboard.engine.OutboundQueue;
+import io.switchboard.engine.spi.OutboundQueue;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.switchboard.bench.jmh;
 
 import io.switchboard.engine.Limits;
-import io.switchboard.engine.OutboundQueue;
+import io.switchboard.engine.spi.OutboundQueue;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.concurrent.TimeUnit;

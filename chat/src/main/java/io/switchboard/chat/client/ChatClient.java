@@ -1,5 +1,6 @@
 package io.switchboard.chat.client;
 
+import io.switchboard.chat.line.LineFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,10 +84,10 @@ public final class ChatClient {
     try (socket) {
       OutputStream toServer = socket.getOutputStream();
       if (name != null) {
-        send(toServer, "/nick " + name);
+        send(toServer, LineFormat.command(LineFormat.NICK, name));
       }
       if (room != null) {
-        send(toServer, "/join " + room);
+        send(toServer, LineFormat.command(LineFormat.JOIN, room));
       }
       Terminal terminal = allowTerminal ? interactiveTerminal() : null;
       if (terminal != null) {
@@ -119,11 +119,11 @@ public final class ChatClient {
                       new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
                       send(toServer, line);
-                      if (isQuit(line)) {
+                      if (LineFormat.isQuit(line)) {
                         return;
                       }
                     }
-                    send(toServer, "/quit");
+                    send(toServer, LineFormat.command(LineFormat.QUIT, null));
                   } catch (IOException e) {
                     // the connection ended; the socket reader reports it
                   }
@@ -183,7 +183,7 @@ public final class ChatClient {
               try (BufferedReader fromServer = reader(socket)) {
                 for (String line; (line = fromServer.readLine()) != null; ) {
                   String before = room.get();
-                  room.set(currentRoom(line, before));
+                  room.set(LineFormat.roomAfter(line, before));
                   reader.printAbove(line); // above the line being edited, which is redrawn intact
                   if (!Objects.equals(before, room.get())
                       && reader.isReading()
@@ -209,10 +209,10 @@ public final class ChatClient {
         if (serverClosed.getCount() == 0) {
           break;
         }
-        line = "/quit";
+        line = LineFormat.command(LineFormat.QUIT, null);
       }
       send(toServer, line);
-      if (isQuit(line)) {
+      if (LineFormat.isQuit(line)) {
         awaitQuietly(serverClosed);
         break;
       }
@@ -223,31 +223,11 @@ public final class ChatClient {
     }
   }
 
-  /** Follows the hub's replies to know which room the user talks in, for the prompt. */
-  static String currentRoom(String line, String room) {
-    if (line.startsWith("= joined #")) {
-      return line.substring("= joined #".length(), line.indexOf(','));
-    }
-    if (line.startsWith("= talking in #")) {
-      return line.substring("= talking in #".length());
-    }
-    if (line.startsWith("= left #")) {
-      int talking = line.indexOf("; talking in #");
-      return talking < 0 ? null : line.substring(talking + "; talking in #".length());
-    }
-    return room;
-  }
-
   private static String prompt(String room) {
-    return (room == null ? "" : "#" + room) + "> ";
+    return (room == null ? "" : LineFormat.ROOM + room) + "> ";
   }
 
   // ---- Shared --------------------------------------------------------------------------------
-
-  private static boolean isQuit(String line) {
-    String lower = line.strip().toLowerCase(Locale.ROOT);
-    return lower.equals("/quit") || lower.startsWith("/quit ");
-  }
 
   private static void send(OutputStream toServer, String line) throws IOException {
     synchronized (toServer) {

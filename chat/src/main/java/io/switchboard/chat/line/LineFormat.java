@@ -9,59 +9,196 @@ import io.switchboard.chat.ChatEvent.Left;
 import io.switchboard.chat.ChatEvent.Renamed;
 import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatEvent.Whispered;
+import io.switchboard.chat.ChatHub.RoomCount;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * How the line protocol spells each hub event and reply; {@code docs/chat-protocol.md} gives the
- * grammar. Every line starts with a marker a script can switch on: {@code #} a room's traffic,
- * {@code [} a private message, {@code =} a reply or notice for this client only, {@code !} an
- * error. Lines are returned without their terminator.
+ * The chat line protocol spelled once ({@code docs/chat-protocol.md} gives the grammar): the
+ * commands a client sends, and how the server writes each hub event, reply and error. The server's
+ * front, the terminal client and the bench all speak it through this class, so the three cannot
+ * drift apart.
+ *
+ * <p>Every line the server sends starts with a marker a script can switch on: {@value #ROOM} a
+ * room's traffic, {@value #PRIVATE} a private message, {@value #REPLY} a reply or notice for this
+ * client only, {@value #ERROR} an error with a stable code. Lines are returned without their
+ * terminator ({@link #EOL}).
  *
  * <p>Thread contract: stateless, any thread.
  */
 public final class LineFormat {
+  /** What ends every line the server sends. */
+  public static final String EOL = "\r\n";
+
+  public static final String ROOM = "#";
+  public static final String PRIVATE = "[";
+  public static final String REPLY = "= ";
+  public static final String ERROR = "! ";
+
+  // The commands (verbs after "/"), as the front matches them and the clients send them.
+  public static final String NICK = "nick";
+  public static final String JOIN = "join";
+  public static final String LEAVE = "leave";
+  public static final String ROOMS = "rooms";
+  public static final String WHO = "who";
+  public static final String MSG = "msg";
+  public static final String ME = "me";
+  public static final String HISTORY = "history";
+  public static final String QUIT = "quit";
+  public static final String HELP = "help";
+
+  // The error codes the front itself raises (the hub's come from ChatException.Code).
+  public static final String USAGE = "usage";
+  public static final String UNKNOWN_COMMAND = "unknown-command";
+  public static final String LINE_TOO_LONG = "line-too-long";
+  public static final String TOO_SLOW = "too-slow";
+  public static final String SERVER_FULL = "server-full";
+
+  private static final String JOINED = REPLY + "joined " + ROOM;
+  private static final String TALKING_IN = "talking in " + ROOM;
+  private static final String LEFT = REPLY + "left " + ROOM;
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private LineFormat() {}
 
-  /** The event as one or more lines, joined by CRLF, without a final terminator. */
+  // ---- What a client sends -------------------------------------------------------------------
+
+  /** A command line, e.g. {@code command(JOIN, "dev")} is {@code /join dev}. */
+  public static String command(String verb, String argument) {
+    return argument == null || argument.isEmpty() ? "/" + verb : "/" + verb + " " + argument;
+  }
+
+  /** True for {@code /quit} with or without a reason, in any case. */
+  public static boolean isQuit(String line) {
+    String stripped = line.strip();
+    return stripped.equalsIgnoreCase("/" + QUIT)
+        || stripped.regionMatches(true, 0, "/" + QUIT + " ", 0, QUIT.length() + 2);
+  }
+
+  // ---- What the server sends -----------------------------------------------------------------
+
+  /** The event as one or more lines, joined by {@link #EOL}, without a final terminator. */
   public static String render(ChatEvent event) {
     return switch (event) {
       case Connected c -> reply("you are " + c.name() + "; /nick NAME changes it");
       case Said said -> said(said);
-      case Whispered w -> "[" + w.from() + " -> " + w.to() + "] " + w.text();
-      case Joined j -> "#" + j.room() + " -- " + j.name() + " joined";
+      case Whispered w -> PRIVATE + w.from() + " -> " + w.to() + "] " + w.text();
+      case Joined j -> notice(j.room(), j.name() + " joined");
       case Left left ->
-          "#"
-              + left.room()
-              + " -- "
-              + left.name()
-              + " "
-              + switch (left.how()) {
-                case LEFT -> "left";
-                case QUIT -> "quit";
-                case DISCONNECTED -> "disconnected";
-              }
-              + (left.reason() == null || left.reason().isEmpty()
-                  ? ""
-                  : " (" + left.reason() + ")");
-      case Renamed r -> "#" + r.room() + " -- " + r.oldName() + " is now " + r.newName();
+          notice(
+              left.room(),
+              left.name()
+                  + " "
+                  + switch (left.how()) {
+                    case LEFT -> "left";
+                    case QUIT -> "quit";
+                    case DISCONNECTED -> "disconnected";
+                  }
+                  + (left.reason() == null || left.reason().isEmpty()
+                      ? ""
+                      : " (" + left.reason() + ")"));
+      case Renamed r -> notice(r.room(), r.oldName() + " is now " + r.newName());
       case Entered e ->
-          reply(
-              "joined #"
-                  + e.room()
-                  + ", members ("
-                  + e.members().size()
-                  + "): "
-                  + String.join(", ", e.members()));
+          JOINED
+              + e.room()
+              + ", members ("
+              + e.members().size()
+              + "): "
+              + String.join(", ", e.members());
       case History h -> history(h);
     };
   }
 
+  public static String welcome() {
+    return reply("welcome to switchboard chat; type a line to talk, /help lists the commands");
+  }
+
+  /** The answer to {@code /nick} alone. */
+  public static String yourName(String name) {
+    return reply("you are " + name);
+  }
+
+  /** The answer to {@code /nick NAME}. */
+  public static String renamed(String name) {
+    return reply("you are now " + name);
+  }
+
+  /** The answer to {@code /join} of a room the client is in already. */
+  public static String talkingIn(String room) {
+    return REPLY + TALKING_IN + room;
+  }
+
+  /** The answer to {@code /leave}: the room left and the one talked in now ({@code null}: none). */
+  public static String left(String room, String now) {
+    return LEFT
+        + room
+        + (now == null ? "; you are in no room, /join ROOM to talk" : "; " + TALKING_IN + now);
+  }
+
+  public static String rooms(List<RoomCount> rooms) {
+    return reply(
+        "rooms ("
+            + rooms.size()
+            + "): "
+            + rooms.stream()
+                .map(room -> ROOM + room.room() + " " + room.members())
+                .collect(Collectors.joining(", ")));
+  }
+
+  public static String members(String room, List<String> names) {
+    return reply(
+        "members of " + ROOM + room + " (" + names.size() + "): " + String.join(", ", names));
+  }
+
+  public static String bye() {
+    return reply("bye");
+  }
+
+  public static String reply(String text) {
+    return REPLY + text;
+  }
+
+  public static String error(String code, String text) {
+    return ERROR + code + " " + text;
+  }
+
+  // ---- Reading what the server sends (the clients) -------------------------------------------
+
+  /**
+   * The room a client talks in after the server sent it {@code line}, given the one it talked in
+   * before ({@code null}: none): a join, a {@code /join} of a room it is in, or a leave change it.
+   */
+  public static String roomAfter(String line, String room) {
+    if (line.startsWith(JOINED)) {
+      int comma = line.indexOf(',', JOINED.length());
+      return comma < 0 ? room : line.substring(JOINED.length(), comma);
+    }
+    if (line.startsWith(REPLY + TALKING_IN)) {
+      return line.substring((REPLY + TALKING_IN).length());
+    }
+    if (line.startsWith(LEFT)) {
+      int talking = line.indexOf("; " + TALKING_IN);
+      return talking < 0 ? null : line.substring(talking + ("; " + TALKING_IN).length());
+    }
+    return room;
+  }
+
+  /** True for an error line ({@code ! code text}). */
+  public static boolean isError(String line) {
+    return line.startsWith(ERROR);
+  }
+
+  // ---- The pieces ----------------------------------------------------------------------------
+
+  private static String notice(String room, String what) {
+    return ROOM + room + " -- " + what;
+  }
+
   private static String said(Said said) {
-    return "#"
+    return ROOM
         + said.room()
         + (said.action()
             ? " * " + said.from() + " " + said.text()
@@ -72,7 +209,8 @@ public final class LineFormat {
     StringBuilder lines = new StringBuilder(64 * (history.messages().size() + 1));
     lines.append(
         reply(
-            "history #"
+            "history "
+                + ROOM
                 + history.room()
                 + ": "
                 + history.messages().size()
@@ -80,16 +218,13 @@ public final class LineFormat {
                 + history.kept()
                 + ")"));
     for (Said said : history.messages()) {
-      lines.append("\r\n= ").append(TIME.format(said.time())).append(' ').append(said(said));
+      lines
+          .append(EOL)
+          .append(REPLY)
+          .append(TIME.format(said.time()))
+          .append(' ')
+          .append(said(said));
     }
     return lines.toString();
-  }
-
-  public static String reply(String text) {
-    return "= " + text;
-  }
-
-  public static String error(String code, String text) {
-    return "! " + code + " " + text;
   }
 }

@@ -3,7 +3,6 @@ package io.switchboard.chat.line;
 import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatException;
 import io.switchboard.chat.ChatHub;
-import io.switchboard.chat.ChatHub.RoomCount;
 import io.switchboard.chat.Member;
 import io.switchboard.chat.NameRules;
 import io.switchboard.chat.Session;
@@ -17,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The line protocol front of the chat hub: one line in is a message or a {@code /command}, hub
@@ -30,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class LineFront implements Handler<String> {
   private static final AttributeKey<LineMember> MEMBER = AttributeKey.named("chat-member");
-  private static final String CRLF = "\r\n";
+  private static final String CRLF = LineFormat.EOL;
 
   private static final List<String> HELP =
       List.of(
@@ -103,16 +101,20 @@ public final class LineFront implements Handler<String> {
 
     @Override
     public void disconnect(String reason) {
-      connection.send(LineFormat.error("too-slow", reason) + CRLF);
+      connection.send(LineFormat.error(LineFormat.TOO_SLOW, reason) + CRLF);
       connection.close();
     }
 
+    void send(String line) {
+      connection.send(line + CRLF);
+    }
+
     void reply(String text) {
-      connection.send(LineFormat.reply(text) + CRLF);
+      send(LineFormat.reply(text));
     }
 
     void error(String code, String text) {
-      connection.send(LineFormat.error(code, text) + CRLF);
+      send(LineFormat.error(code, text));
     }
   }
 
@@ -120,7 +122,7 @@ public final class LineFront implements Handler<String> {
   public void opened(Connection connection) {
     LineMember member = new LineMember(connection);
     connection.attribute(MEMBER, member);
-    member.reply("welcome to switchboard chat; type a line to talk, /help lists the commands");
+    member.send(LineFormat.welcome());
     member.session = hub.connect(member);
   }
 
@@ -153,91 +155,70 @@ public final class LineFront implements Handler<String> {
         (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
     String rest = space < 0 ? "" : line.substring(space + 1).strip();
     switch (verb) {
-      case "nick" -> {
+      case LineFormat.NICK -> {
         if (rest.isEmpty()) {
-          member.reply("you are " + session.name());
+          member.send(LineFormat.yourName(session.name()));
           return;
         }
         session.rename(rest);
-        member.reply("you are now " + session.name());
+        member.send(LineFormat.renamed(session.name()));
       }
-      case "join" -> {
+      case LineFormat.JOIN -> {
         if (rest.isEmpty()) {
-          member.error("usage", "/join ROOM");
+          member.error(LineFormat.USAGE, "/join ROOM");
         } else if (!session.join(rest)) {
-          member.reply("talking in #" + session.currentRoom());
+          member.send(LineFormat.talkingIn(session.currentRoom()));
         }
       }
-      case "leave", "part" -> {
+      case LineFormat.LEAVE, "part" -> {
         String left = session.leave(rest.isEmpty() ? null : rest);
-        String now = session.currentRoom();
-        member.reply(
-            "left #"
-                + left
-                + (now == null
-                    ? "; you are in no room, /join ROOM to talk"
-                    : "; talking in #" + now));
+        member.send(LineFormat.left(left, session.currentRoom()));
       }
-      case "rooms", "list" -> {
-        List<RoomCount> rooms = hub.rooms();
-        member.reply(
-            "rooms ("
-                + rooms.size()
-                + "): "
-                + rooms.stream()
-                    .map(room -> "#" + room.room() + " " + room.members())
-                    .collect(Collectors.joining(", ")));
-      }
-      case "who", "names" -> {
+      case LineFormat.ROOMS, "list" -> member.send(LineFormat.rooms(hub.rooms()));
+      case LineFormat.WHO, "names" -> {
         String room = rest.isEmpty() ? session.currentRoom() : rest;
         if (room == null) {
-          member.error("no-room", "you are in no room; /who ROOM");
+          member.error(ChatException.Code.NO_ROOM.token(), "you are in no room; /who ROOM");
           return;
         }
-        List<String> names = hub.who(room);
-        member.reply(
-            "members of #"
-                + NameRules.cleanRoom(room)
-                + " ("
-                + names.size()
-                + "): "
-                + String.join(", ", names));
+        member.send(LineFormat.members(NameRules.cleanRoom(room), hub.who(room)));
       }
-      case "msg", "tell" -> {
+      case LineFormat.MSG, "tell" -> {
         int split = rest.indexOf(' ');
         if (split < 0 || rest.substring(split + 1).isBlank()) {
-          member.error("usage", "/msg NAME TEXT");
+          member.error(LineFormat.USAGE, "/msg NAME TEXT");
           return;
         }
         session.whisper(rest.substring(0, split), rest.substring(split + 1));
       }
-      case "me" -> {
+      case LineFormat.ME -> {
         if (rest.isEmpty()) {
-          member.error("usage", "/me ACTION");
+          member.error(LineFormat.USAGE, "/me ACTION");
           return;
         }
         session.act(rest);
       }
-      case "history" -> {
+      case LineFormat.HISTORY -> {
         int count = hub.settings().historySize();
         if (!rest.isEmpty()) {
           try {
             count = Math.min(count, Integer.parseInt(rest));
           } catch (NumberFormatException e) {
-            member.error("usage", "/history [N]");
+            member.error(LineFormat.USAGE, "/history [N]");
             return;
           }
         }
         session.history(count);
       }
-      case "quit", "exit" -> {
+      case LineFormat.QUIT, "exit" -> {
         session.quit(rest.isEmpty() ? null : rest);
-        member.reply("bye");
+        member.send(LineFormat.bye());
         member.connection.close();
       }
-      case "help", "?" -> HELP.forEach(member::reply);
+      case LineFormat.HELP, "?" -> HELP.forEach(member::reply);
       default ->
-          member.error("unknown-command", "/" + verb + " is not a command; /help lists them");
+          member.error(
+              LineFormat.UNKNOWN_COMMAND, "/" + verb + " is not a command; /help lists them");
     }
   }
 
@@ -247,7 +228,8 @@ public final class LineFront implements Handler<String> {
     if (member != null) {
       member.closeReason = "sent a line that was too long";
     }
-    connection.send(LineFormat.error("line-too-long", error.getMessage() + "; closing") + CRLF);
+    connection.send(
+        LineFormat.error(LineFormat.LINE_TOO_LONG, error.getMessage() + "; closing") + CRLF);
     connection.close();
   }
 

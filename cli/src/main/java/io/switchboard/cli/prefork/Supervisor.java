@@ -1,5 +1,6 @@
 package io.switchboard.cli.prefork;
 
+import io.switchboard.engine.spi.TerminationHook;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
@@ -105,16 +106,14 @@ public final class Supervisor {
 
   /** Starts the workers and supervises them until stopped; returns the exit status. */
   public int run() {
-    // On SIGTERM/SIGINT the JVM runs shutdown hooks and would then exit with 128 + signal. The
-    // hook drains the workers and halts with our status, so a clean stop exits 0.
+    // SIGTERM/SIGINT drain the workers and exit with our status, so a clean stop exits 0.
     Thread hook =
-        new Thread(
+        TerminationHook.install(
+            "supervisor-shutdown",
             () -> {
               post(() -> stop(0));
-              Runtime.getRuntime().halt(awaitDone());
-            },
-            "supervisor-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+              return awaitDone();
+            });
     LOG.log(
         Level.INFO,
         "supervisor pid {0} starting {1} workers",
@@ -122,11 +121,7 @@ public final class Supervisor {
         slots.length);
     post(() -> Arrays.stream(slots).forEach(this::launch));
     int status = awaitDone();
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running and will halt with the same status
-    }
+    TerminationHook.remove(hook);
     control.shutdownNow();
     return status;
   }

@@ -1,11 +1,11 @@
 package io.switchboard.engine.aio;
 
-import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
-import io.switchboard.engine.OutboundQueue;
-import io.switchboard.engine.Quietly;
-import io.switchboard.engine.SerialContext;
+import io.switchboard.engine.spi.AbstractConnection;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.OutboundQueue;
+import io.switchboard.engine.spi.Quietly;
+import io.switchboard.engine.spi.SerialContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;

@@ -1,15 +1,15 @@
 package io.switchboard.engine.aio;
 
-import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.EngineProvider;
 import io.switchboard.engine.Limits;
-import io.switchboard.engine.Listeners;
-import io.switchboard.engine.Quietly;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.AbstractServer;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
+import io.switchboard.engine.spi.Listeners;
+import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own {@link AsynchronousChannelGroup} (one per core by default, {@code --threads N}), which on
  * Linux take turns in {@code epoll_wait} and run the completion handlers of whatever became ready.
  * Who runs the handler: the group thread that completed a connection's read, inside that
- * connection's {@link io.switchboard.engine.SerialContext} (see {@link AioConnection}).
+ * connection's {@link io.switchboard.engine.spi.SerialContext} (see {@link AioConnection}).
  *
  * <p>Accepting is one outstanding {@code accept}, re-issued as each completes; a client beyond
  * {@link Limits#maxConnections()} gets the refusal line written asynchronously, then is closed.
@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread.
  */
 public final class AioEngine implements Engine {
-  /** Accept backlog; the kernel caps it at somaxconn. */
   private static final System.Logger LOG = System.getLogger(AioEngine.class.getName());
 
   private final int threads;
@@ -49,11 +48,6 @@ public final class AioEngine implements Engine {
     }
     this.threads = threads;
     this.options = options;
-  }
-
-  @Override
-  public String model() {
-    return "aio";
   }
 
   @Override
@@ -185,20 +179,15 @@ public final class AioEngine implements Engine {
   }
 
   /** Registers the model. */
-  public static final class Provider implements EngineProvider {
-    @Override
-    public String model() {
-      return "aio";
-    }
-
-    @Override
-    public String summary() {
-      return "NIO.2 completion handlers on a channel group (--threads, default cores)";
-    }
-
-    @Override
-    public Engine create(EngineOptions options) {
-      return new AioEngine(options.threadsOr(Runtime.getRuntime().availableProcessors()), options);
+  public static final class Provider extends EngineProvider {
+    public Provider() {
+      super(
+          "aio",
+          80,
+          "NIO.2 completion handlers on a channel group (--threads, default cores)",
+          options ->
+              new AioEngine(
+                  options.threadsOr(Runtime.getRuntime().availableProcessors()), options));
     }
   }
 }

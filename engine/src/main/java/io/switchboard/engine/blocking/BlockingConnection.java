@@ -1,10 +1,10 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
-import io.switchboard.engine.Quietly;
-import io.switchboard.engine.SerialContext;
+import io.switchboard.engine.spi.AbstractConnection;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.Quietly;
+import io.switchboard.engine.spi.SerialContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;

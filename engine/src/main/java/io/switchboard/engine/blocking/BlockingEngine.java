@@ -1,14 +1,14 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.AbstractServer;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.Limits;
-import io.switchboard.engine.Listeners;
-import io.switchboard.engine.Quietly;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.AbstractServer;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.Listeners;
+import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -29,21 +29,24 @@ public abstract class BlockingEngine implements Engine {
   private final String model;
   private final EngineOptions options;
 
+  /**
+   * @param model the model's name, for thread names and the log
+   */
   protected BlockingEngine(String model, EngineOptions options) {
     this.model = model;
     this.options = options;
   }
 
-  @Override
-  public final String model() {
-    return model;
-  }
-
   /** Runs one connection's reader loop, on whatever thread the model gives it. */
   protected abstract void serve(Runnable readLoop, ConnectionAwaiter awaiter) throws IOException;
 
-  /** Starts the thread that writes one connection's output from other threads' sends. */
-  protected abstract Thread startWriter(Runnable writeLoop, String name);
+  /**
+   * Starts the thread that writes one connection's output from other threads' sends. A virtual
+   * thread: it exists only so that those sends never block, and costs little while it waits.
+   */
+  protected Thread startWriter(Runnable writeLoop, String name) {
+    return Thread.ofVirtual().name(name).start(writeLoop);
+  }
 
   /** Releases the model's threads at shutdown, once every connection is closed. */
   protected void stopThreads() {}

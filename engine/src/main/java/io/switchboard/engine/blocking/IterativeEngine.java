@@ -1,7 +1,7 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
 
 /**
  * One client at a time, the loop server every lesson starts from. Who waits: the acceptor thread
@@ -25,17 +25,12 @@ public final class IterativeEngine extends BlockingEngine {
     }
   }
 
-  /** The writer is a virtual thread: it exists only so other threads' sends never block. */
-  @Override
-  protected Thread startWriter(Runnable writeLoop, String name) {
-    return Thread.ofVirtual().name(name).start(writeLoop);
-  }
-
   /** Registers the model. */
-  public static final class Provider extends ModelProvider {
+  public static final class Provider extends EngineProvider {
     public Provider() {
       super(
           "iterative",
+          10,
           "one client at a time; the next waits in the backlog",
           options -> new IterativeEngine(options));
     }

@@ -1,7 +1,7 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
 
 /**
  * A platform thread per connection, the classic threading server. Who waits: each connection's own
@@ -26,10 +26,11 @@ public final class ThreadPerConnectionEngine extends BlockingEngine {
   }
 
   /** Registers the model. */
-  public static final class Provider extends ModelProvider {
+  public static final class Provider extends EngineProvider {
     public Provider() {
       super(
           "threads",
+          20,
           "a platform thread per connection (plus one writer each)",
           options -> new ThreadPerConnectionEngine(options));
     }

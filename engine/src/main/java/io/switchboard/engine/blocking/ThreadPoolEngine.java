@@ -1,7 +1,7 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,11 +40,6 @@ public final class ThreadPoolEngine extends BlockingEngine {
   }
 
   @Override
-  protected Thread startWriter(Runnable writeLoop, String name) {
-    return Thread.ofVirtual().name(name).start(writeLoop);
-  }
-
-  @Override
   protected void stopThreads() {
     workers.shutdownNow();
   }
@@ -55,14 +50,24 @@ public final class ThreadPoolEngine extends BlockingEngine {
   }
 
   /** Registers the model. */
-  public static final class Provider extends ModelProvider {
+  public static final class Provider extends EngineProvider {
     public Provider() {
       super(
           "pool",
+          30,
           "a bounded thread pool (--threads, default 2 x cores)",
           options ->
               new ThreadPoolEngine(
                   options.threadsOr(2 * Runtime.getRuntime().availableProcessors()), options));
+    }
+
+    /**
+     * A pool serves only as many connections at once as it has threads (a connection keeps its
+     * worker while it lives), so a crowd needs at least one thread per member, and a few spare.
+     */
+    @Override
+    public EngineOptions forConcurrentClients(EngineOptions options, int clients) {
+      return options.threads() == 0 ? options.withThreads(Math.max(8, clients + 8)) : options;
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.switchboard.engine.blocking;
 
-import io.switchboard.engine.EngineOptions;
-import io.switchboard.engine.ModelProvider;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
 
 /**
  * A virtual thread per connection: plain blocking code, scheduled by the JDK. Who waits: the
@@ -21,16 +21,12 @@ public final class VirtualThreadEngine extends BlockingEngine {
     Thread.ofVirtual().name("virtual-reader").start(readLoop);
   }
 
-  @Override
-  protected Thread startWriter(Runnable writeLoop, String name) {
-    return Thread.ofVirtual().name(name).start(writeLoop);
-  }
-
   /** Registers the model. */
-  public static final class Provider extends ModelProvider {
+  public static final class Provider extends EngineProvider {
     public Provider() {
       super(
           "virtual",
+          40,
           "a virtual thread per connection, plain blocking code",
           options -> new VirtualThreadEngine(options));
     }

@@ -1,7 +1,7 @@
 package io.switchboard.engine.nio;
 
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
+import io.switchboard.engine.spi.ConnectionGroup;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;

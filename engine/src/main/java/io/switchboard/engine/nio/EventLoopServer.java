@@ -1,8 +1,8 @@
 package io.switchboard.engine.nio;
 
-import io.switchboard.engine.AbstractServer;
-import io.switchboard.engine.ConnectionGroup;
-import io.switchboard.engine.Quietly;
+import io.switchboard.engine.spi.AbstractServer;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.Quietly;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

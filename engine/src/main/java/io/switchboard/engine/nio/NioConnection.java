@@ -1,9 +1,9 @@
 package io.switchboard.engine.nio;
 
-import io.switchboard.engine.AbstractConnection;
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
-import io.switchboard.engine.Quietly;
+import io.switchboard.engine.spi.AbstractConnection;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;

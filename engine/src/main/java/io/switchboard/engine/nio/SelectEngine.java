@@ -1,13 +1,13 @@
 package io.switchboard.engine.nio;
 
 import io.switchboard.engine.Application;
-import io.switchboard.engine.ConnectionGroup;
 import io.switchboard.engine.Engine;
-import io.switchboard.engine.EngineOptions;
 import io.switchboard.engine.Limits;
-import io.switchboard.engine.Listeners;
-import io.switchboard.engine.ModelProvider;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.EngineOptions;
+import io.switchboard.engine.spi.EngineProvider;
+import io.switchboard.engine.spi.Listeners;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.Selector;
@@ -27,11 +27,6 @@ public final class SelectEngine implements Engine {
   public SelectEngine(String selector, EngineOptions options) {
     this.selectors = SelectorChoice.named(selector);
     this.options = options;
-  }
-
-  @Override
-  public String model() {
-    return "select";
   }
 
   @Override
@@ -65,10 +60,11 @@ public final class SelectEngine implements Engine {
   }
 
   /** Registers the model. */
-  public static final class Provider extends ModelProvider {
+  public static final class Provider extends EngineProvider {
     public Provider() {
       super(
           "select",
+          60,
           "one thread, one Selector (--selector epoll|poll)",
           options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL), options));
     }

@@ -1,6 +1,6 @@
 package io.switchboard.engine.nio;
 
-import io.switchboard.engine.Quietly;
+import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;

@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.engine.Application;
 import io.switchboard.engine.Connection;
-import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.FrameException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import io.switchboard.engine.codec.LineDecoder;
+import io.switchboard.engine.spi.EngineOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,13 +52,18 @@ class NioEnginesTest {
 
           @Override
           public void received(Connection connection, String frame) {}
+
+          @Override
+          public void malformed(Connection connection, FrameException error) {
+            connection.abort();
+          }
         };
     Server server =
         new ReactorEngine.Provider()
             .create(EngineOptions.DEFAULT.withThreads(3))
             .start(
                 new InetSocketAddress("127.0.0.1", 0),
-                new Application<>("loops", LineDecoder::new, handler),
+                new Application<>("loops", LineDecoder::new, handler, ByteBuffer.allocate(0)),
                 Limits.DEFAULT);
     resources.add(server);
     for (int i = 0; i < 6; i++) {

@@ -1,7 +1,8 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.engine.Limits;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;

@@ -1,4 +1,4 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
 import java.util.Comparator;
 import java.util.List;
@@ -6,21 +6,25 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
-/** The models on the class path, found through {@link EngineProvider} service registrations. */
+/**
+ * The models on the class path, found through {@link EngineProvider} service registrations.
+ *
+ * <p>Thread contract: stateless; any thread.
+ */
 public final class Engines {
   private Engines() {}
 
-  /** Every registered model, in a stable order (the order models are taught in, then by name). */
+  /** Every registered model, in teaching order (see {@link EngineProvider#teachingOrder()}). */
   public static List<EngineProvider> all() {
     return ServiceLoader.load(EngineProvider.class).stream()
         .map(ServiceLoader.Provider::get)
         .sorted(
-            Comparator.comparingInt((EngineProvider p) -> teachingOrder(p.model()))
+            Comparator.comparingInt(EngineProvider::teachingOrder)
                 .thenComparing(EngineProvider::model))
         .toList();
   }
 
-  /** The model called {@code name}, or an exception that lists the ones there are. */
+  /** The model called {@code name} (any case), or an exception that lists the ones there are. */
   public static EngineProvider named(String name) {
     String wanted = name.toLowerCase(Locale.ROOT);
     return all().stream()
@@ -32,14 +36,5 @@ public final class Engines {
 
   public static String names() {
     return all().stream().map(EngineProvider::model).collect(Collectors.joining(", "));
-  }
-
-  private static final List<String> ORDER =
-      List.of(
-          "iterative", "threads", "pool", "virtual", "poll", "select", "reactor", "aio", "netty");
-
-  private static int teachingOrder(String model) {
-    int index = ORDER.indexOf(model);
-    return index < 0 ? ORDER.size() : index;
   }
 }

@@ -1,5 +1,6 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
+import io.switchboard.engine.Server;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,4 +1,4 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;

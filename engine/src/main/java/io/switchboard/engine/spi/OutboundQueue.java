@@ -1,5 +1,6 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
+import io.switchboard.engine.Limits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

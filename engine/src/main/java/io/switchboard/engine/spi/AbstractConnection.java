@@ -1,5 +1,12 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
+import io.switchboard.engine.Application;
+import io.switchboard.engine.AttributeKey;
+import io.switchboard.engine.Connection;
+import io.switchboard.engine.Decoder;
+import io.switchboard.engine.FrameException;
+import io.switchboard.engine.Handler;
+import io.switchboard.engine.OutboundOverflowException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -319,10 +326,6 @@ public abstract class AbstractConnection<F> implements Connection {
 
   final boolean idleLongerThan(long nowNanos, long idleNanos) {
     return nowNanos - lastActivityNanos > idleNanos;
-  }
-
-  protected final ConnectionGroup group() {
-    return group;
   }
 
   // ---- What the model provides ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

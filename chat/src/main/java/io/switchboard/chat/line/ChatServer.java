@@ -1,7 +1,7 @@
-package io.switchboard.chat;
+package io.switchboard.chat.line;
 
-import io.switchboard.chat.line.LineFormat;
-import io.switchboard.chat.line.LineFront;
+import io.switchboard.chat.ChatHub;
+import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.codec.LineDecoder;
 import java.nio.ByteBuffer;
@@ -31,7 +31,8 @@ public final class ChatServer {
         limits -> new LineDecoder(Math.min(maxLine, limits.maxFrameLength())),
         new LineFront(hub),
         ByteBuffer.wrap(
-            (LineFormat.error("server-full", "the chat is full, try again later") + "\r\n")
+            (LineFormat.error(LineFormat.SERVER_FULL, "the chat is full, try again later")
+                    + LineFormat.EOL)
                 .getBytes(StandardCharsets.UTF_8)));
   }
 }

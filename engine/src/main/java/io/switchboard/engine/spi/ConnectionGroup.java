@@ -1,5 +1,8 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
+import io.switchboard.engine.Application;
+import io.switchboard.engine.IdleTimeoutException;
+import io.switchboard.engine.Limits;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;

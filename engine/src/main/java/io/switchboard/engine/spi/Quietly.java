@@ -1,4 +1,4 @@
-package io.switchboard.engine;
+package io.switchboard.engine.spi;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,0 +1,59 @@
+package io.switchboard.engine.spi;
+
+import io.switchboard.engine.Server;
+import java.util.function.IntSupplier;
+
+/**
+ * What SIGTERM and Ctrl-C do to a server process, written once: run its graceful stop and exit with
+ * the status that stop returns (0 for a clean one), not the 128 + signal the JVM would exit with,
+ * so a service manager sees a clean stop as success.
+ *
+ * <p>The stop runs in a JVM shutdown hook, which also runs on {@link System#exit}; it ends with
+ * {@link Runtime#halt}, so nothing may depend on another hook running after it.
+ *
+ * <p>Thread contract: {@link #install} and {@link #remove} from any thread.
+ */
+public final class TerminationHook {
+  private TerminationHook() {}
+
+  /**
+   * Installs {@code stop} as the process's termination: on SIGTERM, SIGINT or {@link System#exit}
+   * it runs, and the process halts with the status it returns.
+   *
+   * @return the hook, for {@link #remove} when the process ends by itself instead
+   */
+  public static Thread install(String name, IntSupplier stop) {
+    Thread hook = new Thread(() -> Runtime.getRuntime().halt(stop.getAsInt()), name);
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  /** Removes a hook that is no longer needed; harmless once the JVM is shutting down. */
+  public static void remove(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running and will halt with its own status
+    }
+  }
+
+  /**
+   * Serves until the process is told to stop: then shuts {@code server} down gracefully and exits
+   * 0. Never returns normally.
+   */
+  public static void serveUntilTerminated(Server server) {
+    install(
+        "shutdown",
+        () -> {
+          server.shutdown();
+          return 0;
+        });
+    while (true) {
+      try {
+        Thread.currentThread().join(); // the hook halts the JVM
+      } catch (InterruptedException e) {
+        // keep waiting: only the hook ends a server process
+      }
+    }
+  }
+}
