@@ -10,6 +10,12 @@ package io.switchboard.engine;
  * shared by all connections must guard its own shared state. A callback should not block: on
  * event-loop models it holds up every connection of that loop.
  *
+ * <p>Failure: a callback (or the app's decoder) that throws costs its own connection only, the same
+ * way on every model. The engine logs the failure once, with the connection and the cause, aborts
+ * that connection (queued output is dropped), calls {@link #closed} with the exception as the
+ * cause, and goes on serving everyone else; no engine thread dies of it. An exception thrown by
+ * {@code closed} itself is logged and ignored.
+ *
  * @param <F> the frame type produced by the application's {@link Decoder}
  */
 public interface Handler<F> {

@@ -6,13 +6,19 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread that does all IO of the connections it owns and runs their handlers: it is their
  * handler context. What every event-driven model shares is written here once: the task queue other
- * threads feed, the tasks deferred until the current callback returns, the one-write-per-
- * read-batch flushing, the read batch itself and the single read buffer. Subclasses add only how
- * the loop waits for readiness ({@link #awaitAndProcess}) and how it records interest.
+ * threads feed, the tasks deferred until the current callback returns, the one-write-per-read-batch
+ * flushing, and the single read buffer. Subclasses add only how the loop waits for readiness
+ * ({@link #awaitAndProcess}) and how it keeps a connection's wishes (the {@link Readiness} it gives
+ * each connection in {@link #register}).
+ *
+ * <p>The loop never dies of an unexpected exception: a failing task or wait is logged and the loop
+ * goes on; only {@link #stop} ends it. (A failing handler never gets this far: its connection
+ * contains it, see {@link io.switchboard.engine.spi.AbstractConnection}.)
  *
  * <p>Thread contract: {@link #execute}, {@link #submit}, {@link #inLoop}, {@link #wakeup} and
  * {@link #stop} may be called from any thread; every other method runs on the loop thread only. A
@@ -28,11 +34,11 @@ abstract class EventLoop implements Runnable {
    */
   static final int READ_BUFFER_SIZE = 64 * 1024;
 
-  /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
-  private static final int READS_PER_EVENT = 16;
-
   /** Other threads' tasks run per iteration, so a flood of them cannot starve the sockets. */
   private static final int TASKS_PER_ITERATION = 1024;
+
+  /** How long the loop pauses after an unexpected failure before it goes on. */
+  private static final long FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final Thread thread;
 
@@ -116,11 +122,16 @@ abstract class EventLoop implements Runnable {
   public final void run() {
     try {
       while (running) {
-        boolean worked = runPending();
-        awaitAndProcess(worked);
+        try {
+          boolean worked = runPending();
+          awaitAndProcess(worked);
+        } catch (IOException | RuntimeException e) {
+          // Netty's loops do the same: log, pause a moment so a persistent failure cannot spin
+          // the core, and go on serving.
+          LOG.log(System.Logger.Level.WARNING, thread.getName() + " failed; going on", e);
+          LockSupport.parkNanos(FAILURE_PAUSE_NANOS);
+        }
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, thread.getName() + " failed", e);
     } finally {
       closeResources();
       runPending();
@@ -137,11 +148,11 @@ abstract class EventLoop implements Runnable {
    */
   protected abstract void awaitAndProcess(boolean worked) throws IOException;
 
-  /** Takes a connection the loop now owns: registers its channel and tells the handler. */
+  /**
+   * Takes a connection the loop now owns: registers its channel and hands it its {@link Readiness}
+   * ({@link NioConnection#registered}), which tells the handler it is open.
+   */
   abstract void register(NioConnection<?> connection);
-
-  /** The connection's read or write interest changed (see {@link NioConnection}'s flags). */
-  protected abstract void interestChanged(NioConnection<?> connection);
 
   /** Releases the loop's resources as it stops, aborting any connection still open. */
   protected abstract void closeResources();
@@ -171,7 +182,7 @@ abstract class EventLoop implements Runnable {
     while (!deferred.isEmpty() || !flushes.isEmpty()) {
       runDeferred();
       for (NioConnection<?> connection; (connection = flushes.poll()) != null; ) {
-        connection.flush();
+        connection.writeReady();
       }
       worked = true;
     }
@@ -179,7 +190,7 @@ abstract class EventLoop implements Runnable {
   }
 
   /** Runs the tasks deferred by the callback that just returned. */
-  protected final void runDeferred() {
+  final void runDeferred() {
     for (Runnable task; (task = deferred.poll()) != null; ) {
       runSafely(task);
     }
@@ -190,73 +201,9 @@ abstract class EventLoop implements Runnable {
     flushes.add(connection);
   }
 
-  /**
-   * Reads what the socket holds (a few buffers at most) and hands it to the connection's decoder
-   * and handler.
-   *
-   * @return true if anything arrived (bytes or end of stream)
-   */
-  protected final boolean read(NioConnection<?> connection) {
-    ByteBuffer buffer = readBuffer;
-    boolean arrived = false;
-    try {
-      for (int i = 0; i < READS_PER_EVENT && connection.readsEnabled; i++) {
-        buffer.clear();
-        int count = connection.channel.read(buffer);
-        if (count < 0) {
-          setReads(connection, false); // at end of stream the socket stays readable forever
-          connection.endOfInput();
-          runDeferred();
-          return true;
-        }
-        if (count == 0) {
-          break;
-        }
-        arrived = true;
-        buffer.flip();
-        boolean more = connection.received(buffer);
-        runDeferred();
-        if (!more) {
-          setReads(connection, false);
-        }
-        if (count < buffer.capacity()) {
-          break; // the socket is drained; another read would only return 0
-        }
-      }
-    } catch (IOException e) {
-      connection.abort(e);
-      runDeferred();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "handler failed on " + connection, e);
-      connection.abort(e);
-      runDeferred();
-    }
-    return arrived;
-  }
-
-  /** Tells the handler a connection is open, containing a failing handler to that connection. */
-  protected final void opened(NioConnection<?> connection) {
-    try {
-      connection.opened();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "handler failed on " + connection, e);
-      connection.abort(e);
-    }
-    runDeferred();
-  }
-
-  final void setReads(NioConnection<?> connection, boolean on) {
-    if (connection.readsEnabled != on) {
-      connection.readsEnabled = on;
-      interestChanged(connection);
-    }
-  }
-
-  final void setWriteStalled(NioConnection<?> connection, boolean stalled) {
-    if (connection.writeStalled != stalled) {
-      connection.writeStalled = stalled;
-      interestChanged(connection);
-    }
+  /** The loop's read buffer, lent to the connection being read (see {@link #READ_BUFFER_SIZE}). */
+  protected final ByteBuffer readBuffer() {
+    return readBuffer;
   }
 
   private void runLeftovers() {

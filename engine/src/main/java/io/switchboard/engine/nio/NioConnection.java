@@ -6,39 +6,45 @@ import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
  * A non-blocking connection owned by one {@link EventLoop}, which is its handler context: the loop
- * does its reads and writes and runs its handler. Other threads only queue work for the loop.
+ * waits for its socket and runs its handler. Other threads only queue work for the loop.
  *
  * <p>Who writes: a send made on the loop thread (an echo reply, a broadcast to a neighbour on the
  * same loop) marks the connection, and the loop writes once after the current read batch, so a
  * burst of replies costs one write. A send from another thread queues this connection's flush task
- * on the loop. When the socket is full the connection is "write stalled" until the loop sees it
- * writable again (OP_WRITE, or the next pass of the polling loop).
+ * on the loop. When the socket is full the connection is "write stalled" and asks its loop to wake
+ * it once the socket is writable again.
  *
- * <p>Thread contract: as {@link AbstractConnection}; the package-private methods and fields are for
- * the owning loop's thread only. Idle connections stay small: no buffers of their own, three
- * reusable task objects.
+ * <p>What it asks of the loop goes through its {@link Readiness}; what the loop asks of it is three
+ * calls: {@link #registered}, {@link #readReady} and {@link #writeReady}. Whether it wants input
+ * and whether its output is stalled are its own state.
+ *
+ * <p>Thread contract: as {@link AbstractConnection}; the package-private methods are for the owning
+ * loop's thread only. Idle connections stay small: no buffers of their own, three reusable task
+ * objects.
  */
 final class NioConnection<F> extends AbstractConnection<F> {
-  final SocketChannel channel;
+  /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
+  private static final int READS_PER_EVENT = 16;
+
+  private final SocketChannel channel;
   private final EventLoop loop;
-  private final Runnable flushTask = this::flush;
+  private final Runnable flushTask = this::writeReady;
   private final Runnable readingTask = this::applyReading;
   private final Runnable closeTask = this::closeNow;
 
   // Loop thread only:
-  /** The selector registration, or null on a loop without a selector. */
-  SelectionKey key;
+  /** How this connection tells its loop what to wait for; null until registered. */
+  private Readiness readiness;
 
-  /** The loop reads this connection when readable (OP_READ registered). */
-  boolean readsEnabled = true;
+  /** The handler wants input (the loop reads when the socket is readable). */
+  private boolean readsEnabled = true;
 
-  /** The socket took not all output; the loop retries once it is writable (OP_WRITE). */
-  boolean writeStalled;
+  /** The socket took not all output; the loop wakes this connection once it is writable. */
+  private boolean writeStalled;
 
   NioConnection(ConnectionGroup group, Application<F> app, SocketChannel channel, EventLoop loop)
       throws IOException {
@@ -47,34 +53,88 @@ final class NioConnection<F> extends AbstractConnection<F> {
     this.loop = loop;
   }
 
-  EventLoop loop() {
-    return loop;
+  /** The socket, for the loop to register. */
+  SocketChannel channel() {
+    return channel;
   }
 
-  // ---- For the loop ----------------------------------------------------------------------------
+  // ---- What the loop asks of it (loop thread) ------------------------------------------------
 
-  void opened() {
+  /** The loop has taken this connection; it waits for input from now on. */
+  void registered(Readiness registration) {
+    readiness = registration;
     onOpened();
+    loop.runDeferred();
   }
 
-  boolean received(ByteBuffer bytes) {
-    return onRead(bytes);
+  /**
+   * The socket is readable: reads what it holds (a few buffers at most, into the loop's {@code
+   * buffer}) and hands it to the decoder and handler.
+   *
+   * @return true if anything arrived (bytes or end of stream)
+   */
+  boolean readReady(ByteBuffer buffer) {
+    boolean arrived = false;
+    try {
+      for (int i = 0; i < READS_PER_EVENT && readsEnabled && !isClosed(); i++) {
+        buffer.clear();
+        int count = channel.read(buffer);
+        if (count < 0) {
+          setReads(false); // at end of stream the socket stays readable forever
+          onEndOfInput();
+          loop.runDeferred();
+          return true;
+        }
+        if (count == 0) {
+          break;
+        }
+        arrived = true;
+        buffer.flip();
+        boolean more = onRead(buffer);
+        loop.runDeferred();
+        if (!more) {
+          setReads(false);
+        }
+        if (count < buffer.capacity()) {
+          break; // the socket is drained; another read would only return 0
+        }
+      }
+    } catch (IOException e) {
+      abort(e);
+      loop.runDeferred();
+    }
+    return arrived;
   }
 
-  void endOfInput() {
-    onEndOfInput();
-  }
-
-  /** Writes queued output until done or the socket is full. */
-  void flush() {
+  /** The socket is writable (or output is waiting): writes until done or the socket is full. */
+  void writeReady() {
     if (isClosed()) {
       return;
     }
     try {
       boolean done = drainTo(channel);
-      loop.setWriteStalled(this, !done && !isClosed());
+      setWriteStalled(!done && !isClosed());
     } catch (IOException e) {
       abort(e);
+    }
+  }
+
+  /** True while the socket is full and output waits for it. */
+  boolean isWriteStalled() {
+    return writeStalled;
+  }
+
+  private void setReads(boolean on) {
+    if (readsEnabled != on) {
+      readsEnabled = on;
+      readiness.interest(readsEnabled, writeStalled);
+    }
+  }
+
+  private void setWriteStalled(boolean stalled) {
+    if (writeStalled != stalled) {
+      writeStalled = stalled;
+      readiness.interest(readsEnabled, writeStalled);
     }
   }
 
@@ -84,20 +144,19 @@ final class NioConnection<F> extends AbstractConnection<F> {
    * resume from another thread can both land between two reads.
    */
   private void applyReading() {
-    if (isClosed()) {
+    if (isClosed() || readiness == null) {
       return;
     }
     boolean want = wantsToRead();
     if (want) {
       want = onResume();
     }
-    loop.setReads(this, want);
+    setReads(want);
   }
 
   private void closeNow() {
-    SelectionKey registration = key;
-    if (registration != null) {
-      registration.cancel();
+    if (readiness != null) {
+      readiness.cancel();
     }
     Quietly.close(channel);
   }

@@ -23,11 +23,46 @@ final class PollingLoop extends EventLoop {
   static final long MAX_BACKOFF_NANOS = 10_000_000;
 
   private final Acceptor<?> acceptor;
-  private final ArrayList<NioConnection<?>> connections = new ArrayList<>();
-  private final ArrayList<NioConnection<?>> stalled = new ArrayList<>();
+
+  /** Every connection this loop owns, with its wishes; order does not matter to a poller. */
+  private final ArrayList<Polled> polled = new ArrayList<>();
+
+  /** The connections whose output is stalled: each pass retries their writes. */
+  private final ArrayList<Polled> stalled = new ArrayList<>();
+
   private long backoffNanos = MIN_BACKOFF_NANOS;
   private long acceptResumeAt;
   private boolean acceptPaused;
+
+  /** One connection's wishes, kept where the poller reads them on each pass. */
+  private final class Polled implements Readiness {
+    final NioConnection<?> connection;
+    boolean read = true;
+    boolean write;
+    boolean cancelled;
+
+    Polled(NioConnection<?> connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void interest(boolean read, boolean write) {
+      this.read = read;
+      if (write && !this.write) {
+        stalled.add(this); // it leaves that list in retryStalledWrites, where it can un-stall
+      }
+      this.write = write;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+
+    boolean gone() {
+      return cancelled || connection.isClosed();
+    }
+  }
 
   PollingLoop(String name, Acceptor<?> acceptor) {
     super(name);
@@ -43,13 +78,13 @@ final class PollingLoop extends EventLoop {
   protected void awaitAndProcess(boolean worked) {
     boolean progress = worked;
     progress |= tryAccept();
-    for (int i = 0; i < connections.size(); ) {
-      NioConnection<?> connection = connections.get(i);
-      if (connection.isClosed()) {
-        removeAt(connections, i);
+    for (int i = 0; i < polled.size(); ) {
+      Polled entry = polled.get(i);
+      if (entry.gone()) {
+        removeAt(polled, i);
         continue;
       }
-      if (connection.readsEnabled && read(connection)) {
+      if (entry.read && entry.connection.readReady(readBuffer())) {
         progress = true;
       }
       i++;
@@ -85,13 +120,13 @@ final class PollingLoop extends EventLoop {
   private boolean retryStalledWrites() {
     boolean progress = false;
     for (int i = 0; i < stalled.size(); ) {
-      NioConnection<?> connection = stalled.get(i);
-      if (connection.writeStalled && !connection.isClosed()) {
-        long before = connection.queuedBytes();
-        connection.flush();
-        progress |= connection.queuedBytes() != before;
+      Polled entry = stalled.get(i);
+      if (entry.write && !entry.gone()) {
+        long before = entry.connection.queuedBytes();
+        entry.connection.writeReady();
+        progress |= entry.connection.queuedBytes() != before;
       }
-      if (!connection.writeStalled || connection.isClosed()) {
+      if (!entry.write || entry.gone()) {
         removeAt(stalled, i);
         continue;
       }
@@ -102,7 +137,7 @@ final class PollingLoop extends EventLoop {
   }
 
   /** Order does not matter to a poller, so removal swaps in the last element (O(1)). */
-  private static void removeAt(List<NioConnection<?>> list, int index) {
+  private static void removeAt(List<Polled> list, int index) {
     int last = list.size() - 1;
     list.set(index, list.get(last));
     list.remove(last);
@@ -110,25 +145,17 @@ final class PollingLoop extends EventLoop {
 
   @Override
   void register(NioConnection<?> connection) {
-    connections.add(connection);
-    opened(connection);
-  }
-
-  @Override
-  protected void interestChanged(NioConnection<?> connection) {
-    // Reads need nothing: every pass checks readsEnabled. A stall joins the retry list once; it
-    // leaves it in retryStalledWrites, the only place where a stalled connection can un-stall.
-    if (connection.writeStalled) {
-      stalled.add(connection);
-    }
+    Polled entry = new Polled(connection);
+    polled.add(entry);
+    connection.registered(entry);
   }
 
   @Override
   protected void closeResources() {
-    for (NioConnection<?> connection : new ArrayList<>(connections)) {
-      connection.abort(new IOException("event loop stopped"));
+    for (Polled entry : new ArrayList<>(polled)) {
+      entry.connection.abort(new IOException("event loop stopped"));
     }
-    connections.clear();
+    polled.clear();
     stalled.clear();
   }
 }

@@ -79,11 +79,10 @@ final class SelectorLoop extends EventLoop {
     }
     int ready = key.readyOps();
     if ((ready & SelectionKey.OP_WRITE) != 0) {
-      connection.flush(); // first: it frees socket buffer space the reads' replies will need
+      connection.writeReady(); // first: it frees socket buffer space the reads' replies will need
     }
-    boolean readable = (ready & SelectionKey.OP_READ) != 0;
-    if (readable && connection.readsEnabled && !connection.isClosed()) {
-      read(connection);
+    if ((ready & SelectionKey.OP_READ) != 0) {
+      connection.readReady(readBuffer());
     }
     runDeferred();
   }
@@ -98,21 +97,27 @@ final class SelectorLoop extends EventLoop {
 
   @Override
   void register(NioConnection<?> connection) {
+    SelectionKey key;
     try {
-      connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
+      key = connection.channel().register(selector, SelectionKey.OP_READ, connection);
     } catch (ClosedChannelException e) {
       return; // aborted before it got here (idle sweep, shutdown); nothing to tell anyone
     }
-    opened(connection);
+    connection.registered(new KeyReadiness(key));
   }
 
-  @Override
-  protected void interestChanged(NioConnection<?> connection) {
-    SelectionKey key = connection.key;
-    if (key != null && key.isValid()) {
-      key.interestOps(
-          (connection.readsEnabled ? SelectionKey.OP_READ : 0)
-              | (connection.writeStalled ? SelectionKey.OP_WRITE : 0));
+  /** A connection's wishes, kept where the selector reads them: its key's interest set. */
+  private record KeyReadiness(SelectionKey key) implements Readiness {
+    @Override
+    public void interest(boolean read, boolean write) {
+      if (key.isValid()) {
+        key.interestOps((read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0));
+      }
+    }
+
+    @Override
+    public void cancel() {
+      key.cancel();
     }
   }
 

@@ -8,6 +8,7 @@ import io.switchboard.engine.FrameException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.OutboundOverflowException;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and resume, idle bookkeeping and attributes. A model adds only how it waits and wakes: the four
  * hooks at the bottom.
  *
+ * <p>A handler (or a decoder) that throws costs its own connection only, the same way on every
+ * model, because every call into them is made here: the failure is logged once with the connection
+ * and the cause, the connection is aborted, {@code closed} is called with the cause, and the
+ * model's thread goes on serving everyone else.
+ *
  * <p>Thread contract: the public {@link Connection} methods may be called from any thread. The
  * {@code protected final} methods that start with {@code on} must be called in the connection's
  * <em>handler context</em>, which the model defines (the reader thread holding the callback lock
@@ -31,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param <F> the application's frame type
  */
 public abstract class AbstractConnection<F> implements Connection {
+  private static final System.Logger LOG = System.getLogger(AbstractConnection.class.getName());
   private static final int OPEN = 0;
   private static final int CLOSING = 1;
   private static final int CLOSED = 2;
@@ -145,7 +152,11 @@ public abstract class AbstractConnection<F> implements Connection {
     runInContext(
         () -> {
           if (openedFired) {
-            handler.closed(this, cause);
+            try {
+              handler.closed(this, cause);
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, this + ": the handler failed in closed()", e);
+            }
           }
         });
   }
@@ -200,7 +211,11 @@ public abstract class AbstractConnection<F> implements Connection {
   protected final void onOpened() {
     if (state.get() != CLOSED) {
       openedFired = true;
-      handler.opened(this);
+      try {
+        handler.opened(this);
+      } catch (RuntimeException e) {
+        handlerFailed("opened()", e);
+      }
     }
   }
 
@@ -217,7 +232,10 @@ public abstract class AbstractConnection<F> implements Connection {
         decoder.decode(in, sink);
       } catch (FrameException e) {
         decoderFailed = true;
-        handler.malformed(this, e);
+        malformed(e);
+      } catch (RuntimeException e) {
+        decoderFailed = true;
+        handlerFailed("its decoder", e);
       }
     }
     in.position(in.limit());
@@ -244,7 +262,9 @@ public abstract class AbstractConnection<F> implements Connection {
       try {
         decoder.finish(sink);
       } catch (FrameException e) {
-        handler.malformed(this, e);
+        malformed(e);
+      } catch (RuntimeException e) {
+        handlerFailed("its decoder", e);
       }
       if (pausedWhileDelivering && state.get() == OPEN) {
         return false;
@@ -263,7 +283,12 @@ public abstract class AbstractConnection<F> implements Connection {
     if (state.get() != OPEN) {
       return false;
     }
-    handler.received(this, frame);
+    try {
+      handler.received(this, frame);
+    } catch (RuntimeException e) {
+      handlerFailed("received()", e);
+      return false;
+    }
     if (readingPaused) {
       pausedWhileDelivering = true;
       return false;
@@ -271,11 +296,31 @@ public abstract class AbstractConnection<F> implements Connection {
     return true;
   }
 
+  private void malformed(FrameException error) {
+    try {
+      handler.malformed(this, error);
+    } catch (RuntimeException e) {
+      handlerFailed("malformed()", e);
+    }
+  }
+
+  /** The one failure policy: log once, abort this connection, serve everyone else. */
+  private void handlerFailed(String where, RuntimeException e) {
+    if (state.get() != CLOSED) {
+      LOG.log(Level.WARNING, this + ": the handler failed in " + where + "; aborting it", e);
+      abort(e);
+    }
+  }
+
   private void writabilityFlipped() {
     runInContext(
         () -> {
           if (openedFired && state.get() != CLOSED) {
-            handler.writabilityChanged(this);
+            try {
+              handler.writabilityChanged(this);
+            } catch (RuntimeException e) {
+              handlerFailed("writabilityChanged()", e);
+            }
           }
         });
   }
