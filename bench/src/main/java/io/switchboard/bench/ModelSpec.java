@@ -8,8 +8,10 @@ import java.util.Objects;
 /**
  * One server configuration under test, written {@code model[:key=value[,key=value...]]}, e.g.
  * {@code virtual}, {@code select:selector=poll}, {@code netty:transport=epoll} or {@code
- * reactor:threads=2}. Each option becomes a {@code --key value} argument of {@code serve}. The
- * bench knows models only by these names; the server process resolves them.
+ * reactor:threads=2}. Each option becomes a {@code --key value} argument of {@code serve}, except
+ * {@code jar=PATH}, which runs that model from another build of switchboard (say, the jar from
+ * before a change: {@code reactor,reactor:jar=/tmp/before.jar} measures both in one run). The bench
+ * knows models only by these names; the server process resolves them.
  *
  * @param label how reports name it (the text it was parsed from)
  * @param model the model name passed to {@code serve --model}
@@ -42,6 +44,21 @@ public record ModelSpec(String label, String model, Map<String, String> options)
       }
     }
     return new ModelSpec(trimmed, model, options);
+  }
+
+  /** The option that names another build's jar to run the server from. */
+  static final String JAR = "jar";
+
+  /** The jar to run this server from, or {@code null} for the bench's own class path. */
+  public String jar() {
+    return options.get(JAR);
+  }
+
+  /** The options passed to {@code serve} (all but {@code jar}). */
+  public Map<String, String> serveOptions() {
+    Map<String, String> serve = new LinkedHashMap<>(options);
+    serve.remove(JAR);
+    return serve;
   }
 
   /** Netty is the reference every figure is compared with. */

@@ -87,9 +87,10 @@ public record ServerLauncher(
     }
     command.add(java);
     command.addAll(jvmArgs);
+    String path = model.jar() == null ? classPath : model.jar();
     command.addAll(
-        List.of("-cp", classPath, mainClass, "serve", "--app", app, "--model", model.model()));
-    for (Map.Entry<String, String> option : model.options().entrySet()) {
+        List.of("-cp", path, mainClass, "serve", "--app", app, "--model", model.model()));
+    for (Map.Entry<String, String> option : model.serveOptions().entrySet()) {
       command.add("--" + option.getKey());
       command.add(option.getValue());
     }

@@ -51,6 +51,19 @@ class OptionsTest {
   }
 
   @Test
+  void aModelFromAnotherBuildRunsFromItsJar() {
+    ModelSpec before = ModelSpec.parse("reactor:jar=/tmp/before.jar,threads=2");
+    assertThat(before.jar()).isEqualTo("/tmp/before.jar");
+    assertThat(before.serveOptions()).containsExactly(entry("threads", "2"));
+    assertThat(
+            new ServerLauncher("java", "cp", "Main", List.of())
+                .command("echo", before, List.of(), 10, null))
+        .containsSubsequence("-cp", "/tmp/before.jar", "Main", "serve")
+        .containsSubsequence("--threads", "2")
+        .doesNotContain("--jar", "cp");
+  }
+
+  @Test
   void serversGetTheBenchsTuningFlagsButNotItsAgents() {
     assertThat(
             ServerLauncher.tuningFlags(
