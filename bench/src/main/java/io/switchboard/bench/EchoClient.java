@@ -119,9 +119,8 @@ final class EchoClient extends LoadConnection {
   protected void closed(IOException cause) {
     if (!ready) {
       shared.connecting.release();
-      shared.tally.addFailed(cause == null ? new IOException("closed by the server") : cause);
     }
-    shared.tally.addClosed();
+    shared.tally.addClosed(ready, cause);
   }
 
   /** Starts ping-pong. */

@@ -135,9 +135,8 @@ final class FanoutScenario {
     protected void closed(IOException cause) {
       if (!ready) {
         shared.connecting.release();
-        shared.tally.addFailed(cause == null ? new IOException("closed by the server") : cause);
       }
-      shared.tally.addClosed();
+      shared.tally.addClosed(ready, cause);
     }
   }
 

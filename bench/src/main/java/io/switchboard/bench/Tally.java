@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Predicate;
 
@@ -31,6 +32,17 @@ final class Tally {
   synchronized void addClosed() {
     closed++;
     notifyAll();
+  }
+
+  /**
+   * What a client reports when its connection closes: a close, and a failure (with {@code cause},
+   * or "closed by the server") if it closed before it was ever ready.
+   */
+  synchronized void addClosed(boolean wasReady, IOException cause) {
+    if (!wasReady) {
+      addFailed(cause == null ? new IOException("closed by the server") : cause);
+    }
+    addClosed();
   }
 
   synchronized int ready() {

@@ -22,6 +22,34 @@ public final class NameRules {
 
   private NameRules() {}
 
+  /** {@code name} if it is a valid name; otherwise a refusal that says the rule. */
+  static String requireValidName(String name) throws ChatException {
+    if (!isValidName(name)) {
+      throw new ChatException(
+          ChatException.Code.INVALID_NAME,
+          "invalid name '"
+              + name
+              + "': 1 to "
+              + MAX_NAME
+              + " letters, digits, '-', '_' or '.', starting with a letter or digit");
+    }
+    return name;
+  }
+
+  /** {@code room} if it is a valid room name; otherwise a refusal that says the rule. */
+  static String requireValidRoom(String room) throws ChatException {
+    if (!isValidRoom(room)) {
+      throw new ChatException(
+          ChatException.Code.INVALID_ROOM,
+          "invalid room name '"
+              + room
+              + "': 1 to "
+              + MAX_ROOM
+              + " letters, digits, '-', '_' or '.'");
+    }
+    return room;
+  }
+
   public static boolean isValidName(String name) {
     return isValid(name, MAX_NAME);
   }

@@ -201,16 +201,7 @@ public final class Session {
   }
 
   private boolean joinNow(String room) throws ChatException {
-    String clean = NameRules.cleanRoom(room);
-    if (!NameRules.isValidRoom(clean)) {
-      throw new ChatException(
-          Code.INVALID_ROOM,
-          "invalid room name '"
-              + clean
-              + "': 1 to "
-              + NameRules.MAX_ROOM
-              + " letters, digits, '-', '_' or '.'");
-    }
+    String clean = NameRules.requireValidRoom(NameRules.cleanRoom(room));
     synchronized (this) {
       if (gone) {
         return false;
@@ -247,17 +238,7 @@ public final class Session {
   }
 
   private void renameNow(String newName) throws ChatException {
-    String clean = NameRules.cleanName(newName);
-    if (!NameRules.isValidName(clean)) {
-      throw new ChatException(
-          Code.INVALID_NAME,
-          "invalid name '"
-              + clean
-              + "': 1 to "
-              + NameRules.MAX_NAME
-              + " letters, digits, '-', '_' or '.', starting with a letter"
-              + " or digit");
-    }
+    String clean = NameRules.requireValidName(NameRules.cleanName(newName));
     synchronized (this) {
       if (gone || clean.equals(name)) {
         return;
