@@ -1,7 +1,5 @@
 package io.switchboard.cli;
 
-import io.switchboard.chat.ChatSettings;
-import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Application;
 import io.switchboard.services.LineService;
 import java.time.Duration;
@@ -11,8 +9,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The applications {@code serve} can run, by name, each with whether its state is shared across
- * connections (which decides if it can run in several processes).
+ * The applications {@code serve} can run, by name: how each is made from the parsed command line
+ * (an app with options of its own reads them from its mixin on {@link ServeCommand}, as chat reads
+ * {@link ChatOptions}), whether its state is shared across connections (which decides if it can run
+ * in several processes), and its idle timeout unless {@code --idle-timeout} says otherwise.
+ *
+ * <p>Thread contract: filled once when the class loads (tests may add an app before they run a
+ * command); read on the main thread.
  */
 final class Apps {
   private Apps() {}
@@ -29,15 +32,10 @@ final class Apps {
   }
 
   private record Entry(
-      Function<ChatSettings, Application<?>> factory, State state, Duration idleTimeout) {}
+      Function<ServeCommand, Application<?>> factory, State state, Duration idleTimeout) {}
 
   /** What request/response services get: a client silent for five minutes is gone. */
-  private static final Duration SERVICE_IDLE_TIMEOUT = Duration.ofMinutes(5);
-
-  /** The idle timeout an app gets unless {@code --idle-timeout} says otherwise. */
-  static Duration idleTimeout(String name) {
-    return entry(name).idleTimeout();
-  }
+  static final Duration SERVICE_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   private static final Map<String, Entry> APPS = new LinkedHashMap<>();
 
@@ -47,26 +45,45 @@ final class Apps {
   static {
     // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
-    APPS.put(
-        "chat", new Entry(ChatServer::application, State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO));
+    register(
+        "chat", serve -> serve.chat.application(), State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO);
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }
   }
 
-  /** Adds an app; package-private so tests can register one of each kind. */
-  static void register(String name, Supplier<Application<?>> factory, State state) {
-    APPS.put(name, new Entry(chat -> factory.get(), state, SERVICE_IDLE_TIMEOUT));
+  /** Adds an app made from the command line's options. */
+  static void register(
+      String name,
+      Function<ServeCommand, Application<?>> factory,
+      State state,
+      Duration idleTimeout) {
+    APPS.put(name, new Entry(factory, state, idleTimeout));
   }
 
-  /** The app called {@code name}; {@code chat} configures the chat hub if that is the one. */
-  static Application<?> named(String name, ChatSettings chat) {
-    return entry(name).factory().apply(chat);
+  /** Adds an app that has no options of its own; package-private so tests can add one. */
+  static void register(String name, Supplier<Application<?>> factory, State state) {
+    register(name, serve -> factory.get(), state, SERVICE_IDLE_TIMEOUT);
+  }
+
+  /** The app called {@code name}, made from {@code serve}'s options. */
+  static Application<?> named(String name, ServeCommand serve) {
+    return entry(name).factory().apply(serve);
+  }
+
+  /** The idle timeout an app gets unless {@code --idle-timeout} says otherwise. */
+  static Duration idleTimeout(String name) {
+    return entry(name).idleTimeout();
   }
 
   /** True when the app keeps state that all its connections share (see {@link State}). */
   static boolean sharesState(String name) {
     return entry(name).state() == State.SHARED_ACROSS_CONNECTIONS;
+  }
+
+  /** Refuses an unknown app with the list of those there are. */
+  static void check(String name) {
+    entry(name);
   }
 
   static String names() {

@@ -1,6 +1,5 @@
 package io.switchboard.cli;
 
-import io.switchboard.chat.ChatSettings;
 import io.switchboard.cli.prefork.Lifeline;
 import io.switchboard.cli.prefork.PortReservation;
 import io.switchboard.cli.prefork.Supervisor;
@@ -19,10 +18,12 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard serve}: runs one app on one model until Ctrl-C or SIGTERM. */
@@ -134,29 +135,16 @@ final class ServeCommand implements Callable<Integer> {
               + "closed (default: ${DEFAULT-VALUE}).")
   int maxLine;
 
-  // The chat hub's policy; the defaults are ChatSettings.DEFAULT. The bench's fan-out raises the
-  // rate limit, since its few senders each send far faster than a person.
   @Option(
-      names = "--chat-rate-limit",
-      paramLabel = "LINES_PER_S",
+      names = "--root",
+      paramLabel = "DIR",
       description =
-          "chat: lines per second one connection may send; more are dropped "
-              + "(default: ${DEFAULT-VALUE}).")
-  double chatRateLimit = ChatSettings.DEFAULT.linesPerSecond();
+          "The directory an app serves: files (FTP) serves and stores files under it; http"
+              + " serves it (default for http: a small built-in site).")
+  Path root;
 
-  @Option(
-      names = "--chat-burst",
-      paramLabel = "LINES",
-      description =
-          "chat: lines a connection may send at once above the rate "
-              + "(default: ${DEFAULT-VALUE}).")
-  int chatBurst = ChatSettings.DEFAULT.burstLines();
-
-  @Option(
-      names = "--chat-history",
-      paramLabel = "MESSAGES",
-      description = "chat: messages each room keeps for /history (default: ${DEFAULT-VALUE}).")
-  int chatHistory = ChatSettings.DEFAULT.historySize();
+  /** The chat hub's options ({@code --chat-...}). */
+  @Mixin ChatOptions chat = new ChatOptions();
 
   @Option(
       names = "--shutdown-deadline",
@@ -188,12 +176,7 @@ final class ServeCommand implements Callable<Integer> {
     Server server;
     try {
       EngineProvider provider = Engines.named(model);
-      Application<?> application =
-          Apps.named(
-              app,
-              ChatSettings.DEFAULT
-                  .withRateLimit(chatRateLimit, chatBurst)
-                  .withHistorySize(chatHistory));
+      Application<?> application = Apps.named(app, this);
       Limits limits =
           Limits.DEFAULT
               .withMaxConnections(maxConnections)
@@ -243,7 +226,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     try {
       Engines.named(model);
-      Apps.named(app, ChatSettings.DEFAULT); // an unknown app is refused here
+      Apps.check(app); // an unknown app is refused here
       if (Apps.sharesState(app)) {
         err.println(
             "switchboard serve: the "

@@ -32,9 +32,10 @@ class ArchitectureTest {
           new Module("engine", "io.switchboard.engine.."),
           new Module("netty", "io.switchboard.netty.."),
           new Module("services", "io.switchboard.services.."),
-          new Module("chat", "io.switchboard.chat.."),
           new Module("files", "io.switchboard.files.."),
           new Module("http", "io.switchboard.http.."),
+          new Module("chat", "io.switchboard.chat.."),
+          new Module("cluster", "io.switchboard.cluster.."),
           new Module("testkit", "io.switchboard.testkit.."),
           new Module("bench", "io.switchboard.bench.."),
           new Module("cli", "io.switchboard.cli.."));
@@ -42,9 +43,10 @@ class ArchitectureTest {
   /** Applications: code written against the contract, meant to run on every model. */
   private static final String[] APPS = {
     "io.switchboard.services..",
-    "io.switchboard.chat..",
     "io.switchboard.files..",
-    "io.switchboard.http.."
+    "io.switchboard.http..",
+    "io.switchboard.chat..",
+    "io.switchboard.cluster.."
   };
 
   /** The toolkit a model is written with: not for apps. */

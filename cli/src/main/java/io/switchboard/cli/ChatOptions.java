@@ -1,0 +1,47 @@
+package io.switchboard.cli;
+
+import io.switchboard.chat.ChatSettings;
+import io.switchboard.chat.line.ChatServer;
+import io.switchboard.engine.Application;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve}'s options for the chat hub ({@code --app chat}), as a picocli mixin: the hub's
+ * policy, with {@link ChatSettings#DEFAULT} as the defaults. The bench's fan-out raises the rate
+ * limit, since its few senders each send far faster than a person.
+ *
+ * <p>Thread contract: filled in by picocli on the main thread, then only read.
+ */
+final class ChatOptions {
+
+  @Option(
+      names = "--chat-rate-limit",
+      paramLabel = "LINES_PER_S",
+      description =
+          "chat: lines per second one connection may send; more are dropped "
+              + "(default: ${DEFAULT-VALUE}).")
+  double rateLimit = ChatSettings.DEFAULT.linesPerSecond();
+
+  @Option(
+      names = "--chat-burst",
+      paramLabel = "LINES",
+      description =
+          "chat: lines a connection may send at once above the rate "
+              + "(default: ${DEFAULT-VALUE}).")
+  int burst = ChatSettings.DEFAULT.burstLines();
+
+  @Option(
+      names = "--chat-history",
+      paramLabel = "MESSAGES",
+      description = "chat: messages each room keeps for /history (default: ${DEFAULT-VALUE}).")
+  int history = ChatSettings.DEFAULT.historySize();
+
+  ChatSettings settings() {
+    return ChatSettings.DEFAULT.withRateLimit(rateLimit, burst).withHistorySize(history);
+  }
+
+  /** The chat hub over the line protocol, with these settings. */
+  Application<?> application() {
+    return ChatServer.application(settings());
+  }
+}
