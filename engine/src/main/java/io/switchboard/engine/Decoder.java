@@ -33,6 +33,16 @@ public interface Decoder<F> {
    */
   default void finish(FrameSink<? super F> sink) throws FrameException {}
 
+  /**
+   * True while the decoder holds the beginning of a frame whose end has not arrived (a line without
+   * its terminator, a request head without its blank line). The engine times such a frame out after
+   * {@link Limits#frameTimeout()}; complete frames kept back while reading is paused do not count.
+   * The default, for decoders that keep nothing, is false.
+   */
+  default boolean inFrame() {
+    return false;
+  }
+
   /** Receives decoded frames. */
   @FunctionalInterface
   interface FrameSink<F> {

@@ -4,12 +4,20 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The limits that protect a server, in one immutable value with sensible {@link #DEFAULT}s.
+ * The limits that protect a server, in one immutable value with sensible {@link #DEFAULT}s (the
+ * shape of Netty's {@code WriteBufferWaterMark}: validated, with a default, changed by copies).
  *
  * @param maxConnections connections served at once; one more gets {@link Application#refusal()} and
  *     is closed, and nobody else notices
  * @param idleTimeout a connection that neither reads nor writes a byte for this long is closed
  *     ({@link Duration#ZERO} disables it)
+ * @param frameTimeout a frame (a line, a request head) that has started to arrive but is not
+ *     complete after this long is a {@link FrameTimeoutException}, which the app answers in its
+ *     {@link Handler#malformed} (a slow trickle, slowloris); the clock runs only while the
+ *     connection is reading ({@link Duration#ZERO} disables it)
+ * @param closeTimeout a connection asked to {@link Connection#close()} whose queued output makes no
+ *     progress for this long (the peer reads nothing) is aborted, so a peer that stops reading
+ *     cannot keep a closing connection, and its place, forever
  * @param maxFrameLength the longest frame (line) a decoder accepts, in bytes
  * @param lowWaterMark {@link Connection#isWritable()} turns true again when the outbound queue
  *     drains below this many bytes
@@ -21,6 +29,8 @@ import java.util.Objects;
 public record Limits(
     int maxConnections,
     Duration idleTimeout,
+    Duration frameTimeout,
+    Duration closeTimeout,
     int maxFrameLength,
     int lowWaterMark,
     int highWaterMark,
@@ -31,6 +41,8 @@ public record Limits(
       new Limits(
           10_000,
           Duration.ofMinutes(5),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(10),
           64 * 1024,
           32 * 1024,
           64 * 1024,
@@ -39,9 +51,13 @@ public record Limits(
 
   public Limits {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(frameTimeout, "frameTimeout");
+    Objects.requireNonNull(closeTimeout, "closeTimeout");
     Objects.requireNonNull(shutdownDeadline, "shutdownDeadline");
     require(maxConnections > 0, "maxConnections must be positive: " + maxConnections);
     require(!idleTimeout.isNegative(), "idleTimeout must not be negative: " + idleTimeout);
+    require(!frameTimeout.isNegative(), "frameTimeout must not be negative: " + frameTimeout);
+    require(closeTimeout.isPositive(), "closeTimeout must be positive: " + closeTimeout.toMillis());
     require(maxFrameLength > 0, "maxFrameLength must be positive: " + maxFrameLength);
     require(lowWaterMark >= 0, "lowWaterMark must not be negative: " + lowWaterMark);
     require(
@@ -63,71 +79,132 @@ public record Limits(
     return !idleTimeout.isZero();
   }
 
+  public boolean hasFrameTimeout() {
+    return !frameTimeout.isZero();
+  }
+
   public Limits withMaxConnections(int value) {
-    return new Limits(
-        value,
-        idleTimeout,
-        maxFrameLength,
-        lowWaterMark,
-        highWaterMark,
-        maxQueuedBytes,
-        shutdownDeadline);
+    return copy().maxConnections(value).build();
   }
 
   public Limits withIdleTimeout(Duration value) {
-    return new Limits(
-        maxConnections,
-        value,
-        maxFrameLength,
-        lowWaterMark,
-        highWaterMark,
-        maxQueuedBytes,
-        shutdownDeadline);
+    return copy().idleTimeout(value).build();
+  }
+
+  public Limits withFrameTimeout(Duration value) {
+    return copy().frameTimeout(value).build();
+  }
+
+  public Limits withCloseTimeout(Duration value) {
+    return copy().closeTimeout(value).build();
   }
 
   public Limits withMaxFrameLength(int value) {
-    return new Limits(
-        maxConnections,
-        idleTimeout,
-        value,
-        lowWaterMark,
-        highWaterMark,
-        maxQueuedBytes,
-        shutdownDeadline);
+    return copy().maxFrameLength(value).build();
   }
 
   /** Sets both water marks; the hard cap grows to stay at least the high mark. */
   public Limits withWaterMarks(int low, int high) {
-    return new Limits(
-        maxConnections,
-        idleTimeout,
-        maxFrameLength,
-        low,
-        high,
-        Math.max(maxQueuedBytes, high),
-        shutdownDeadline);
+    return copy()
+        .lowWaterMark(low)
+        .highWaterMark(high)
+        .maxQueuedBytes(Math.max(maxQueuedBytes, high))
+        .build();
   }
 
   public Limits withMaxQueuedBytes(long value) {
-    return new Limits(
-        maxConnections,
-        idleTimeout,
-        maxFrameLength,
-        lowWaterMark,
-        highWaterMark,
-        value,
-        shutdownDeadline);
+    return copy().maxQueuedBytes(value).build();
   }
 
   public Limits withShutdownDeadline(Duration value) {
-    return new Limits(
-        maxConnections,
-        idleTimeout,
-        maxFrameLength,
-        lowWaterMark,
-        highWaterMark,
-        maxQueuedBytes,
-        value);
+    return copy().shutdownDeadline(value).build();
+  }
+
+  private Copy copy() {
+    return new Copy(this);
+  }
+
+  /** The one place that lists every component, so each {@code with...} changes one by name. */
+  private static final class Copy {
+    private int maxConnections;
+    private Duration idleTimeout;
+    private Duration frameTimeout;
+    private Duration closeTimeout;
+    private int maxFrameLength;
+    private int lowWaterMark;
+    private int highWaterMark;
+    private long maxQueuedBytes;
+    private Duration shutdownDeadline;
+
+    Copy(Limits limits) {
+      maxConnections = limits.maxConnections;
+      idleTimeout = limits.idleTimeout;
+      frameTimeout = limits.frameTimeout;
+      closeTimeout = limits.closeTimeout;
+      maxFrameLength = limits.maxFrameLength;
+      lowWaterMark = limits.lowWaterMark;
+      highWaterMark = limits.highWaterMark;
+      maxQueuedBytes = limits.maxQueuedBytes;
+      shutdownDeadline = limits.shutdownDeadline;
+    }
+
+    Copy maxConnections(int value) {
+      maxConnections = value;
+      return this;
+    }
+
+    Copy idleTimeout(Duration value) {
+      idleTimeout = value;
+      return this;
+    }
+
+    Copy frameTimeout(Duration value) {
+      frameTimeout = value;
+      return this;
+    }
+
+    Copy closeTimeout(Duration value) {
+      closeTimeout = value;
+      return this;
+    }
+
+    Copy maxFrameLength(int value) {
+      maxFrameLength = value;
+      return this;
+    }
+
+    Copy lowWaterMark(int value) {
+      lowWaterMark = value;
+      return this;
+    }
+
+    Copy highWaterMark(int value) {
+      highWaterMark = value;
+      return this;
+    }
+
+    Copy maxQueuedBytes(long value) {
+      maxQueuedBytes = value;
+      return this;
+    }
+
+    Copy shutdownDeadline(Duration value) {
+      shutdownDeadline = value;
+      return this;
+    }
+
+    Limits build() {
+      return new Limits(
+          maxConnections,
+          idleTimeout,
+          frameTimeout,
+          closeTimeout,
+          maxFrameLength,
+          lowWaterMark,
+          highWaterMark,
+          maxQueuedBytes,
+          shutdownDeadline);
+    }
   }
 
   @Override
@@ -135,7 +212,11 @@ public record Limits(
     return "maxConnections="
         + maxConnections
         + " idleTimeout="
-        + (hasIdleTimeout() ? idleTimeout.toSeconds() + "s" : "off")
+        + seconds(idleTimeout)
+        + " frameTimeout="
+        + seconds(frameTimeout)
+        + " closeTimeout="
+        + seconds(closeTimeout)
         + " maxFrame="
         + maxFrameLength
         + " waterMarks="
@@ -147,5 +228,11 @@ public record Limits(
         + " shutdownDeadline="
         + shutdownDeadline.toMillis()
         + "ms";
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.isZero()
+        ? "off"
+        : duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 }

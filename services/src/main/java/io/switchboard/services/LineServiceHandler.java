@@ -3,6 +3,7 @@ package io.switchboard.services;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
+import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.codec.LineDecoder;
 import java.nio.ByteBuffer;
@@ -50,7 +51,11 @@ public abstract class LineServiceHandler implements Handler<String> {
 
   @Override
   public void malformed(Connection connection, FrameException error) {
-    connection.send("ERROR " + error.getMessage() + "\r\n");
+    String reason =
+        error instanceof FrameTimeoutException timeout
+            ? "line not complete within " + FrameTimeoutException.seconds(timeout.timeout())
+            : error.getMessage();
+    connection.send("ERROR " + reason + "\r\n");
     connection.close();
   }
 

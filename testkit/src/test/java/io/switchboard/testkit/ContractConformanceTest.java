@@ -9,6 +9,7 @@ import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,5 +247,56 @@ class ContractConformanceTest {
     assertThat(probe.only().closedCalls.get()).isEqualTo(1);
     assertThat(probe.only().outOfOrder).isFalse();
     assertThat(probe.only().overlapped).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void aLineTrickledSlowerThanTheFrameTimeoutIsClosedWithAReason(ModelVariant model) {
+    Duration timeout = Duration.ofMillis(600);
+    Server server =
+        start(model, Limits.DEFAULT.withFrameTimeout(timeout).withIdleTimeout(Duration.ZERO), null);
+    LineClient client = client(server);
+    assertThat(client.send("a whole line").readLine()).isEqualTo("a whole line");
+    // One byte every 100 ms (a pace, not a wait): never idle, never a whole line.
+    long started = System.nanoTime();
+    Thread trickle =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      client.write(new byte[] {'x'});
+                      Thread.sleep(100);
+                    }
+                  } catch (UncheckedIOException | InterruptedException e) {
+                    // closed by the server, or the test is over
+                  }
+                });
+    resources.add(trickle::interrupt);
+    assertThat(client.readLine()).isEqualTo("ERROR line not complete within 600 ms");
+    assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).as("closed near the deadline, not at once").isGreaterThan(timeout);
+    Await.until("the slot is free", () -> server.connectionCount() == 0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void aClosingConnectionWhosePeerReadsNothingIsAbortedAtTheCloseTimeout(ModelVariant model) {
+    Server server =
+        start(
+            model,
+            Limits.DEFAULT.withCloseTimeout(Duration.ofMillis(500)).withMaxQueuedBytes(32 << 20),
+            null);
+    LineClient client = client(server, 16 * 1024);
+    // 12 MiB then close(): far more than the socket buffers hold (a send buffer of at most 4 MiB
+    // here), and the client never reads, so the close can never finish by itself.
+    client.send("BIG-THEN-CLOSE " + (12 << 20));
+    Await.until("the handler hears of the abort", () -> probe.closedCount() == 1);
+    assertThat(probe.only().closeCause)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("read nothing");
+    assertThat(server.connectionCount()).isZero();
+    assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
   }
 }

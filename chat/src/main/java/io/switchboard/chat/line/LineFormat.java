@@ -53,6 +53,7 @@ public final class LineFormat {
   public static final String USAGE = "usage";
   public static final String UNKNOWN_COMMAND = "unknown-command";
   public static final String LINE_TOO_LONG = "line-too-long";
+  public static final String LINE_TIMEOUT = "line-timeout";
   public static final String TOO_SLOW = "too-slow";
   public static final String SERVER_FULL = "server-full";
 

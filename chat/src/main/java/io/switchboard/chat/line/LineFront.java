@@ -9,6 +9,7 @@ import io.switchboard.chat.Session;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
+import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.IdleTimeoutException;
 import io.switchboard.engine.OutboundOverflowException;
@@ -224,12 +225,20 @@ public final class LineFront implements Handler<String> {
 
   @Override
   public void malformed(Connection connection, FrameException error) {
+    boolean slow = error instanceof FrameTimeoutException;
     LineMember member = connection.attribute(MEMBER);
     if (member != null) {
-      member.closeReason = "sent a line that was too long";
+      member.closeReason = slow ? "too slow to finish a line" : "sent a line that was too long";
     }
+    String text =
+        slow
+            ? "line not complete within "
+                + FrameTimeoutException.seconds(((FrameTimeoutException) error).timeout())
+            : error.getMessage();
     connection.send(
-        LineFormat.error(LineFormat.LINE_TOO_LONG, error.getMessage() + "; closing") + CRLF);
+        LineFormat.error(
+                slow ? LineFormat.LINE_TIMEOUT : LineFormat.LINE_TOO_LONG, text + "; closing")
+            + CRLF);
     connection.close();
   }
 

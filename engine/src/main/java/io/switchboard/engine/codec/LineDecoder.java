@@ -126,6 +126,14 @@ public final class LineDecoder implements Decoder<String> {
     return line;
   }
 
+  /**
+   * True while part of a line is kept and its LF has not arrived (a paused complete line is not).
+   */
+  @Override
+  public boolean inFrame() {
+    return pendingLength > 0 && indexOf(pending, 0, pendingLength) < 0;
+  }
+
   @Override
   public void finish(FrameSink<? super String> sink) throws FrameException {
     if (pendingLength > 0 && drainPending(sink) && pendingLength > 0) {

@@ -5,7 +5,10 @@ import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
 import io.switchboard.engine.Decoder;
 import io.switchboard.engine.FrameException;
+import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
+import io.switchboard.engine.IdleTimeoutException;
+import io.switchboard.engine.Limits;
 import io.switchboard.engine.OutboundOverflowException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -13,6 +16,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +46,7 @@ public abstract class AbstractConnection<F> implements Connection {
   private static final int CLOSING = 1;
   private static final int CLOSED = 2;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private static final long NO_FRAME = Long.MIN_VALUE;
 
   private final long id;
   private final SocketAddress remoteAddress;
@@ -53,6 +58,10 @@ public abstract class AbstractConnection<F> implements Connection {
   private final AtomicInteger state = new AtomicInteger(OPEN);
   private volatile boolean readingPaused;
   private volatile long lastActivityNanos = System.nanoTime();
+
+  /** When the frame the decoder holds began to arrive; {@link #NO_FRAME} while none is partial. */
+  private volatile long frameStartedNanos = NO_FRAME;
+
   private volatile ConcurrentHashMap<AttributeKey<?>, Object> attributes;
   // Handler-context only:
   private boolean openedFired;
@@ -125,6 +134,9 @@ public abstract class AbstractConnection<F> implements Connection {
   public final void resumeReading() {
     if (readingPaused) {
       readingPaused = false;
+      if (frameStartedNanos != NO_FRAME) {
+        frameStartedNanos = System.nanoTime(); // the pause was the server's, not the peer's
+      }
       readingChanged(false);
     }
   }
@@ -237,6 +249,7 @@ public abstract class AbstractConnection<F> implements Connection {
         decoderFailed = true;
         handlerFailed("its decoder", e);
       }
+      updateFrameClock();
     }
     in.position(in.limit());
     return wantsToRead();
@@ -336,8 +349,11 @@ public abstract class AbstractConnection<F> implements Connection {
    */
   protected final boolean drainTo(GatheringByteChannel channel) throws IOException {
     while (true) {
+      long before = outbound.totalWritten();
       boolean full = outbound.writeTo(channel);
-      touch();
+      if (outbound.totalWritten() != before) {
+        touch(); // progress only: a full socket written to in vain is no sign of life
+      }
       if (full) {
         return state.get() == CLOSED; // aborted meanwhile: nothing left to wait for
       }
@@ -364,13 +380,61 @@ public abstract class AbstractConnection<F> implements Connection {
     return false;
   }
 
-  /** Records activity for the idle timeout. */
+  /** Records activity for the idle and close timeouts. */
   protected final void touch() {
     lastActivityNanos = System.nanoTime();
   }
 
-  final boolean idleLongerThan(long nowNanos, long idleNanos) {
-    return nowNanos - lastActivityNanos > idleNanos;
+  /** Starts or stops the frame clock after a decode (handler context). */
+  private void updateFrameClock() {
+    if (decoderFailed || state.get() != OPEN || !decoder.inFrame()) {
+      frameStartedNanos = NO_FRAME;
+    } else if (frameStartedNanos == NO_FRAME) {
+      frameStartedNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Enforces the timeouts of {@code limits} at {@code nowNanos}: a closing connection whose output
+   * made no progress for {@link Limits#closeTimeout()} is aborted, an idle one is aborted, and a
+   * frame begun longer than {@link Limits#frameTimeout()} ago is reported to the handler. Called by
+   * the group's sweep thread.
+   */
+  final void sweep(long nowNanos, Limits limits) {
+    int current = state.get();
+    long quiet = nowNanos - lastActivityNanos;
+    if (current == CLOSING) {
+      if (quiet > limits.closeTimeout().toNanos()) {
+        abort(
+            new IOException(
+                "closing, and the peer read nothing for "
+                    + limits.closeTimeout().toMillis()
+                    + " ms"));
+      }
+      return;
+    }
+    if (current != OPEN) {
+      return;
+    }
+    if (limits.hasIdleTimeout() && quiet > limits.idleTimeout().toNanos()) {
+      abort(new IdleTimeoutException(limits.idleTimeout()));
+      return;
+    }
+    long started = frameStartedNanos;
+    if (limits.hasFrameTimeout()
+        && started != NO_FRAME
+        && !readingPaused
+        && nowNanos - started > limits.frameTimeout().toNanos()) {
+      frameStartedNanos = NO_FRAME; // told once
+      runInContext(() -> frameTimedOut(limits.frameTimeout()));
+    }
+  }
+
+  private void frameTimedOut(Duration timeout) {
+    if (state.get() == OPEN && !decoderFailed && decoder.inFrame()) {
+      decoderFailed = true; // nothing more is read: the app answers and closes
+      malformed(new FrameTimeoutException(timeout));
+    }
   }
 
   // ---- What the model provides ---------------------------------------------------------------

@@ -32,7 +32,7 @@ public abstract class AbstractServer implements Server {
   /** Call once the listener is bound: records the address and logs the start. */
   public final void started(InetSocketAddress address) {
     this.localAddress = address;
-    connections.startIdleSweep();
+    connections.startSweep();
     LOG.log(
         System.Logger.Level.INFO,
         "{0} on {1} listening on {2} ({3})",

@@ -1,7 +1,6 @@
 package io.switchboard.engine.spi;
 
 import io.switchboard.engine.Application;
-import io.switchboard.engine.IdleTimeoutException;
 import io.switchboard.engine.Limits;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -16,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A server's connections, written once for every model: admission against {@link
- * Limits#maxConnections()}, the polite refusal, the idle-timeout sweep, and the graceful close of
- * all at shutdown.
+ * Limits#maxConnections()}, the polite refusal, the sweep that enforces the idle, frame and close
+ * timeouts, and the graceful close of all at shutdown.
  *
  * <p>Thread contract: every method may be called from any thread.
  */
@@ -33,7 +32,7 @@ public final class ConnectionGroup {
 
   private final Set<AbstractConnection<?>> open = ConcurrentHashMap.newKeySet();
   private final Object drained = new Object();
-  private volatile ScheduledExecutorService idleSweeper;
+  private volatile ScheduledExecutorService sweeper;
 
   public ConnectionGroup(Application<?> app, Limits limits) {
     this.app = app;
@@ -104,21 +103,27 @@ public final class ConnectionGroup {
     return admitted.get();
   }
 
-  /** Starts the sweep that closes idle connections, if the limits ask for one. */
+  /**
+   * Starts the sweep that enforces the per-connection timeouts ({@link Limits#idleTimeout()},
+   * {@link Limits#frameTimeout()}, {@link Limits#closeTimeout()}) on every connection.
+   */
   // The sweep ends by shutting its executor down, not through the future; nothing it runs may
   // throw out of it, because a periodic task that throws is silently never run again.
   @SuppressWarnings("FutureReturnValueIgnored")
-  public void startIdleSweep() {
-    if (!limits.hasIdleTimeout()) {
-      return;
+  public void startSweep() {
+    // Sweeping four times per shortest timeout enforces each within 1.25 times its length.
+    long shortest = limits.closeTimeout().toMillis();
+    if (limits.hasIdleTimeout()) {
+      shortest = Math.min(shortest, limits.idleTimeout().toMillis());
     }
-    long idleNanos = limits.idleTimeout().toNanos();
-    // Sweeping four times per timeout closes an idle connection within 1.25 timeouts.
-    long periodMillis = Math.max(10, limits.idleTimeout().toMillis() / 4);
+    if (limits.hasFrameTimeout()) {
+      shortest = Math.min(shortest, limits.frameTimeout().toMillis());
+    }
+    long periodMillis = Math.max(10, shortest / 4);
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread thread = new Thread(r, app.name() + "-idle-sweep");
+              Thread thread = new Thread(r, app.name() + "-timeouts");
               thread.setDaemon(true);
               return thread;
             });
@@ -126,19 +131,17 @@ public final class ConnectionGroup {
         () -> {
           long now = System.nanoTime();
           for (AbstractConnection<?> connection : open) {
-            if (connection.idleLongerThan(now, idleNanos)) {
-              try {
-                connection.abort(new IdleTimeoutException(limits.idleTimeout()));
-              } catch (RuntimeException e) { // a handler's closed() threw, maybe on this thread
-                LOG.log(System.Logger.Level.WARNING, "closing an idle connection failed", e);
-              }
+            try {
+              connection.sweep(now, limits);
+            } catch (RuntimeException e) { // not expected: the connection contains its handler
+              LOG.log(System.Logger.Level.WARNING, "timing out " + connection + " failed", e);
             }
           }
         },
         periodMillis,
         periodMillis,
         TimeUnit.MILLISECONDS);
-    idleSweeper = sweeper;
+    this.sweeper = sweeper;
   }
 
   /**
@@ -169,9 +172,9 @@ public final class ConnectionGroup {
       connection.abort(new IOException("server shut down before the output drained"));
       aborted++;
     }
-    ScheduledExecutorService sweeper = idleSweeper;
-    if (sweeper != null) {
-      sweeper.shutdownNow();
+    ScheduledExecutorService timeouts = sweeper;
+    if (timeouts != null) {
+      timeouts.shutdownNow();
     }
     return aborted;
   }

@@ -54,6 +54,9 @@ public final class OutboundQueue {
   /** Consumer-only scratch space, made on first use so idle connections do not pay for it. */
   private ByteBuffer[] gather;
 
+  /** Consumer only: see {@link #totalWritten()}. */
+  private long totalWritten;
+
   /**
    * @param writabilityListener run (on the thread that caused it) after each change of {@link
    *     #isWritable()}
@@ -211,7 +214,13 @@ public final class OutboundQueue {
     consumed(bytes);
   }
 
+  /** Bytes written to the socket since the queue was made; consumer only. */
+  public long totalWritten() {
+    return totalWritten;
+  }
+
   private void consumed(long bytes) {
+    totalWritten += bytes;
     long after = queued.addAndGet(-bytes);
     if (after < lowWaterMark && !writable.get()) {
       updateWritability();
