@@ -88,9 +88,11 @@ final class FtpFixture implements AutoCloseable {
   }
 
   /** Files under the root whose names say they are uploads in progress. */
-  long leftovers() throws IOException {
+  long leftovers() {
     try (var walk = Files.walk(root)) {
       return walk.filter(p -> FileRoot.hidden(p.getFileName().toString())).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
