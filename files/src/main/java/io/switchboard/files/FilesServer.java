@@ -117,9 +117,15 @@ public final class FilesServer implements Handler<String> {
     return dataLimits;
   }
 
-  /** Runs {@code task} after {@code delay} on a shared timer (the JDK's; nothing to shut down). */
+  /**
+   * Runs {@code task} on a virtual thread after {@code delay}. The JDK's shared delay thread keeps
+   * the time (nothing to shut down); the task never runs on the common fork-join pool, which other
+   * code in the process may keep busy.
+   */
   void schedule(Duration delay, Runnable task) {
-    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
+    CompletableFuture.delayedExecutor(
+            delay.toNanos(), TimeUnit.NANOSECONDS, run -> Thread.ofVirtual().start(run))
+        .execute(task);
   }
 
   /** Runs {@code task} (a password check) on a virtual thread, at most one per core at a time. */
