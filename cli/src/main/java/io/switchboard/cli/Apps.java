@@ -47,6 +47,15 @@ final class Apps {
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
     register(
         "chat", serve -> serve.chat.application(), State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO);
+    // FTP clients expect "421 Timeout." before a silent session is dropped, and a long transfer
+    // leaves the control connection quiet: the file server keeps its own idle clock
+    // (--idle-session-timeout), so the engine's is off unless --idle-timeout asks. Each process
+    // binds its own passive ports, so --processes works (--max-per-ip then counts per process).
+    register(
+        "files",
+        serve -> serve.files.application(serve.root, serve.dataEngines()),
+        State.PER_CONNECTION,
+        Duration.ZERO);
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }
