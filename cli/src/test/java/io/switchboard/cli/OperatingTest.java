@@ -70,6 +70,7 @@ class OperatingTest {
         LineClient quitter = LineClient.connect(serve.address());
         LineClient idler = LineClient.connect(serve.address())) {
       quitter.expectPrefix("= joined #lobby");
+      idler.expectPrefix("= joined #lobby"); // then silent: the idle timeout (1 s) closes it
       quitter.send("/quit");
       quitter.untilClosed();
       serve.awaitLog("a quit", line -> line.contains("closed: quit"));

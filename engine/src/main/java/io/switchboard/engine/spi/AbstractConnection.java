@@ -241,6 +241,25 @@ public abstract class AbstractConnection<F> implements Connection {
     return "connection " + id + " from " + remoteAddress;
   }
 
+  /**
+   * The server is shutting down: lets the handler say goodbye ({@link Handler#stopping}), then
+   * closes once the output is written. Any thread.
+   */
+  final void serverStopping() {
+    giveReason("server shutdown");
+    runInContext(
+        () -> {
+          if (openedFired && state.get() == OPEN) {
+            try {
+              handler.stopping(this);
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, this + ": the handler failed in stopping()", e);
+            }
+          }
+          close("server shutdown");
+        });
+  }
+
   /** Records why the connection is closing, unless a reason was given already. */
   private void giveReason(String reason) {
     if (closeReason == null) {

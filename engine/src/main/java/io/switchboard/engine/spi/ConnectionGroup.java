@@ -216,7 +216,7 @@ public final class ConnectionGroup {
    * @return how many connections had to be aborted
    */
   public int closeAll(Duration deadline) {
-    open.forEach(connection -> connection.close("server shutdown"));
+    open.forEach(AbstractConnection::serverStopping);
     long end = System.nanoTime() + deadline.toNanos();
     synchronized (drained) {
       while (admitted.get() > 0) {
