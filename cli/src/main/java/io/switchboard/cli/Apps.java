@@ -57,8 +57,12 @@ final class Apps {
     // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
     register(
-<<<<<<< HEAD
-        "chat", serve -> serve.chat.application(), State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO);
+        "chat",
+        serve -> serve.chat.application(),
+        State.SHARED_ACROSS_CONNECTIONS,
+        Duration.ZERO,
+        serve -> serve.chat::bindTo,
+        hostPort -> List.of("nc " + hostPort.replace(':', ' '), "./switchboard chat " + hostPort));
     // FTP clients expect "421 Timeout." before a silent session is dropped, and a long transfer
     // leaves the control connection quiet: the file server keeps its own idle clock
     // (--idle-session-timeout), so the engine's is off unless --idle-timeout asks. Each process
@@ -67,15 +71,16 @@ final class Apps {
         "files",
         serve -> serve.files.application(serve.root, serve.dataEngines()),
         State.PER_CONNECTION,
-        Duration.ZERO);
-=======
-        "chat",
-        serve -> serve.chat.application(),
-        State.SHARED_ACROSS_CONNECTIONS,
         Duration.ZERO,
-        serve -> serve.chat::bindTo,
-        hostPort -> List.of("nc " + hostPort.replace(':', ' '), "./switchboard chat " + hostPort));
->>>>>>> main
+        serve -> null,
+        hostPort ->
+            List.of(
+                "lftp -u NAME -p "
+                    + hostPort.substring(hostPort.lastIndexOf(':') + 1)
+                    + " "
+                    + hostPort.substring(0, hostPort.lastIndexOf(':')),
+                "curl -u NAME ftp://" + hostPort + "/",
+                "./switchboard files " + hostPort + " --user NAME"));
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }

@@ -333,20 +333,11 @@ final class ServeCommand implements Callable<Integer> {
     if (metrics != null) {
       out.printf("  metrics at:    http://%s/metrics%n", shown(metrics.address()));
     }
-    if (app.equals("files")) {
-      out.printf(
-          "            or:  lftp -u NAME -p %d %s%n",
-          bound.getPort(), bound.getAddress().getHostAddress());
-      out.printf(
-          "            or:  ./switchboard files %s --user NAME%n",
-          AbstractServer.hostAndPort(bound));
-    }
     out.printf("  stop with:     Ctrl-C%n");
     out.flush();
   }
 
   /**
-<<<<<<< HEAD
    * Engines for the file server's passive data servers: the same model and options, one thread (a
    * data server serves one connection), and never {@code SO_REUSEPORT}: with {@code --processes}
    * each worker binds its own data ports, and a shared one could hand a transfer to another worker.
@@ -355,7 +346,9 @@ final class ServeCommand implements Callable<Integer> {
     EngineProvider provider = Engines.named(model);
     EngineOptions options = engineOptions().withThreads(1).withReusePort(false);
     return () -> provider.create(options);
-=======
+  }
+
+  /**
    * An address as the user wrote it: the JDK reports a listener bound to 0.0.0.0 as the IPv6
    * wildcard, which nobody typed.
    */
@@ -363,7 +356,6 @@ final class ServeCommand implements Callable<Integer> {
     return address.getAddress().isAnyLocalAddress()
         ? host + ":" + address.getPort()
         : AbstractServer.hostAndPort(address);
->>>>>>> main
   }
 
   private EngineOptions engineOptions() {
