@@ -60,7 +60,19 @@ public enum Scenario {
           Metric.P50_US,
           Metric.P999_US,
           Metric.SERVER_CPU_S,
-          Metric.THREADS));
+          Metric.THREADS)),
+  /** N FTP clients each download a 1 GiB file over and over: throughput and CPU per GB. */
+  FTP_GET(
+      "files",
+      List.of(1, 4),
+      Metric.MB_PER_S,
+      List.of(
+          Metric.MB_PER_S,
+          Metric.CPU_S_PER_GB,
+          Metric.SERVER_CPU_S,
+          Metric.RSS_MIB,
+          Metric.THREADS,
+          Metric.FAILURES));
 
   private final String app;
 
@@ -79,9 +91,9 @@ public enum Scenario {
     this.shown = shown;
   }
 
-  /** The name on the command line and in reports. */
+  /** The name on the command line and in reports ({@code ftp-get}). */
   public String key() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The {@code serve --app} the scenario talks to. */
@@ -105,10 +117,10 @@ public enum Scenario {
 
   public static Scenario parse(String name) {
     try {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout", e);
+          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout, ftp-get", e);
     }
   }
 }

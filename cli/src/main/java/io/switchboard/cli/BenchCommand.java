@@ -142,7 +142,9 @@ final class BenchCommand implements Callable<Integer> {
               loadThreads);
       // Checked before anything runs: a typo found after an hour of measuring costs the hour.
       for (ModelSpec model : options.models()) {
-        Engines.named(model.model());
+        if (!model.isReference()) { // vsftpd: an external server, not one of our models
+          Engines.named(model.model());
+        }
       }
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("switchboard bench: " + e.getMessage());

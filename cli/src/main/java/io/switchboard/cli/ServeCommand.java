@@ -5,6 +5,7 @@ import io.switchboard.cli.prefork.PortReservation;
 import io.switchboard.cli.prefork.Supervisor;
 import io.switchboard.cli.prefork.WorkerCommand;
 import io.switchboard.engine.Application;
+import io.switchboard.engine.Engine;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import io.switchboard.engine.spi.AbstractServer;
@@ -21,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +68,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "APP",
       defaultValue = Apps.DEFAULT,
       description =
-          "Application to serve: chat (the chat hub), echo, upper, ack, pid "
+          "Application to serve: chat (the chat hub), files (FTP, needs --root), echo, upper,"
+              + " ack, pid "
               + "(default: ${DEFAULT-VALUE}).")
   String app;
 
@@ -145,6 +148,9 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The chat hub's options ({@code --chat-...}). */
   @Mixin ChatOptions chat = new ChatOptions();
+
+  /** The file server's options ({@code --users}, {@code --anonymous}, ...). */
+  @Mixin FilesOptions files = new FilesOptions();
 
   @Option(
       names = "--metrics-port",
@@ -329,6 +335,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.printf("  stop with:     Ctrl-C%n");
     out.flush();
+  }
+
+  /**
+   * Engines for the file server's passive data servers: the same model and options, one thread (a
+   * data server serves one connection), and never {@code SO_REUSEPORT}: with {@code --processes}
+   * each worker binds its own data ports, and a shared one could hand a transfer to another worker.
+   */
+  Supplier<Engine> dataEngines() {
+    EngineProvider provider = Engines.named(model);
+    EngineOptions options = engineOptions().withThreads(1).withReusePort(false);
+    return () -> provider.create(options);
   }
 
   /**
