@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -89,10 +90,18 @@ final class FtpFixture implements AutoCloseable {
 
   /** Files under the root whose names say they are uploads in progress. */
   long leftovers() {
-    try (var walk = Files.walk(root)) {
-      return walk.filter(p -> FileRoot.hidden(p.getFileName().toString())).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (var walk = Files.walk(root)) {
+        return walk.filter(p -> FileRoot.hidden(p.getFileName().toString())).count();
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException)) {
+          throw e;
+        }
+        // The server deleted an upload while the walk looked at it (what the tests wait for):
+        // look again.
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
