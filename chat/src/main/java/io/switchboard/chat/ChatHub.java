@@ -54,10 +54,15 @@ public final class ChatHub {
    * the default room before this returns.
    */
   public Session connect(Member member) {
+    return connect(member, Origin.UNKNOWN);
+  }
+
+  /** {@link #connect(Member)} for a member whose front knows where it comes from. */
+  public Session connect(Member member, Origin origin) {
     Session session;
     while (true) {
       String guest = "guest-" + guests.incrementAndGet();
-      session = new Session(this, member, guest);
+      session = new Session(this, member, guest, origin);
       if (names.putIfAbsent(NameRules.key(guest), session) == null) {
         break;
       }
@@ -69,6 +74,27 @@ public final class ChatHub {
       // Only TOO_MANY_ROOMS can get here: the member stays in no room and is told on speaking.
     }
     return session;
+  }
+
+  /**
+   * A member arrives with a name of its own and joins rooms itself (an IRC client registers with
+   * its nick and is in no channel): it receives {@link ChatEvent.Connected} and nothing else.
+   *
+   * @throws ChatException {@link Code#INVALID_NAME} or {@link Code#NAME_TAKEN}; nothing changed
+   */
+  public Session connectAs(Member member, String name, Origin origin) throws ChatException {
+    String clean = NameRules.requireValidName(NameRules.cleanName(name));
+    Session session = new Session(this, member, clean, origin);
+    if (names.putIfAbsent(NameRules.key(clean), session) != null) {
+      throw new ChatException(Code.NAME_TAKEN, "the name " + clean + " is taken; try another");
+    }
+    session.deliver(new ChatEvent.Connected(clean));
+    return session;
+  }
+
+  /** True if a member is called {@code name} now (ignoring case). */
+  public boolean isNameTaken(String name) {
+    return names.containsKey(NameRules.key(NameRules.cleanName(name)));
   }
 
   /** A room's members, by name in join order. */
@@ -83,9 +109,10 @@ public final class ChatHub {
   /** A room's name and how many are in it. */
   public record RoomCount(String room, int members) {}
 
-  /** Every room the hub keeps, by name. */
+  /** Every room the hub keeps and lists (secret ones are not), by name. */
   public List<RoomCount> rooms() {
     return rooms.values().stream()
+        .filter(room -> !room.isSecret())
         .map(room -> new RoomCount(room.name(), room.size()))
         .sorted(Comparator.comparing(count -> NameRules.key(count.room())))
         .toList();
@@ -101,6 +128,16 @@ public final class ChatHub {
   /** Rooms the hub keeps now (empty ones included, until their place is needed). */
   public int roomCount() {
     return rooms.size();
+  }
+
+  /** Hub operators connected now. */
+  public int operatorCount() {
+    return (int) names.values().stream().filter(Session::isOperator).count();
+  }
+
+  /** Members connected now who are hidden from those who share no room with them. */
+  public int invisibleCount() {
+    return (int) names.values().stream().filter(Session::isInvisible).count();
   }
 
   /** Members dropped so far for not reading fast enough. */
@@ -126,6 +163,23 @@ public final class ChatHub {
 
   Session sessionNamed(String name) {
     return names.get(NameRules.key(name));
+  }
+
+  /** The room called {@code name}; a refusal if the hub keeps none. */
+  Room existingRoom(String name) throws ChatException {
+    String clean = NameRules.cleanRoom(name);
+    Room room = rooms.get(NameRules.key(clean));
+    if (room == null || room.isRetired()) {
+      throw new ChatException(Code.NO_SUCH_ROOM, "there is no room #" + clean);
+    }
+    return room;
+  }
+
+  /** Every room, by name. */
+  List<Room> roomList() {
+    return rooms.values().stream()
+        .sorted(Comparator.comparing(room -> NameRules.key(room.name())))
+        .toList();
   }
 
   /** Moves {@code session} from {@code old} to {@code wanted}, unique ignoring case. */
@@ -162,7 +216,7 @@ public final class ChatHub {
             Code.TOO_MANY_ROOMS,
             "the hub keeps at most " + settings.maxRooms() + " rooms and none is free");
       }
-      Room created = new Room(name, settings.historySize());
+      Room created = new Room(name, settings.historySize(), now());
       room = rooms.putIfAbsent(key, created);
       return room == null ? created : room;
     }

@@ -4,7 +4,9 @@ import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatException;
 import io.switchboard.chat.ChatHub;
 import io.switchboard.chat.Member;
-import io.switchboard.chat.NameRules;
+import io.switchboard.chat.Occupant;
+import io.switchboard.chat.Origin;
+import io.switchboard.chat.RoomView;
 import io.switchboard.chat.Session;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
@@ -13,6 +15,7 @@ import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.IdleTimeoutException;
 import io.switchboard.engine.OutboundOverflowException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -124,7 +127,19 @@ public final class LineFront implements Handler<String> {
     LineMember member = new LineMember(connection);
     connection.attribute(MEMBER, member);
     member.send(LineFormat.welcome());
-    member.session = hub.connect(member);
+    member.session = hub.connect(member, origin(connection));
+  }
+
+  /**
+   * Where a line client comes from: its address, and "line" as its user, so people on other fronts
+   * (IRC's {@code nick!user@host}) see how it is connected.
+   */
+  static Origin origin(Connection connection) {
+    String host =
+        connection.remoteAddress() instanceof InetSocketAddress address
+            ? address.getAddress().getHostAddress()
+            : String.valueOf(connection.remoteAddress());
+    return new Origin("line", host, "line client", "line");
   }
 
   @Override
@@ -182,7 +197,10 @@ public final class LineFront implements Handler<String> {
           member.error(ChatException.Code.NO_ROOM.token(), "you are in no room; /who ROOM");
           return;
         }
-        member.send(LineFormat.members(NameRules.cleanRoom(room), hub.who(room)));
+        RoomView view = session.view(room);
+        member.send(
+            LineFormat.members(
+                view.name(), view.occupants().stream().map(Occupant::name).toList()));
       }
       case LineFormat.MSG, "tell" -> {
         int split = rest.indexOf(' ');
