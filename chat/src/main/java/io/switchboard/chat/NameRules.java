@@ -70,7 +70,7 @@ public final class NameRules {
         char[] folded = name.toCharArray();
         for (int j = i; j < folded.length; j++) {
           if (folded[j] >= 'A' && folded[j] <= 'Z') {
-            folded[j] += 'a' - 'A';
+            folded[j] = (char) (folded[j] + ('a' - 'A'));
           }
         }
         return new String(folded);

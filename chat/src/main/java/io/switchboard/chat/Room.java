@@ -252,41 +252,46 @@ final class Room {
 
   /** Applies one change; returns it as members hear of it, or {@code null} if nothing changed. */
   private RoomChange apply(Session by, RoomChange change, Instant now) throws ChatException {
-    boolean on = change.on();
-    switch (change.setting()) {
-      case OPERATOR, VOICE -> {
-        Session target = member(change.argument());
-        Set<Session> holders = change.setting() == Setting.OPERATOR ? operators : voiced;
-        boolean changed = on ? holders.add(target) : holders.remove(target);
-        return changed ? new RoomChange(change.setting(), on, target.name()) : null;
-      }
-      case KEY -> {
-        String key = on ? validKey(change.argument()) : null;
-        if (Objects.equals(key, settings.key())) {
-          return null;
-        }
-        settings = settings.withKey(key);
-        return new RoomChange(Setting.KEY, on, key);
-      }
-      case LIMIT -> {
-        int limit = on ? validLimit(change.argument()) : 0;
-        if (limit == settings.limit()) {
-          return null;
-        }
-        settings = settings.withLimit(limit);
-        return new RoomChange(Setting.LIMIT, on, on ? Integer.toString(limit) : null);
-      }
-      case BAN -> {
-        return ban(by, change, now);
-      }
-      default -> {
-        if (settings.has(change.setting()) == on) {
-          return null;
-        }
-        settings = settings.with(change.setting(), on);
-        return new RoomChange(change.setting(), on, null);
-      }
+    return switch (change.setting()) {
+      case OPERATOR, VOICE -> role(change);
+      case KEY -> key(change);
+      case LIMIT -> limit(change);
+      case BAN -> ban(by, change, now);
+      default -> flag(change);
+    };
+  }
+
+  private RoomChange role(RoomChange change) throws ChatException {
+    Session target = member(change.argument());
+    Set<Session> holders = change.setting() == Setting.OPERATOR ? operators : voiced;
+    boolean changed = change.on() ? holders.add(target) : holders.remove(target);
+    return changed ? new RoomChange(change.setting(), change.on(), target.name()) : null;
+  }
+
+  private RoomChange key(RoomChange change) throws ChatException {
+    String key = change.on() ? validKey(change.argument()) : null;
+    if (Objects.equals(key, settings.key())) {
+      return null;
     }
+    settings = settings.withKey(key);
+    return new RoomChange(Setting.KEY, change.on(), key);
+  }
+
+  private RoomChange limit(RoomChange change) throws ChatException {
+    int limit = change.on() ? validLimit(change.argument()) : 0;
+    if (limit == settings.limit()) {
+      return null;
+    }
+    settings = settings.withLimit(limit);
+    return new RoomChange(Setting.LIMIT, change.on(), change.on() ? Integer.toString(limit) : null);
+  }
+
+  private RoomChange flag(RoomChange change) {
+    if (settings.has(change.setting()) == change.on()) {
+      return null;
+    }
+    settings = settings.with(change.setting(), change.on());
+    return new RoomChange(change.setting(), change.on(), null);
   }
 
   private RoomChange ban(Session by, RoomChange change, Instant now) throws ChatException {

@@ -410,13 +410,13 @@ final class IrcCommands {
     Session session = client.session;
     String clean = reason == null || reason.isBlank() ? null : NameRules.cleanText(reason).strip();
     try {
-      String left = session.leave(room(channel), clean);
+      String left = session.leave(channel, clean);
       client.send(
           clean == null
               ? format.from(client.nick, client.address(), "PART", CHANNEL + left)
               : format.from(client.nick, client.address(), "PART", CHANNEL + left, clean));
     } catch (ChatException e) {
-      refuse(client, exists(session, channel) ? e : noSuchRoom(channel), channel, null, "PART");
+      refuse(client, exists(session, channel) ? e : noSuchRoom(), channel, null, "PART");
     }
   }
 
@@ -458,7 +458,7 @@ final class IrcCommands {
       String target = targets[i];
       try {
         if (target.startsWith(CHANNEL)) {
-          session.sayIn(room(target), text, style);
+          session.sayIn(target, text, style);
         } else {
           String away = session.whisper(target, text, style);
           if (away != null && !notice) {
@@ -480,7 +480,7 @@ final class IrcCommands {
     }
     for (String channel : message.param(0).split(",")) {
       try {
-        RoomView view = client.session.view(room(channel));
+        RoomView view = client.session.view(channel);
         client.send(
             commands.format.names(
                 client.nick,
@@ -499,14 +499,14 @@ final class IrcCommands {
     Session session = client.session;
     try {
       if (message.size() == 1) {
-        RoomView view = session.view(room(channel));
+        RoomView view = session.view(channel);
         if (view.topic() == null) {
           client.reply(Numeric.RPL_NOTOPIC, CHANNEL + view.name(), "No topic is set");
         } else {
           client.send(commands.format.topic(client.nick, CHANNEL + view.name(), view.topic()));
         }
       } else {
-        session.setTopic(room(channel), message.param(1));
+        session.setTopic(channel, message.param(1));
       }
     } catch (ChatException e) {
       commands.refuse(client, e, channel, null, "TOPIC");
@@ -520,7 +520,7 @@ final class IrcCommands {
       rooms = new ArrayList<>();
       for (String channel : message.param(0).split(",")) {
         try {
-          rooms.add(session.view(room(channel)));
+          rooms.add(session.view(channel));
         } catch (ChatException e) {
           // a channel that does not exist (or that this client may not see) is left out
         }
@@ -543,7 +543,7 @@ final class IrcCommands {
     Session session = client.session;
     if (mask.startsWith(CHANNEL)) {
       try {
-        RoomView view = session.view(room(mask));
+        RoomView view = session.view(mask);
         for (Occupant occupant : view.occupants()) {
           commands.whoReply(client, CHANNEL + view.name(), occupant);
         }
@@ -652,7 +652,7 @@ final class IrcCommands {
     }
     for (String nick : message.param(1).split(",")) {
       try {
-        client.session.kick(room(channel), nick, reason);
+        client.session.kick(channel, nick, reason);
       } catch (ChatException e) {
         commands.refuse(client, e, channel, nick, "KICK");
       }
@@ -663,7 +663,7 @@ final class IrcCommands {
     String nick = message.param(0);
     String channel = message.param(1);
     try {
-      client.session.invite(nick, room(channel));
+      client.session.invite(nick, channel);
       client.reply(Numeric.RPL_INVITING, nick, channel);
     } catch (ChatException e) {
       commands.refuse(client, e, channel, nick, "INVITE");
@@ -682,7 +682,7 @@ final class IrcCommands {
       }
     }
     try {
-      client.session.history(room(channel), count);
+      client.session.history(channel, count);
     } catch (ChatException e) {
       commands.refuse(client, e, channel, null, "HISTORY");
     }
@@ -718,7 +718,9 @@ final class IrcCommands {
     boolean on = true;
     Boolean shown = null;
     boolean unknown = false;
-    for (char letter : message.param(1).toCharArray()) {
+    String letters = message.param(1);
+    for (int i = 0; i < letters.length(); i++) {
+      char letter = letters.charAt(i);
       switch (letter) {
         case '+' -> on = true;
         case '-' -> on = false;
@@ -759,7 +761,7 @@ final class IrcCommands {
     Session session = client.session;
     RoomView view;
     try {
-      view = session.view(room(channel));
+      view = session.view(channel);
     } catch (ChatException e) {
       refuse(client, e, channel, null, "MODE");
       return;
@@ -777,7 +779,9 @@ final class IrcCommands {
     boolean banList = false;
     boolean on = true;
     int argument = 2;
-    for (char letter : message.param(1).toCharArray()) {
+    String letters = message.param(1);
+    for (int i = 0; i < letters.length(); i++) {
+      char letter = letters.charAt(i);
       if (letter == '+' || letter == '-') {
         on = letter == '+';
         continue;
@@ -821,7 +825,7 @@ final class IrcCommands {
     }
     RoomChanges result;
     try {
-      result = session.changeRoom(room(channel), changes);
+      result = session.changeRoom(channel, changes);
     } catch (ChatException e) {
       refuse(client, e, channel, null, "MODE");
       return;
@@ -868,21 +872,16 @@ final class IrcCommands {
 
   // ---- The pieces ----------------------------------------------------------------------------
 
-  /** The hub's room name of {@code #room} (the hub takes the {@code #} off itself too). */
-  private static String room(String channel) {
-    return channel;
-  }
-
   private static boolean exists(Session session, String channel) {
     try {
-      session.view(room(channel));
+      session.view(channel);
       return true;
     } catch (ChatException e) {
       return false;
     }
   }
 
-  private static ChatException noSuchRoom(String channel) {
+  private static ChatException noSuchRoom() {
     return new ChatException(ChatException.Code.NO_SUCH_ROOM, "No such channel");
   }
 

@@ -85,7 +85,7 @@ public final class IrcDecoder implements Decoder<IrcInput> {
           return false;
         }
       } else if (dropping) {
-        continue;
+        // the rest of an overlong line: dropped as it arrives
       } else if (length == maxLine) {
         dropping = true;
         length = 0;

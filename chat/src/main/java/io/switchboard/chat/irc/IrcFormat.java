@@ -374,7 +374,7 @@ public final class IrcFormat {
               });
       case Renamed r -> List.of(from(r.oldName(), r.address(), "NICK", r.newName()));
       case Entered e -> entered(e, nick, address, multiPrefix);
-      case History h -> history(h, nick);
+      case History h -> history(h);
       case Kicked k ->
           List.of(
               from(
@@ -460,7 +460,7 @@ public final class IrcFormat {
   }
 
   /** A room's history as NOTICEs from the server to the channel, with when each was said. */
-  private List<String> history(History history, String nick) {
+  private List<String> history(History history) {
     String channel = CHANNEL + history.room();
     List<String> lines = new ArrayList<>(history.messages().size() + 2);
     lines.add(
@@ -543,9 +543,9 @@ public final class IrcFormat {
       letters.append('l');
       arguments.add(Integer.toString(settings.limit()));
     }
-    for (char flag : FLAGS.toCharArray()) {
-      if (settings.has(setting(flag))) {
-        letters.append(flag);
+    for (int i = 0; i < FLAGS.length(); i++) {
+      if (settings.has(setting(FLAGS.charAt(i)))) {
+        letters.append(FLAGS.charAt(i));
       }
     }
     List<String> params = new ArrayList<>();

@@ -40,7 +40,6 @@ public final class IrcFront implements Handler<IrcInput> {
   private static final AttributeKey<IrcMember> MEMBER = AttributeKey.named("irc-member");
   private static final byte[] NOTHING = new byte[0];
 
-  private final ChatHub hub;
   private final IrcSettings settings;
   private final IrcFormat format;
   private final IrcCommands commands;
@@ -62,7 +61,6 @@ public final class IrcFront implements Handler<IrcInput> {
   private record Rendered(ChatEvent event, byte[] bytes) {}
 
   public IrcFront(ChatHub hub, IrcSettings settings) {
-    this.hub = hub;
     this.settings = settings;
     this.format = new IrcFormat(settings.serverName());
     this.commands = new IrcCommands(this, hub, format, settings);
