@@ -26,6 +26,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * IRC spelled once: the numerics by name, the mode letters, and how every line the server sends is
@@ -159,6 +160,14 @@ public final class IrcFormat {
           's', Setting.SECRET,
           't', Setting.TOPIC_LOCKED);
 
+  /**
+   * Commands whose last parameter is text (a message, a reason, a list), always sent as a trailing
+   * parameter with its colon, as numerics' are: the protocol allows leaving the colon off a single
+   * word, but clients written against servers that never do are spared the surprise.
+   */
+  private static final Set<String> TEXT_LAST =
+      Set.of("PRIVMSG", "NOTICE", "TOPIC", "QUIT", "KICK", "ERROR", "CAP", "PONG");
+
   /** The order the flags are shown in, as the letters sort. */
   private static final String FLAGS = "imnst";
 
@@ -195,13 +204,24 @@ public final class IrcFormat {
       line.append(' ');
       if (!last) {
         line.append(middle(param));
-      } else if (param.isEmpty() || param.indexOf(' ') >= 0 || param.charAt(0) == ':') {
+      } else if (param.isEmpty()
+          || param.indexOf(' ') >= 0
+          || param.charAt(0) == ':'
+          || TEXT_LAST.contains(command)
+          || isNumeric(command)) {
         line.append(':').append(param);
       } else {
         line.append(param);
       }
     }
     return cut(line.toString(), MAX_LINE);
+  }
+
+  private static boolean isNumeric(String command) {
+    return command.length() == 3
+        && Character.isDigit(command.charAt(0))
+        && Character.isDigit(command.charAt(1))
+        && Character.isDigit(command.charAt(2));
   }
 
   /** A middle parameter can hold no space and cannot be empty or start with a colon. */
