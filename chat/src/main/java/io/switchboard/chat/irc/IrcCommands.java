@@ -72,6 +72,8 @@ final class IrcCommands {
           Map.entry("WHO", new Command(0, true, IrcCommands::who)),
           Map.entry("WHOIS", new Command(1, true, IrcCommands::whois)),
           Map.entry("AWAY", new Command(0, true, IrcCommands::away)),
+          Map.entry("USERHOST", new Command(1, true, IrcCommands::userhost)),
+          Map.entry("ISON", new Command(1, true, IrcCommands::ison)),
           Map.entry("KICK", new Command(2, true, IrcCommands::kick)),
           Map.entry("INVITE", new Command(2, true, IrcCommands::invite)),
           Map.entry("MODE", new Command(1, true, IrcCommands::mode)),
@@ -642,6 +644,41 @@ final class IrcCommands {
     } else {
       client.reply(Numeric.RPL_NOWAWAY, "You have been marked as being away");
     }
+  }
+
+  /** USERHOST: {@code nick[*]=+user@host} for up to five nicks ({@code -} when away). */
+  private static void userhost(IrcCommands commands, IrcMember client, Message message) {
+    StringBuilder replies = new StringBuilder();
+    for (String nick : message.params().subList(0, Math.min(5, message.size()))) {
+      try {
+        Profile profile = client.session.whois(nick);
+        if (replies.length() > 0) {
+          replies.append(' ');
+        }
+        replies
+            .append(profile.name())
+            .append(profile.operator() ? "*" : "")
+            .append('=')
+            .append(profile.away() == null ? '+' : '-')
+            .append(profile.origin().address());
+      } catch (ChatException e) {
+        // a nick nobody has is left out
+      }
+    }
+    client.reply(Numeric.RPL_USERHOST, replies.toString());
+  }
+
+  /** ISON: which of the nicks given are connected now. */
+  private static void ison(IrcCommands commands, IrcMember client, Message message) {
+    List<String> online = new ArrayList<>();
+    for (String param : message.params()) {
+      for (String nick : param.split(" ")) {
+        if (!nick.isEmpty() && commands.hub.isNameTaken(nick)) {
+          online.add(nick);
+        }
+      }
+    }
+    client.reply(Numeric.RPL_ISON, String.join(" ", online));
   }
 
   private static void kick(IrcCommands commands, IrcMember client, Message message) {

@@ -74,6 +74,8 @@ public final class IrcFormat {
     RPL_LUSERME("255"),
     RPL_TRYAGAIN("263"),
     RPL_AWAY("301"),
+    RPL_USERHOST("302"),
+    RPL_ISON("303"),
     RPL_UNAWAY("305"),
     RPL_NOWAWAY("306"),
     RPL_WHOISUSER("311"),

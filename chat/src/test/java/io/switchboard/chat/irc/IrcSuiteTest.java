@@ -467,6 +467,11 @@ class IrcSuiteTest {
       carol.send("WHOIS nobody");
       carol.next("401");
       carol.next("318");
+      carol.send("USERHOST alice bob nobody");
+      assertThat(carol.next("302"))
+          .isEqualTo(":irc.test 302 carol :alice=-~alice@127.0.0.1 bob=+line@127.0.0.1");
+      carol.send("ISON alice nobody BOB");
+      assertThat(carol.next("303")).isEqualTo(":irc.test 303 carol :alice BOB");
       alice.send("AWAY");
       alice.expect("305");
 
