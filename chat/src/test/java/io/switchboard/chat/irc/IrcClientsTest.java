@@ -81,7 +81,10 @@ class IrcClientsTest {
         // Each IRC client speaks; the line client hears all three.
         ii.say(CHANNEL, "hello from ii");
         liner.until(CHANNEL + " <iiuser> hello from ii");
-        weechat.command("irc.sb." + CHANNEL + " *hello from weechat");
+        // (/msg from the core buffer: the channel buffer may not exist yet when the server says
+        // wcuser
+        // joined)
+        weechat.command("*/msg -server sb " + CHANNEL + " hello from weechat");
         liner.until(CHANNEL + " <wcuser> hello from weechat");
         irssi.type("/msg " + CHANNEL + " hello from irssi");
         liner.until(CHANNEL + " <irssiuser> hello from irssi");
