@@ -168,9 +168,11 @@ public final class IrcFront implements Handler<IrcInput> {
               }
               synchronized (client) {
                 client.busy = false;
-                if (client.connection.isOpen()) {
-                  commands.operChecked(client, valid);
+                if (!client.connection.isOpen()) {
+                  client.waiting.clear(); // gone meanwhile: nothing to answer
+                  return;
                 }
+                commands.operChecked(client, valid);
                 while (!client.busy && !client.waiting.isEmpty()) {
                   commands.dispatch(client, client.waiting.poll());
                 }
