@@ -572,6 +572,22 @@ class IrcSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
+  void aLineBegunAndNeverFinishedIsClosedAtTheFrameTimeout(ModelVariant model) {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT);
+    Limits limits = LIMITS.withFrameTimeout(Duration.ofMillis(400));
+    try (Server irc =
+            model.start(IrcServer.application(hub, IrcSettings.named(SERVER)), limits, 1);
+        Irc client = Irc.as(irc.localAddress(), "slowpoke")) {
+      client.line.write("PRIVMSG #lobby :never end".getBytes(StandardCharsets.US_ASCII));
+      assertThat(client.line.readLine())
+          .isEqualTo(
+              "ERROR :Closing link: (~slowpoke@127.0.0.1) [Line not complete within 400 ms]");
+      assertThat(client.line.untilClosed()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
   void theHubsFloodLimitHoldsOnIrcToo(ModelVariant model) {
     try (Fronts fronts =
             Fronts.start(
