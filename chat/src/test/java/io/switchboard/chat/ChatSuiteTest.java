@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.chat.line.ChatServer;
+import io.switchboard.chat.line.LineFormat;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import io.switchboard.testkit.LineClient;
@@ -147,6 +148,70 @@ class ChatSuiteTest {
       watcher.until(line -> line.startsWith("#dev -- bob disconnected"));
       watcher.send("/who");
       watcher.until("= members of #dev (1): watcher");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void textFromOneMemberNeverReachesAnotherTerminalRaw(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT, 2);
+        LineClient watcher = LineClient.connect(server.localAddress());
+        LineClient mallory = LineClient.connect(server.localAddress())) {
+      greeting(watcher);
+      nick(watcher, "watcher");
+      String guest = greeting(mallory);
+      nick(mallory, "mallory");
+      watcher.until("#lobby -- " + guest + " is now mallory");
+      // A bell, a terminal-title sequence, NUL, an 8-bit CSI and a Unicode line separator.
+      mallory.send("hi\u0007 \u001b]0;owned\u0007there\u0000 \u009b2J\u2028end");
+      mallory.send("/me waves\u001b[5m");
+      mallory.send("/msg watcher psst\r#lobby <watcher> I agree");
+      // A bare CR would start a forged line on the watcher's screen; ESC ] 0 retitles it.
+      mallory.send("/quit bye\r#lobby <watcher> forged \u001b]0;pwned\u0007");
+      mallory.until(LineFormat.bye());
+
+      List<String> seen = new ArrayList<>();
+      seen.add(watcher.readLine());
+      seen.add(watcher.readLine());
+      seen.add(watcher.readLine());
+      seen.add(watcher.readLine());
+      assertThat(seen)
+          .containsExactly(
+              "#lobby <mallory> hi ]0;ownedthere 2Jend",
+              "#lobby * mallory waves[5m",
+              "[mallory -> watcher] psst#lobby <watcher> I agree",
+              "#lobby -- mallory quit (bye#lobby <watcher> forged ]0;pwned)");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void errorRepliesNeverEchoControlCharacters(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT, 1);
+        LineClient client = LineClient.connect(server.localAddress())) {
+      greeting(client);
+      client.expectPrefix("= joined #lobby");
+      client.send("/frobnicate\u001b[2J\u0007");
+      client.send("/msg no\u001b]0;x\u0007body hello");
+      client.send("/who no\rwhere");
+      client.send("/join bad!\u0000room");
+      client.send("/history \u001b[1");
+      client.send("/nick \u0085\u009b");
+      List<String> replies = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        replies.add(client.readLine());
+      }
+      assertThat(replies)
+          .containsExactly(
+              "! unknown-command /frobnicate[2j is not a command; /help lists them",
+              "! no-such-name nobody is called no]0;xbody",
+              "! no-such-room there is no room #nowhere",
+              "! invalid-room invalid room name 'bad!room': 1 to 32 letters, digits, '-', '_' or"
+                  + " '.'",
+              "! usage /history [N]",
+              "! invalid-name invalid name '': 1 to 24 letters, digits, '-', '_' or '.', starting"
+                  + " with a letter or digit");
     }
   }
 
