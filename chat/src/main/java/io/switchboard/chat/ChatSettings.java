@@ -18,6 +18,11 @@ import java.util.Objects;
  *     before any choice)
  * @param maxRooms rooms kept at once; rooms that empty keep their history until a new room needs
  *     the place
+ * @param maxRoomsPerMember rooms one member may be in at once (the default room counts), so one
+ *     client cannot take every room the hub keeps
+ * @param presenceLimit a room with more members than this announces no joins, leaves or renames and
+ *     lists no names to whoever enters: in a big room those notices cost the square of its size and
+ *     nobody can follow them (the way large IRC and chat services quiet big channels)
  */
 public record ChatSettings(
     int historySize,
@@ -26,15 +31,19 @@ public record ChatSettings(
     int burstLines,
     long slowConsumerBytes,
     String defaultRoom,
-    int maxRooms) {
+    int maxRooms,
+    int maxRoomsPerMember,
+    int presenceLimit) {
 
   /**
    * History 100; lines up to 2000 bytes (a long paragraph); 50 lines/s with bursts of 200, which a
    * person or a chatty device never reaches; slow consumers dropped past 1 MiB of backlog (a
-   * quarter of the engine's default hard cap); room {@code lobby}; 1000 rooms.
+   * quarter of the engine's default hard cap); room {@code lobby}; 1000 rooms, 20 per member (a
+   * busy person's tabs; IRC networks allow 20 to 120 channels); joins and leaves announced in rooms
+   * of up to 200 members.
    */
   public static final ChatSettings DEFAULT =
-      new ChatSettings(100, 2000, 50, 200, 1L << 20, "lobby", 1000);
+      new ChatSettings(100, 2000, 50, 200, 1L << 20, "lobby", 1000, 20, 200);
 
   public ChatSettings {
     Objects.requireNonNull(defaultRoom, "defaultRoom");
@@ -45,6 +54,8 @@ public record ChatSettings(
     require(slowConsumerBytes > 0, "slowConsumerBytes must be positive: " + slowConsumerBytes);
     require(NameRules.isValidRoom(defaultRoom), "invalid defaultRoom: " + defaultRoom);
     require(maxRooms >= 1, "maxRooms must be at least 1: " + maxRooms);
+    require(maxRoomsPerMember >= 1, "maxRoomsPerMember must be at least 1: " + maxRoomsPerMember);
+    require(presenceLimit >= 0, "presenceLimit must not be negative: " + presenceLimit);
   }
 
   private static void require(boolean condition, String message) {
@@ -55,30 +66,71 @@ public record ChatSettings(
 
   public ChatSettings withHistorySize(int value) {
     return new ChatSettings(
-        value, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes, defaultRoom, maxRooms);
+        value,
+        maxLineBytes,
+        linesPerSecond,
+        burstLines,
+        slowConsumerBytes,
+        defaultRoom,
+        maxRooms,
+        maxRoomsPerMember,
+        presenceLimit);
   }
 
   public ChatSettings withMaxLineBytes(int value) {
     return new ChatSettings(
-        historySize, value, linesPerSecond, burstLines, slowConsumerBytes, defaultRoom, maxRooms);
+        historySize,
+        value,
+        linesPerSecond,
+        burstLines,
+        slowConsumerBytes,
+        defaultRoom,
+        maxRooms,
+        maxRoomsPerMember,
+        presenceLimit);
   }
 
   public ChatSettings withRateLimit(double perSecond, int burst) {
     return new ChatSettings(
-        historySize, maxLineBytes, perSecond, burst, slowConsumerBytes, defaultRoom, maxRooms);
+        historySize,
+        maxLineBytes,
+        perSecond,
+        burst,
+        slowConsumerBytes,
+        defaultRoom,
+        maxRooms,
+        maxRoomsPerMember,
+        presenceLimit);
   }
 
   public ChatSettings withSlowConsumerBytes(long value) {
     return new ChatSettings(
-        historySize, maxLineBytes, linesPerSecond, burstLines, value, defaultRoom, maxRooms);
+        historySize,
+        maxLineBytes,
+        linesPerSecond,
+        burstLines,
+        value,
+        defaultRoom,
+        maxRooms,
+        maxRoomsPerMember,
+        presenceLimit);
   }
 
   public ChatSettings withDefaultRoom(String value) {
     return new ChatSettings(
-        historySize, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes, value, maxRooms);
+        historySize,
+        maxLineBytes,
+        linesPerSecond,
+        burstLines,
+        slowConsumerBytes,
+        value,
+        maxRooms,
+        maxRoomsPerMember,
+        presenceLimit);
   }
 
-  public ChatSettings withMaxRooms(int value) {
+  /** The hub's cap and each member's. */
+  public ChatSettings withMaxRooms(int hub, int perMember) {
     return new ChatSettings(
         historySize,
         maxLineBytes,
@@ -86,6 +138,25 @@ public record ChatSettings(
         burstLines,
         slowConsumerBytes,
         defaultRoom,
+        hub,
+        perMember,
+        presenceLimit);
+  }
+
+  public ChatSettings withMaxRooms(int value) {
+    return withMaxRooms(value, maxRoomsPerMember);
+  }
+
+  public ChatSettings withPresenceLimit(int value) {
+    return new ChatSettings(
+        historySize,
+        maxLineBytes,
+        linesPerSecond,
+        burstLines,
+        slowConsumerBytes,
+        defaultRoom,
+        maxRooms,
+        maxRoomsPerMember,
         value);
   }
 
@@ -104,6 +175,10 @@ public record ChatSettings(
         + " room="
         + defaultRoom
         + " maxRooms="
-        + maxRooms;
+        + maxRooms
+        + " perMember="
+        + maxRoomsPerMember
+        + " presenceLimit="
+        + presenceLimit;
   }
 }

@@ -24,6 +24,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -258,6 +261,127 @@ class ChatSuiteTest {
 
       // The dropped member finds the reason as the last line once it reads.
       assertThat(slow.untilClosed().getLast()).startsWith("! too-slow ");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void theRoomCapHoldsExactlyWhileRoomsAreCreatedAndForgottenAtOnce(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    int cap = 6;
+    int clients = 32;
+    int rounds = 20;
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT.withMaxRooms(cap, 1));
+    List<LineClient> members = new ArrayList<>();
+    AtomicInteger mostRooms = new AtomicInteger();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (watching.get()) {
+                    mostRooms.accumulateAndGet(hub.roomCount(), Math::max);
+                    LockSupport.parkNanos(20_000);
+                  }
+                });
+    try (Server server = model.start(ChatServer.application(hub), LIMITS, clients)) {
+      for (int i = 0; i < clients; i++) {
+        LineClient member = LineClient.connect(server.localAddress());
+        members.add(member);
+        greeting(member);
+        member.expectPrefix("= joined #lobby");
+        member.send("/leave");
+        member.expectPrefix("= left #lobby");
+      }
+      for (int round = 0; round < rounds; round++) {
+        // Every member asks for a room of its own at once; the rooms of the round before are
+        // empty, so each new room takes the place of a forgotten one, and exactly `cap` can.
+        for (int i = 0; i < clients; i++) {
+          members.get(i).send("/join r" + round + "-" + i);
+        }
+        List<LineClient> inARoom = new ArrayList<>();
+        for (LineClient member : members) {
+          String answer = member.readLine();
+          if (answer.startsWith("= joined #r" + round + "-")) {
+            inARoom.add(member);
+          } else {
+            assertThat(answer).startsWith("! too-many-rooms ");
+          }
+        }
+        int joined = inARoom.size();
+        // Only now that every join of the round is answered do the rooms empty again.
+        for (LineClient member : inARoom) {
+          member.send("/leave");
+          member.expectPrefix("= left #r" + round + "-");
+        }
+        assertThat(joined).as("joins that got a room in round %d", round).isEqualTo(cap);
+      }
+    } finally {
+      watching.set(false);
+      watcher.join();
+      members.forEach(LineClient::close);
+    }
+    assertThat(mostRooms.get()).as("the most rooms the hub kept at once").isEqualTo(cap);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void aBigRoomAnnouncesNoJoinsLeavesOrRenames(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT.withPresenceLimit(3), 4);
+        LineClient watcher = LineClient.connect(server.localAddress())) {
+      greeting(watcher);
+      nick(watcher, "watcher");
+      LineClient second = LineClient.connect(server.localAddress());
+      String guest = greeting(second);
+      watcher.until("#lobby -- " + guest + " joined"); // two, then three: announced
+      LineClient third = LineClient.connect(server.localAddress());
+      guest = greeting(third);
+      watcher.until("#lobby -- " + guest + " joined");
+      nick(third, "third");
+      watcher.until("#lobby -- " + guest + " is now third");
+
+      LineClient fourth = LineClient.connect(server.localAddress());
+      greeting(fourth);
+      // Four members: more than the limit, so no names and no notices.
+      assertThat(fourth.readLine())
+          .isEqualTo(
+              "= joined #lobby, members (4); a big room: joins, leaves and renames are not"
+                  + " announced; /who lists the members");
+      nick(fourth, "fourth");
+      fourth.send("here now");
+      List<String> before = watcher.until("#lobby <fourth> here now");
+      assertThat(before).isEmpty();
+      fourth.send("/quit");
+      fourth.until("= bye");
+      fourth.close();
+      // Back to three: third's leave is announced again.
+      third.send("/leave");
+      List<String> quiet = watcher.until("#lobby -- third left");
+      assertThat(quiet).isEmpty();
+      second.close();
+      third.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void oneMemberCannotTakeEveryRoom(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT.withMaxRooms(1000, 3), 1);
+        LineClient client = LineClient.connect(server.localAddress())) {
+      String me = greeting(client);
+      client.send("/join a");
+      client.send("/join b");
+      client.send("/join c");
+      client.expectPrefix("= joined #b");
+      client.expectPrefix(
+          "! too-many-joined you are in 3 rooms, the most one member may be in; /leave one first");
+      client.send("/join lobby"); // one it is in already: only talked in again
+      client.until("= talking in #lobby");
+      client.send("/leave a");
+      client.send("/join c");
+      client.until("= joined #c, members (1): " + me);
     }
   }
 

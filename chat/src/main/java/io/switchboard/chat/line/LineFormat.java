@@ -63,6 +63,8 @@ public final class LineFormat {
   private static final String JOINED = REPLY + "joined " + ROOM;
   private static final String TALKING_IN = "talking in " + ROOM;
   private static final String LEFT = REPLY + "left " + ROOM;
+  private static final String BIG_ROOM =
+      "a big room: joins, leaves and renames are not announced; /who lists the members";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -113,12 +115,14 @@ public final class LineFormat {
                       : " (" + left.reason() + ")"));
       case Renamed r -> notice(r.room(), r.oldName() + " is now " + r.newName());
       case Entered e ->
-          JOINED
-              + e.room()
-              + ", members ("
-              + e.members().size()
-              + "): "
-              + String.join(", ", e.members());
+          e.members().isEmpty()
+              ? JOINED + e.room() + ", members (" + e.count() + "); " + BIG_ROOM
+              : JOINED
+                  + e.room()
+                  + ", members ("
+                  + e.count()
+                  + "): "
+                  + String.join(", ", e.members());
       case History h -> throw new IllegalArgumentException("a history is several lines");
     };
   }
