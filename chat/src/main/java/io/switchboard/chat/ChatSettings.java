@@ -65,82 +65,42 @@ public record ChatSettings(
   }
 
   public ChatSettings withHistorySize(int value) {
-    return new ChatSettings(
-        value,
-        maxLineBytes,
-        linesPerSecond,
-        burstLines,
-        slowConsumerBytes,
-        defaultRoom,
-        maxRooms,
-        maxRoomsPerMember,
-        presenceLimit);
+    Copy copy = new Copy(this);
+    copy.historySize = value;
+    return copy.build();
   }
 
   public ChatSettings withMaxLineBytes(int value) {
-    return new ChatSettings(
-        historySize,
-        value,
-        linesPerSecond,
-        burstLines,
-        slowConsumerBytes,
-        defaultRoom,
-        maxRooms,
-        maxRoomsPerMember,
-        presenceLimit);
+    Copy copy = new Copy(this);
+    copy.maxLineBytes = value;
+    return copy.build();
   }
 
   public ChatSettings withRateLimit(double perSecond, int burst) {
-    return new ChatSettings(
-        historySize,
-        maxLineBytes,
-        perSecond,
-        burst,
-        slowConsumerBytes,
-        defaultRoom,
-        maxRooms,
-        maxRoomsPerMember,
-        presenceLimit);
+    Copy copy = new Copy(this);
+    copy.linesPerSecond = perSecond;
+    copy.burstLines = burst;
+    return copy.build();
   }
 
   public ChatSettings withSlowConsumerBytes(long value) {
-    return new ChatSettings(
-        historySize,
-        maxLineBytes,
-        linesPerSecond,
-        burstLines,
-        value,
-        defaultRoom,
-        maxRooms,
-        maxRoomsPerMember,
-        presenceLimit);
+    Copy copy = new Copy(this);
+    copy.slowConsumerBytes = value;
+    return copy.build();
   }
 
   public ChatSettings withDefaultRoom(String value) {
-    return new ChatSettings(
-        historySize,
-        maxLineBytes,
-        linesPerSecond,
-        burstLines,
-        slowConsumerBytes,
-        value,
-        maxRooms,
-        maxRoomsPerMember,
-        presenceLimit);
+    Copy copy = new Copy(this);
+    copy.defaultRoom = value;
+    return copy.build();
   }
 
   /** The hub's cap and each member's. */
   public ChatSettings withMaxRooms(int hub, int perMember) {
-    return new ChatSettings(
-        historySize,
-        maxLineBytes,
-        linesPerSecond,
-        burstLines,
-        slowConsumerBytes,
-        defaultRoom,
-        hub,
-        perMember,
-        presenceLimit);
+    Copy copy = new Copy(this);
+    copy.maxRooms = hub;
+    copy.maxRoomsPerMember = perMember;
+    return copy.build();
   }
 
   public ChatSettings withMaxRooms(int value) {
@@ -148,16 +108,47 @@ public record ChatSettings(
   }
 
   public ChatSettings withPresenceLimit(int value) {
-    return new ChatSettings(
-        historySize,
-        maxLineBytes,
-        linesPerSecond,
-        burstLines,
-        slowConsumerBytes,
-        defaultRoom,
-        maxRooms,
-        maxRoomsPerMember,
-        value);
+    Copy copy = new Copy(this);
+    copy.presenceLimit = value;
+    return copy.build();
+  }
+
+  /** The one place that lists every component, so each {@code with...} changes some by name. */
+  private static final class Copy {
+    int historySize;
+    int maxLineBytes;
+    double linesPerSecond;
+    int burstLines;
+    long slowConsumerBytes;
+    String defaultRoom;
+    int maxRooms;
+    int maxRoomsPerMember;
+    int presenceLimit;
+
+    Copy(ChatSettings settings) {
+      historySize = settings.historySize;
+      maxLineBytes = settings.maxLineBytes;
+      linesPerSecond = settings.linesPerSecond;
+      burstLines = settings.burstLines;
+      slowConsumerBytes = settings.slowConsumerBytes;
+      defaultRoom = settings.defaultRoom;
+      maxRooms = settings.maxRooms;
+      maxRoomsPerMember = settings.maxRoomsPerMember;
+      presenceLimit = settings.presenceLimit;
+    }
+
+    ChatSettings build() {
+      return new ChatSettings(
+          historySize,
+          maxLineBytes,
+          linesPerSecond,
+          burstLines,
+          slowConsumerBytes,
+          defaultRoom,
+          maxRooms,
+          maxRoomsPerMember,
+          presenceLimit);
+    }
   }
 
   @Override
