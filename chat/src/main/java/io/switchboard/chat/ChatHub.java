@@ -175,15 +175,19 @@ public final class ChatHub {
     slow.add(session);
   }
 
-  /** Drops the queued slow members; callers hold no hub lock. */
+  /**
+   * Drops the queued slow members; callers hold no hub lock. The front lets go of the connection
+   * first (its place is free at once), then the rooms are told: whoever hears that the member left
+   * can take its place.
+   */
   void dropSlowMembers() {
     for (Session session; (session = slow.poll()) != null; ) {
       String reason =
           String.format(
               "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster",
               settings.slowConsumerBytes());
-      session.end(Departure.DISCONNECTED, "too slow");
       session.member().disconnect(reason);
+      session.end(Departure.DISCONNECTED, "too slow");
     }
   }
 }

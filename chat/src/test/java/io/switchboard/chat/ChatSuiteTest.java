@@ -9,8 +9,10 @@ import io.switchboard.chat.line.ChatServer;
 import io.switchboard.chat.line.LineFormat;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LineClient;
 import io.switchboard.testkit.ModelVariant;
+import io.switchboard.testkit.TcpStates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -382,6 +384,69 @@ class ChatSuiteTest {
       client.send("/leave a");
       client.send("/join c");
       client.until("= joined #c, members (1): " + me);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void membersDroppedAsTooSlowFreeTheirPlacesAtOnceAndAreGoneSoon(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    assumeTrue(TcpStates.available(), "the kernel's socket table is read from /proc");
+    ChatSettings settings =
+        ChatSettings.DEFAULT.withSlowConsumerBytes(64 * 1024).withRateLimit(1_000_000, 1_000_000);
+    // Three places; the close timeout far above the wait below, so only the drop can end them.
+    Limits limits = LIMITS.withMaxConnections(3).withCloseTimeout(Duration.ofSeconds(60));
+    Duration gone = limits.dropTimeout().multipliedBy(3);
+    try (Server server = model.start(ChatServer.application(settings), limits, 4);
+        LineClient sender = LineClient.connect(server.localAddress());
+        LineClient slow1 = LineClient.connect(server.localAddress(), 4096);
+        LineClient slow2 = LineClient.connect(server.localAddress(), 4096)) {
+      greeting(sender);
+      nick(sender, "sender");
+      slow1.write("/nick slow1\n".getBytes(StandardCharsets.UTF_8));
+      slow2.write("/nick slow2\n".getBytes(StandardCharsets.UTF_8));
+      sender.until(line -> line.endsWith(" is now slow1") || line.endsWith(" is now slow2"));
+      sender.until(line -> line.endsWith(" is now slow1") || line.endsWith(" is now slow2"));
+      try (LineClient fourth = LineClient.connect(server.localAddress())) {
+        assertThat(fourth.readLine()).startsWith("! server-full ");
+      }
+
+      // Neither slow member reads: the sender's lines fill their sockets, then their queues.
+      String filler = "x".repeat(1000);
+      int dropped = 0;
+      for (int sent = 0; dropped < 2 && sent < 20_000; ) {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+          batch.append(filler).append(' ').append(++sent).append('\n');
+        }
+        sender.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+        // A line of the sender's own comes back as an error (no room) only if something broke;
+        // the notices of the drops are what it hears.
+        sender.send("/rooms");
+        for (String line : sender.until(line -> line.startsWith("= rooms"))) {
+          if (line.endsWith(" disconnected (too slow)")) {
+            dropped++;
+          }
+        }
+      }
+      assertThat(dropped).as("slow members dropped").isEqualTo(2);
+
+      // Their places are free the moment the others hear they left, not after a timeout.
+      try (LineClient newcomer = LineClient.connect(server.localAddress());
+          LineClient another = LineClient.connect(server.localAddress())) {
+        assertThat(newcomer.readLine()).startsWith("= welcome");
+        assertThat(another.readLine()).startsWith("= welcome");
+      }
+      // And their sockets do not stay open while they read nothing.
+      int port = server.localAddress().getPort();
+      for (LineClient slow : List.of(slow1, slow2)) {
+        int peer = slow.socket().getLocalPort();
+        Await.until(
+            "the server let go of the socket of the member on port " + peer,
+            gone,
+            () -> !TcpStates.established(port, peer));
+      }
     }
   }
 

@@ -69,6 +69,17 @@ public interface Connection {
   /** Closes now, discarding queued output. Idempotent. */
   void abort();
 
+  /**
+   * Ends the connection of a peer the app gives up on, one that does not read what it is sent (chat
+   * drops such a member), without waiting for it. The connection gives back its place among {@link
+   * Limits#maxConnections()} at once, so a newcomer can take it; nothing more is read, and sends
+   * are refused. {@code lastWords} (why, in the app's protocol) are queued after the output already
+   * waiting, and the socket closes once they are written, or is aborted when {@link
+   * Limits#dropTimeout()} has passed, whether the peer reads or not; {@link Handler#closed} follows
+   * either way. Does nothing once the connection is closing or closed.
+   */
+  void drop(ByteBuffer lastWords);
+
   /** True until the connection starts closing. */
   boolean isOpen();
 

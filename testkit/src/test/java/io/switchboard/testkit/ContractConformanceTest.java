@@ -299,4 +299,43 @@ class ContractConformanceTest {
     assertThat(server.connectionCount()).isZero();
     assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void aDroppedConnectionFreesItsPlaceAtOnceAndIsGoneAtTheDropTimeout(ModelVariant model) {
+    Duration dropTimeout = Duration.ofSeconds(1);
+    Server server =
+        start(
+            model, Limits.DEFAULT.withDropTimeout(dropTimeout).withMaxQueuedBytes(32 << 20), null);
+    LineClient client = client(server, 16 * 1024);
+    // 12 MiB, then drop: far more than the socket buffers hold, and the client never reads.
+    long started = System.nanoTime();
+    client.send("BIG-THEN-DROP " + (12 << 20));
+    Await.until(
+        "the place is free long before the drop timeout",
+        dropTimeout.dividedBy(2),
+        () -> server.connectionCount() == 0);
+    assertThat(probe.closedCount()).as("closed while its last words may still go").isZero();
+    assertThat(app.sendAfterCloseAccepted()).as("a send after drop was accepted").isFalse();
+    Await.until("the handler hears of the abort", () -> probe.closedCount() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(dropTimeout);
+    assertThat(probe.only().closeCause)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("last words");
+    assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void aDroppedConnectionWhosePeerReadsGetsTheLastWordsThenTheEnd(ModelVariant model) {
+    Server server = start(model, Limits.DEFAULT.withDropTimeout(Await.DEFAULT), null);
+    LineClient client = client(server);
+    client.send("BIG-THEN-DROP " + (256 << 10));
+    assertThat(client.readBytes(256 << 10)).containsOnly(0);
+    assertThat(client.readLine()).isEmpty(); // the end of the zeros' line
+    assertThat(client.untilClosed()).containsExactly("DROPPED");
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
+    assertThat(probe.only().closeCause).isNull();
+    assertThat(server.connectionCount()).isZero();
+  }
 }

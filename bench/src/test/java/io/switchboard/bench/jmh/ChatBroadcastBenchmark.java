@@ -148,6 +148,9 @@ public class ChatBroadcastBenchmark {
     public void abort() {}
 
     @Override
+    public void drop(ByteBuffer lastWords) {}
+
+    @Override
     public boolean isOpen() {
       return true;
     }

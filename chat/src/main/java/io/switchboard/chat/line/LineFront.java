@@ -79,8 +79,8 @@ public final class LineFront implements Handler<String> {
     final Connection connection;
     Session session; // handler context only
 
-    /** Why this side closed, for the others' notice; handler context only. */
-    String closeReason;
+    /** Why this side closed, for the others' notice (set by the hub's thread on a drop). */
+    volatile String closeReason;
 
     LineMember(Connection connection) {
       this.connection = connection;
@@ -97,10 +97,15 @@ public final class LineFront implements Handler<String> {
       return connection.queuedBytes();
     }
 
+    /**
+     * Drops the connection: its place is free at once, and the reason goes after what is queued;
+     * the engine closes once the peer has read it, or aborts at {@code Limits.dropTimeout}.
+     */
     @Override
     public void disconnect(String reason) {
-      connection.send(LineFormat.wire(LineFormat.error(LineFormat.TOO_SLOW, reason)));
-      connection.close();
+      closeReason = "too slow";
+      connection.drop(
+          ByteBuffer.wrap(LineFormat.wire(LineFormat.error(LineFormat.TOO_SLOW, reason))));
     }
 
     void send(String line) {

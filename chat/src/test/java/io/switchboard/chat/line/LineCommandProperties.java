@@ -200,6 +200,12 @@ class LineCommandProperties {
     }
 
     @Override
+    public void drop(ByteBuffer lastWords) {
+      send(lastWords);
+      open = false;
+    }
+
+    @Override
     public boolean isOpen() {
       return open;
     }

@@ -94,25 +94,36 @@ public final class ConnectionGroup {
 
   void unregister(AbstractConnection<?> connection) {
     if (open.remove(connection)) {
+      givePlaceBack(connection);
+    }
+  }
+
+  /**
+   * Frees {@code connection}'s place now, though it is still open: a dropped connection counts no
+   * more, while it stays in the group for the sweep that bounds its close and for shutdown.
+   */
+  void givePlaceBack(AbstractConnection<?> connection) {
+    if (connection.holdsPlace.compareAndSet(true, false)) {
       release();
     }
   }
 
-  /** Connections admitted and not yet closed. */
+  /** Connections admitted and not yet closed, less those dropped (they hold no place). */
   public int count() {
     return admitted.get();
   }
 
   /**
    * Starts the sweep that enforces the per-connection timeouts ({@link Limits#idleTimeout()},
-   * {@link Limits#frameTimeout()}, {@link Limits#closeTimeout()}) on every connection.
+   * {@link Limits#frameTimeout()}, {@link Limits#closeTimeout()}, {@link Limits#dropTimeout()}) on
+   * every connection.
    */
   // The sweep ends by shutting its executor down, not through the future; nothing it runs may
   // throw out of it, because a periodic task that throws is silently never run again.
   @SuppressWarnings("FutureReturnValueIgnored")
   public void startSweep() {
     // Sweeping four times per shortest timeout enforces each within 1.25 times its length.
-    long shortest = limits.closeTimeout().toMillis();
+    long shortest = Math.min(limits.closeTimeout().toMillis(), limits.dropTimeout().toMillis());
     if (limits.hasIdleTimeout()) {
       shortest = Math.min(shortest, limits.idleTimeout().toMillis());
     }
