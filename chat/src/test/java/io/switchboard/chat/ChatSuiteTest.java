@@ -17,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -446,6 +447,58 @@ class ChatSuiteTest {
             "the server let go of the socket of the member on port " + peer,
             gone,
             () -> !TcpStates.established(port, peer));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void aTricklingMemberIsClosedWithALineTimeoutWhileOthersChat(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    Duration timeout = Duration.ofMillis(600);
+    Limits limits = LIMITS.withFrameTimeout(timeout).withIdleTimeout(Duration.ZERO); // as serve
+    try (Server server = model.start(ChatServer.application(ChatSettings.DEFAULT), limits, 3);
+        LineClient alice = LineClient.connect(server.localAddress());
+        LineClient bob = LineClient.connect(server.localAddress());
+        LineClient trickler = LineClient.connect(server.localAddress())) {
+      greeting(alice);
+      nick(alice, "alice");
+      greeting(bob);
+      nick(bob, "bob");
+      greeting(trickler);
+      nick(trickler, "trickler");
+      alice.until(line -> line.endsWith(" is now trickler"));
+      // One byte every 100 ms (a pace, not a wait): never silent, never a whole line.
+      Thread trickle =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (!Thread.currentThread().isInterrupted()) {
+                        trickler.write(new byte[] {'z'});
+                        Thread.sleep(100);
+                      }
+                    } catch (UncheckedIOException | InterruptedException e) {
+                      // closed by the server, or the test is over
+                    }
+                  });
+      try {
+        // Alice and Bob talk all the while, and are answered at once.
+        for (int i = 0; i < 5; i++) {
+          alice.send("ping " + i);
+          bob.until("#lobby <alice> ping " + i);
+          bob.send("pong " + i);
+          alice.until("#lobby <bob> pong " + i);
+        }
+        assertThat(trickler.expectPrefix("! line-timeout "))
+            .isEqualTo("! line-timeout line not complete within 600 ms; closing");
+        assertThat(trickler.closedByServer(Await.DEFAULT)).isTrue();
+        alice.until("#lobby -- trickler disconnected (too slow to finish a line)");
+        alice.send("still here");
+        bob.until("#lobby <alice> still here");
+      } finally {
+        trickle.interrupt();
       }
     }
   }
