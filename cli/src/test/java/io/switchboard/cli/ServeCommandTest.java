@@ -75,6 +75,7 @@ class ServeCommandTest {
 
       process.toHandle().destroy(); // SIGTERM, leaving our pipes open to read the last lines
       assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("exit status after SIGTERM (a clean stop)").isZero();
       String log = stderr.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
       assertThat(log)
           .contains(app + " on " + model)
@@ -155,9 +156,12 @@ class ServeCommandTest {
           new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
       try (LineClient client = LineClient.connect(address)) {
         assertThat(client.readLine()).startsWith("= welcome to switchboard chat");
+        // SIGTERM with a member connected: a graceful stop closes it, and is a success.
+        process.toHandle().destroy();
+        assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
       }
-      process.toHandle().destroy();
       assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("exit status after SIGTERM (a clean stop)").isZero();
     } finally {
       process.destroyForcibly();
     }
