@@ -1,5 +1,6 @@
 package io.switchboard.engine.nio;
 
+import io.switchboard.engine.spi.AbstractServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -103,17 +104,21 @@ abstract class EventLoop implements Runnable {
   /** Makes the loop return from its wait now (or not enter it next time). */
   abstract void wakeup();
 
-  /** Stops the loop and waits for its thread; connections are expected to be closed by now. */
-  final void stop() {
+  /**
+   * Stops the loop and waits for its thread, until {@code untilNanos} at the most; connections are
+   * expected to be closed by now.
+   */
+  final void stop(long untilNanos) {
     running = false;
     wakeup();
     if (!inLoop()) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      AbstractServer.join(thread, untilNanos);
     }
+  }
+
+  /** {@link #stop(long)} with a few seconds to end. */
+  final void stop() {
+    stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
   }
 
   // ---- Loop thread ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.Limits;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -157,16 +157,18 @@ public final class ConnectionGroup {
 
   /**
    * Asks every connection to close after its queued output is written, waits until all have closed
-   * or the deadline passes, then aborts those left.
+   * or {@code drainUntil} ({@link System#nanoTime()}) passes, then aborts those left. The aborts
+   * run the handlers' {@code closed} callbacks, which on some models would run on the calling
+   * thread: they run on a thread of their own, waited for until {@code abortUntil} at the most, so
+   * a slow handler cannot hold the shutdown past its deadline.
    *
    * @return how many connections had to be aborted
    */
-  public int closeAll(Duration deadline) {
+  public int closeAll(long drainUntil, long abortUntil) {
     open.forEach(AbstractConnection::close);
-    long end = System.nanoTime() + deadline.toNanos();
     synchronized (drained) {
       while (admitted.get() > 0) {
-        long left = end - System.nanoTime();
+        long left = drainUntil - System.nanoTime();
         if (left <= 0) {
           break;
         }
@@ -178,16 +180,26 @@ public final class ConnectionGroup {
         }
       }
     }
-    int aborted = 0;
-    for (AbstractConnection<?> connection : open) {
-      connection.abort(new IOException("server shut down before the output drained"));
-      aborted++;
+    List<AbstractConnection<?>> left = List.copyOf(open);
+    if (!left.isEmpty()) {
+      Thread aborts =
+          Thread.ofPlatform()
+              .name(app.name() + "-shutdown-aborts")
+              .daemon()
+              .start(
+                  () -> {
+                    for (AbstractConnection<?> connection : left) {
+                      connection.abort(
+                          new IOException("server shut down before the output drained"));
+                    }
+                  });
+      AbstractServer.join(aborts, abortUntil);
     }
     ScheduledExecutorService timeouts = sweeper;
     if (timeouts != null) {
       timeouts.shutdownNow();
     }
-    return aborted;
+    return left.size();
   }
 
   private void signalDrained() {
