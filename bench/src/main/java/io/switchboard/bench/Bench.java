@@ -91,11 +91,18 @@ public final class Bench {
       Job job, LoadGenerator load, Pinning pinning, java.util.function.Consumer<String> status)
       throws InterruptedException {
     status.accept("starting server");
-    int maxConnections = job.point.connections() + options.senders() + 1_000;
+    // The storm needs exactly its places; the others room for every client they open.
+    int maxConnections =
+        job.scenario == Scenario.STORM
+            ? job.point.connections()
+            : job.point.connections() + options.senders() + 1_000;
     List<String> appArgs =
-        job.scenario == Scenario.FANOUT
-            ? FanoutScenario.serverArgs(job.point, options.senders())
-            : List.of();
+        switch (job.scenario) {
+          case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
+          case STORM -> StormScenario.serverArgs();
+          case SOAK -> SoakScenario.serverArgs(job.point);
+          default -> List.of();
+        };
     List<String> command =
         launcher.command(
             job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
@@ -107,8 +114,10 @@ public final class Bench {
             case IDLE -> IdleScenario.run(trial);
             case CONNECT -> ConnectScenario.run(trial);
             case FANOUT -> FanoutScenario.run(trial);
+            case STORM -> StormScenario.run(trial);
+            case SOAK -> SoakScenario.run(trial);
           };
-      if (!server.isAlive()) {
+      if (!server.isAlive() && !server.wasStopped()) {
         return new Measurement(
             measurement.values(),
             "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));

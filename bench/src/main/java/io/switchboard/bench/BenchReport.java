@@ -186,7 +186,14 @@ public record BenchReport(
           .append('\n');
       List<String> header =
           new ArrayList<>(
-              List.of(scenario == Scenario.FANOUT ? "receivers @ rate" : "connections", "model"));
+              List.of(
+                  switch (scenario) {
+                    case FANOUT -> "receivers @ rate";
+                    case SOAK -> "sessions @ rate";
+                    case STORM -> "places";
+                    default -> "connections";
+                  },
+                  "model"));
       scenario.shown().forEach(m -> header.add(m.label()));
       List<List<String>> cells = new ArrayList<>();
       for (Row row : mine) {
@@ -275,8 +282,10 @@ public record BenchReport(
     json.name("connections").beginArray();
     options.connections().forEach(json::value);
     json.endArray();
-    json.field("duration_s", options.duration().toMillis() / 1e3)
-        .field("warmup_s", options.warmup().toMillis() / 1e3)
+    json.name("duration_s").beginObject();
+    options.scenarios().forEach(s -> json.field(s.key(), options.durationFor(s).toMillis() / 1e3));
+    json.endObject();
+    json.field("warmup_s", options.warmup().toMillis() / 1e3)
         .field("rounds", options.rounds())
         .field("pin", options.pin());
     json.name("rates").beginArray();

@@ -21,7 +21,22 @@ public enum Metric {
   CONNECTIONS_HELD("connections_held", "held", true),
   RSS_PER_CONN_KIB("rss_per_conn_kib", "KiB/conn", false),
   THREADS_PER_CONN("threads_per_conn", "threads/conn", false),
-  FAILURES("failures", "failed", false);
+  FAILURES("failures", "failed", false),
+  ADMITTED("admitted", "admitted", true),
+  REFUSED("refused", "refused", true),
+  WELCOME_P99_MS("welcome_p99_ms", "welcome p99 ms", false),
+  WELCOME_MAX_MS("welcome_max_ms", "welcome max ms", false),
+  RSS_PEAK_MIB("rss_peak_mib", "RSS peak MiB", false),
+  STOP_S("stop_s", "stop s", false),
+  SESSIONS("sessions", "sessions", true),
+  FDS_START("fds_start", "fds start", false),
+  FDS_END("fds_end", "fds end", false),
+  THREADS_START("threads_start", "threads start", false),
+  THREADS_END("threads_end", "threads end", false),
+  RSS_START_MIB("rss_start_mib", "RSS start MiB", false),
+  RSS_END_MIB("rss_end_mib", "RSS end MiB", false),
+  HEAP_START_MIB("heap_start_mib", "heap start MiB", false),
+  HEAP_END_MIB("heap_end_mib", "heap end MiB", false);
 
   private final String key;
   private final String label;

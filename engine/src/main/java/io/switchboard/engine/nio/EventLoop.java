@@ -38,6 +38,16 @@ abstract class EventLoop implements Runnable {
   /** Other threads' tasks run per iteration, so a flood of them cannot starve the sockets. */
   private static final int TASKS_PER_ITERATION = 1024;
 
+  /**
+   * Nor can a run of costly ones (a connection storm hands each new connection to its loop as a
+   * task, and welcoming one is real work): the loop goes back to its sockets once the tasks of an
+   * iteration have taken this long, checked every {@link #TASKS_PER_CLOCK_CHECK} tasks (Netty's
+   * loops bound their task time the same way).
+   */
+  private static final long TASK_TIME_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private static final int TASKS_PER_CLOCK_CHECK = 64;
+
   /** How long the loop pauses after an unexpected failure before it goes on. */
   private static final long FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -178,11 +188,15 @@ abstract class EventLoop implements Runnable {
     // so the drain below sees the task; a producer after this line wakes the loop itself.
     wakeupPending.set(false);
     boolean worked = false;
+    long start = System.nanoTime();
     Runnable task;
-    for (int i = 0; i < TASKS_PER_ITERATION && (task = tasks.poll()) != null; i++) {
+    for (int i = 1; i <= TASKS_PER_ITERATION && (task = tasks.poll()) != null; i++) {
       runSafely(task);
       runDeferred();
       worked = true;
+      if (i % TASKS_PER_CLOCK_CHECK == 0 && System.nanoTime() - start > TASK_TIME_NANOS) {
+        break;
+      }
     }
     while (!deferred.isEmpty() || !flushes.isEmpty()) {
       runDeferred();
