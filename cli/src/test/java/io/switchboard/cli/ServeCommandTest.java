@@ -119,7 +119,11 @@ class ServeCommandTest {
             "--chat-burst",
             "(default: 200)",
             "--chat-history",
-            "(default: 100)");
+            "(default: 100)",
+            "--chat-rooms-per-member",
+            "(default: 20)",
+            "--chat-presence-limit",
+            "(default: 200)");
   }
 
   @Test
