@@ -56,6 +56,11 @@ public final class Bench {
 
   /** Runs every trial and returns the results; writes nothing. */
   public BenchReport measure() throws IOException, InterruptedException {
+    for (ModelSpec model : options.models()) {
+      ReferenceServer.named(model.model())
+          .filter(reference -> !reference.installed())
+          .ifPresent(reference -> progress.log(reference.missing()));
+    }
     List<Job> jobs = jobs();
     List<Sample> samples = new ArrayList<>();
     Pinning pinning = options.pin() ? Pinning.apply(progress) : Pinning.NONE;
@@ -91,42 +96,72 @@ public final class Bench {
       Job job, LoadGenerator load, Pinning pinning, java.util.function.Consumer<String> status)
       throws InterruptedException {
     status.accept("starting server");
-    // The storm needs exactly its places; the others room for every client they open.
-    int maxConnections =
-        job.scenario == Scenario.STORM
-            ? job.point.connections()
-            : job.point.connections() + options.senders() + 1_000;
-    List<String> appArgs =
-        switch (job.scenario) {
-          case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
-          case STORM -> StormScenario.serverArgs();
-          case SOAK -> SoakScenario.serverArgs(job.point);
-          default -> List.of();
-        };
-    List<String> command =
-        launcher.command(
-            job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
-    try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
-      Trial trial = new Trial(options, job.scenario, job.point, job.model, server, load, status);
-      Measurement measurement =
-          switch (job.scenario) {
-            case ECHO -> EchoScenario.run(trial);
-            case IDLE -> IdleScenario.run(trial);
-            case CONNECT -> ConnectScenario.run(trial);
-            case FANOUT -> FanoutScenario.run(trial);
-            case STORM -> StormScenario.run(trial);
-            case SOAK -> SoakScenario.run(trial);
-          };
-      if (!server.isAlive() && !server.wasStopped()) {
-        return new Measurement(
-            measurement.values(),
-            "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));
+    java.nio.file.Path served = null;
+    try {
+      if (job.scenario == Scenario.FTP_GET) {
+        served = FtpGetScenario.servedDirectory();
       }
-      status.accept("stopping server");
-      return measurement;
+      var reference = ReferenceServer.named(job.model.model());
+      if (reference.isPresent()) {
+        try (ReferenceServer.Running server = reference.get().start(served)) {
+          return measure(job, load, server, status);
+        }
+      }
+      // The storm needs exactly its places; the others room for every client they open.
+      int maxConnections =
+          job.scenario == Scenario.STORM
+              ? job.point.connections()
+              : job.point.connections() + options.senders() + 1_000;
+      List<String> appArgs =
+          switch (job.scenario) {
+            case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
+            case FTP_GET -> FtpGetScenario.serverArgs(served);
+            case STORM -> StormScenario.serverArgs();
+            case SOAK -> SoakScenario.serverArgs(job.point);
+            default -> List.of();
+          };
+      List<String> command =
+          launcher.command(
+              job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
+      try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
+        Measurement measurement = measure(job, load, server, status);
+        if (!server.isAlive() && !server.wasStopped()) {
+          return new Measurement(
+              measurement.values(),
+              "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));
+        }
+        status.accept("stopping server");
+        return measurement;
+      }
     } catch (IOException e) {
       return Measurement.failed(e.getMessage());
+    } finally {
+      if (served != null) {
+        try {
+          FtpGetScenario.remove(served);
+        } catch (IOException e) {
+          progress.log("could not remove " + served + ": " + e.getMessage());
+        }
+      }
     }
+  }
+
+  private Measurement measure(
+      Job job,
+      LoadGenerator load,
+      ServerUnderTest server,
+      java.util.function.Consumer<String> status)
+      throws IOException, InterruptedException {
+    Trial trial = new Trial(options, job.scenario, job.point, job.model, server, load, status);
+    return switch (job.scenario) {
+      case ECHO -> EchoScenario.run(trial);
+      case IDLE -> IdleScenario.run(trial);
+      case CONNECT -> ConnectScenario.run(trial);
+      case FANOUT -> FanoutScenario.run(trial);
+      case FTP_GET -> FtpGetScenario.run(trial);
+      case STORM -> StormScenario.run(trial);
+      case SOAK -> SoakScenario.run(trial);
+    };
   }
 
   /** Rounds outside, models inside: A B C, A B C, ... for each scenario and point. */
@@ -136,7 +171,12 @@ public final class Bench {
       for (Point point : options.points(scenario)) {
         for (int round = 1; round <= options.rounds(); round++) {
           for (ModelSpec model : options.models()) {
-            jobs.add(new Job(scenario, point, model, round));
+            var reference = ReferenceServer.named(model.model());
+            // A reference stands in for one app only, and only where it is installed.
+            if (reference.isEmpty()
+                || (reference.get().app().equals(scenario.app()) && reference.get().installed())) {
+              jobs.add(new Job(scenario, point, model, round));
+            }
           }
         }
       }

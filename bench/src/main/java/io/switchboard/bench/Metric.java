@@ -36,7 +36,9 @@ public enum Metric {
   RSS_START_MIB("rss_start_mib", "RSS start MiB", false),
   RSS_END_MIB("rss_end_mib", "RSS end MiB", false),
   HEAP_START_MIB("heap_start_mib", "heap start MiB", false),
-  HEAP_END_MIB("heap_end_mib", "heap end MiB", false);
+  HEAP_END_MIB("heap_end_mib", "heap end MiB", false),
+  MB_PER_S("mb_per_s", "MB/s", true),
+  CPU_S_PER_GB("cpu_s_per_gb", "server cpu s/GB", false);
 
   private final String key;
   private final String label;

@@ -16,11 +16,11 @@ public enum Scenario {
       Metric.MSGS_PER_S,
       List.of(
           Metric.MSGS_PER_S,
-          Metric.P50_US,
           Metric.P99_US,
-          Metric.P999_US,
           Metric.MSGS_PER_CPU_S,
           Metric.RSS_MIB,
+          Metric.P50_US,
+          Metric.P999_US,
           Metric.THREADS,
           Metric.CLIENT_CPU_S)),
   /** Hold N idle connections: memory and threads per connection. */
@@ -42,9 +42,9 @@ public enum Scenario {
       Metric.CONNS_PER_S,
       List.of(
           Metric.CONNS_PER_S,
-          Metric.P50_US,
           Metric.P99_US,
           Metric.FAILURES,
+          Metric.P50_US,
           Metric.MSGS_PER_CPU_S,
           Metric.THREADS,
           Metric.CLIENT_CPU_S)),
@@ -54,11 +54,11 @@ public enum Scenario {
       List.of(100, 1_000),
       Metric.P99_US,
       List.of(
-          Metric.SENT_PER_S,
           Metric.DELIVERIES_PER_S,
           Metric.DELIVERY_RATIO,
-          Metric.P50_US,
           Metric.P99_US,
+          Metric.SENT_PER_S,
+          Metric.P50_US,
           Metric.P999_US,
           Metric.SERVER_CPU_S,
           Metric.THREADS)),
@@ -99,7 +99,19 @@ public enum Scenario {
           Metric.RSS_START_MIB,
           Metric.RSS_END_MIB,
           Metric.HEAP_START_MIB,
-          Metric.HEAP_END_MIB));
+          Metric.HEAP_END_MIB)),
+  /** N FTP clients each download a 1 GiB file over and over: throughput and CPU per GB. */
+  FTP_GET(
+      "files",
+      List.of(1, 4),
+      Metric.MB_PER_S,
+      List.of(
+          Metric.MB_PER_S,
+          Metric.CPU_S_PER_GB,
+          Metric.SERVER_CPU_S,
+          Metric.RSS_MIB,
+          Metric.THREADS,
+          Metric.FAILURES));
 
   private final String app;
 
@@ -118,9 +130,9 @@ public enum Scenario {
     this.shown = shown;
   }
 
-  /** The name on the command line and in reports. */
+  /** The name on the command line and in reports ({@code ftp-get}). */
   public String key() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The {@code serve --app} the scenario talks to. */
@@ -147,17 +159,19 @@ public enum Scenario {
     return this == FANOUT || this == SOAK;
   }
 
-  /** The figures in this scenario's table, in order. */
+  /** The figures in this scenario's table, most telling first (the table shows as many as fit). */
   public List<Metric> shown() {
     return shown;
   }
 
   public static Scenario parse(String name) {
     try {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout, storm, soak",
+          "unknown scenario '"
+              + name
+              + "'; scenarios: echo, idle, connect, fanout, ftp-get, storm, soak",
           e);
     }
   }

@@ -146,10 +146,14 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
     return stopped;
   }
 
-  /** SIGTERM, then up to 60 s for the graceful shutdown; SIGKILL after that (status -1). */
   @Override
   public Stopped stop() throws InterruptedException {
     stopped = true;
+    return terminate(process);
+  }
+
+  /** SIGTERM, then up to 60 s for the graceful shutdown; SIGKILL after that (status -1). */
+  static Stopped terminate(Process process) throws InterruptedException {
     long start = System.nanoTime();
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {

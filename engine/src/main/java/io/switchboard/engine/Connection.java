@@ -25,6 +25,13 @@ public interface Connection {
   SocketAddress remoteAddress();
 
   /**
+   * The address the peer reached this server at: the listener's own address, or with a wildcard
+   * listener (0.0.0.0) the interface address the connection came in on. An app that tells the peer
+   * where to connect next (FTP's PASV reply) needs this one, never the wildcard.
+   */
+  SocketAddress localAddress();
+
+  /**
    * Queues bytes for sending; the buffer's remaining bytes now belong to the connection and must
    * not be changed by the caller afterwards.
    *
@@ -64,10 +71,29 @@ public interface Connection {
   void resumeReading();
 
   /** Flushes what is queued, then closes. Sends after this are refused. Idempotent. */
-  void close();
+  default void close() {
+    close(null);
+  }
+
+  /**
+   * {@link #close()}, saying why for the server's log ("quit", "line too long"); the reason is
+   * never sent to the peer. The first reason given for a connection is the one logged.
+   *
+   * @param reason a few words, or {@code null} for "closed by the server"
+   */
+  void close(String reason);
 
   /** Closes now, discarding queued output. Idempotent. */
-  void abort();
+  default void abort() {
+    abort((String) null);
+  }
+
+  /**
+   * {@link #abort()}, saying why for the server's log ("too slow"); never sent to the peer.
+   *
+   * @param reason a few words, or {@code null} for "aborted by the server"
+   */
+  void abort(String reason);
 
   /**
    * Ends the connection of a peer the app gives up on, one that does not read what it is sent (chat
@@ -77,8 +103,11 @@ public interface Connection {
    * waiting, and the socket closes once they are written, or is aborted when {@link
    * Limits#dropTimeout()} has passed, whether the peer reads or not; {@link Handler#closed} follows
    * either way. Does nothing once the connection is closing or closed.
+   *
+   * @param reason a few words for the server's log ("too slow"), never sent to the peer; {@code
+   *     null} for "dropped by the server"
    */
-  void drop(ByteBuffer lastWords);
+  void drop(ByteBuffer lastWords, String reason);
 
   /** True until the connection starts closing. */
   boolean isOpen();

@@ -75,7 +75,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   NettyConnection(
       ConnectionGroup group, Application<F> app, Channel channel, boolean zeroCopyFiles) {
-    super(group, app, channel.remoteAddress());
+    super(group, app, channel.remoteAddress(), channel.localAddress());
     this.channel = channel;
     this.loop = channel.eventLoop();
     this.zeroCopyFiles = zeroCopyFiles;
@@ -132,7 +132,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       releaseHeld();
-      abort(null);
+      abort("closed by the peer", null); // unless we closed first: then our reason stands
     }
 
     @Override

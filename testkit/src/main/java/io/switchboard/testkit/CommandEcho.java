@@ -121,7 +121,8 @@ public final class CommandEcho extends LineServiceHandler {
       case "ABORT" -> connection.abort();
       case "BIG-THEN-DROP" -> {
         connection.send(ByteBuffer.allocate(Integer.parseInt(words[1])));
-        connection.drop(ByteBuffer.wrap("\nDROPPED\n".getBytes(StandardCharsets.US_ASCII)));
+        connection.drop(
+            ByteBuffer.wrap("\nDROPPED\n".getBytes(StandardCharsets.US_ASCII)), "a test drop");
         if (connection.send("late\n")) {
           sendAfterCloseAccepted.set(true);
         }

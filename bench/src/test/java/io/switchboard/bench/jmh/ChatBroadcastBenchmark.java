@@ -114,6 +114,11 @@ public class ChatBroadcastBenchmark {
     }
 
     @Override
+    public SocketAddress localAddress() {
+      return new InetSocketAddress("127.0.0.1", 2);
+    }
+
+    @Override
     public boolean send(ByteBuffer bytes) {
       boolean added = queue.add(bytes);
       queue.claimFlush();
@@ -142,13 +147,13 @@ public class ChatBroadcastBenchmark {
     public void resumeReading() {}
 
     @Override
-    public void close() {}
+    public void close(String reason) {}
 
     @Override
-    public void abort() {}
+    public void abort(String reason) {}
 
     @Override
-    public void drop(ByteBuffer lastWords) {}
+    public void drop(ByteBuffer lastWords, String reason) {}
 
     @Override
     public boolean isOpen() {

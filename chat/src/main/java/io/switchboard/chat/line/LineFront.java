@@ -105,7 +105,8 @@ public final class LineFront implements Handler<String> {
     public void disconnect(String reason) {
       closeReason = "too slow";
       connection.drop(
-          ByteBuffer.wrap(LineFormat.wire(LineFormat.error(LineFormat.TOO_SLOW, reason))));
+          ByteBuffer.wrap(LineFormat.wire(LineFormat.error(LineFormat.TOO_SLOW, reason))),
+          "too slow");
     }
 
     void send(String line) {
@@ -187,7 +188,7 @@ public final class LineFront implements Handler<String> {
       case LineRequest.Quit quit -> {
         session.quit(quit.reason());
         member.send(LineFormat.bye());
-        member.connection.close();
+        member.connection.close("quit");
       }
       case LineRequest.Help help -> HELP.forEach(member::reply);
       case LineRequest.Invalid invalid -> member.error(invalid.code(), invalid.text());
@@ -210,7 +211,7 @@ public final class LineFront implements Handler<String> {
         LineFormat.wire(
             LineFormat.error(
                 slow ? LineFormat.LINE_TIMEOUT : LineFormat.LINE_TOO_LONG, text + "; closing")));
-    connection.close();
+    connection.close(slow ? "line not complete in time" : "line too long");
   }
 
   @Override

@@ -190,17 +190,22 @@ class LineCommandProperties {
     public void resumeReading() {}
 
     @Override
-    public void close() {
+    public SocketAddress localAddress() {
+      return new InetSocketAddress("127.0.0.1", 7000);
+    }
+
+    @Override
+    public void close(String reason) {
       open = false;
     }
 
     @Override
-    public void abort() {
+    public void abort(String reason) {
       open = false;
     }
 
     @Override
-    public void drop(ByteBuffer lastWords) {
+    public void drop(ByteBuffer lastWords, String reason) {
       send(lastWords);
       open = false;
     }

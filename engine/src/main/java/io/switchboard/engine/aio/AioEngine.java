@@ -98,13 +98,15 @@ public final class AioEngine implements Engine {
     public void completed(AsynchronousSocketChannel channel, Void nothing) {
       acceptNext(); // at once, so other group threads accept while this one sets up
       if (!group.tryAdmit()) {
+        group.refused();
         refuse(channel);
         return;
       }
       try {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         AioConnection<F> connection =
-            new AioConnection<>(group, app, channel, channel.getRemoteAddress());
+            new AioConnection<>(
+                group, app, channel, channel.getRemoteAddress(), channel.getLocalAddress());
         group.register(connection);
         connection.start();
       } catch (IOException | RuntimeException e) {
