@@ -215,6 +215,15 @@ public final class LineFront implements Handler<String> {
   }
 
   @Override
+  public void stopping(Connection connection) {
+    LineMember member = connection.attribute(MEMBER);
+    if (member != null) {
+      member.closeReason = "server shutdown";
+      member.send(LineFormat.shuttingDown());
+    }
+  }
+
+  @Override
   public void closed(Connection connection, Throwable cause) {
     LineMember member = connection.attribute(MEMBER);
     if (member == null || member.session == null) {
