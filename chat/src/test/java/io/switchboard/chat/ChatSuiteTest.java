@@ -17,7 +17,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -470,19 +469,7 @@ class ChatSuiteTest {
       nick(trickler, "trickler");
       alice.until(line -> line.endsWith(" is now trickler"));
       // One byte every 100 ms (a pace, not a wait): never silent, never a whole line.
-      Thread trickle =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      while (!Thread.currentThread().isInterrupted()) {
-                        trickler.write(new byte[] {'z'});
-                        Thread.sleep(100);
-                      }
-                    } catch (UncheckedIOException | InterruptedException e) {
-                      // closed by the server, or the test is over
-                    }
-                  });
+      Thread trickle = trickler.trickle((byte) 'z', Duration.ofMillis(100));
       try {
         // Alice and Bob talk all the while, and are answered at once.
         for (int i = 0; i < 5; i++) {

@@ -9,7 +9,6 @@ import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,19 +271,7 @@ class ContractConformanceTest {
     assertThat(client.send("a whole line").readLine()).isEqualTo("a whole line");
     // One byte every 100 ms (a pace, not a wait): never idle, never a whole line.
     long started = System.nanoTime();
-    Thread trickle =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      client.write(new byte[] {'x'});
-                      Thread.sleep(100);
-                    }
-                  } catch (UncheckedIOException | InterruptedException e) {
-                    // closed by the server, or the test is over
-                  }
-                });
+    Thread trickle = client.trickle((byte) 'x', Duration.ofMillis(100));
     resources.add(trickle::interrupt);
     assertThat(client.readLine()).isEqualTo("ERROR line not complete within 600 ms");
     assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
