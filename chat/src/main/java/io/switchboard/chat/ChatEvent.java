@@ -28,8 +28,17 @@ public sealed interface ChatEvent {
   /** Someone in a room this member is in changed name. */
   record Renamed(String room, String oldName, String newName) implements ChatEvent {}
 
-  /** This member entered a room: who is there (this member included), in join order. */
-  record Entered(String room, List<String> members) implements ChatEvent {}
+  /**
+   * This member entered a room: how many are there and who (this member included), in join order;
+   * {@code members} is empty in a room too big to list (see {@link ChatSettings#presenceLimit()}),
+   * where joins and leaves are not announced either.
+   */
+  record Entered(String room, int count, List<String> members) implements ChatEvent {
+    /** A room small enough to list. */
+    public Entered(String room, List<String> members) {
+      this(room, members.size(), members);
+    }
+  }
 
   /** This member asked for a room's history: its last messages, oldest first. */
   record History(String room, List<Said> messages, int kept) implements ChatEvent {}

@@ -74,14 +74,15 @@ public final class NameRules {
   }
 
   /**
-   * Text fit to show on someone else's terminal: control characters (escape sequences, bells,
-   * carriage returns) removed, tabs turned into spaces.
+   * Text fit to show on someone else's terminal: control characters removed (C0 and C1, so escape
+   * sequences, bells, NUL and bare carriage returns; DEL; and U+2028/U+2029, which some clients
+   * take for line ends), tabs turned into spaces.
    */
   public static String cleanText(String text) {
     StringBuilder clean = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isISOControl(c)) {
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
         if (clean == null) {
           clean = new StringBuilder(text.length()).append(text, 0, i);
         }

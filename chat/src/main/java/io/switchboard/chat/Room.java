@@ -9,10 +9,18 @@ import io.switchboard.chat.ChatEvent.Renamed;
 import io.switchboard.chat.ChatEvent.Said;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One room: its members in join order and its last messages.
+ *
+ * <p>Presence: joins, leaves and renames are announced to the others only while the room has at
+ * most {@code presenceLimit} members (counting the one who comes, goes or renames), and whoever
+ * enters is told the names only then. Above it those notices would cost the square of the room's
+ * size (a storm of 10,000 joins is 50 million lines) and nobody could follow them; large IRC and
+ * chat services quiet big channels the same way.
  *
  * <p>Thread contract: any thread. Every change and every broadcast happens under the room's
  * monitor, so "append to history, then deliver to every member" is one step and all members see the
@@ -24,15 +32,22 @@ import java.util.List;
 final class Room {
   private final String name;
   private final int historySize;
-  private final List<Session> members = new ArrayList<>();
+  private final int presenceLimit;
+
+  /**
+   * In join order; a set, so joining, leaving and "is the sender here" cost the same in any room.
+   */
+  private final Set<Session> members = new LinkedHashSet<>();
+
   private final ArrayDeque<Said> history;
 
   /** Set once the hub forgets this empty room; a join that finds it retired looks again. */
   private boolean retired;
 
-  Room(String name, int historySize) {
+  Room(String name, int historySize, int presenceLimit) {
     this.name = name;
     this.historySize = historySize;
+    this.presenceLimit = presenceLimit;
     this.history = new ArrayDeque<>(Math.min(historySize, 128));
   }
 
@@ -40,31 +55,40 @@ final class Room {
     return name;
   }
 
-  /** Adds {@code session}, tells the others, and tells it who is here; false if retired. */
+  /**
+   * Adds {@code session}, tells the others (in a small room), and tells it who is here (the names
+   * in a small room, the count in a big one); false if retired.
+   */
   synchronized boolean add(Session session) {
     if (retired) {
       return false;
     }
-    Joined joined = new Joined(name, session.name());
-    for (Session member : members) {
-      member.deliver(joined);
-    }
     members.add(session);
-    List<String> names = new ArrayList<>(members.size());
-    for (Session member : members) {
-      names.add(member.name());
+    if (announces()) {
+      broadcast(new Joined(name, session.name()), session);
+      session.deliver(new Entered(name, memberNames()));
+    } else {
+      session.deliver(new Entered(name, members.size(), List.of()));
     }
-    session.deliver(new Entered(name, List.copyOf(names)));
     return true;
   }
 
-  /** Removes {@code session} and tells the others how it left; false if it was not here. */
+  /** Removes {@code session} and tells the others (in a small room); false if it was not here. */
   synchronized boolean remove(Session session, Departure how, String reason) {
-    if (!members.remove(session)) {
+    if (!members.contains(session)) {
       return false;
     }
-    broadcast(new Left(name, session.name(), how, reason), null);
+    boolean announce = announces();
+    members.remove(session);
+    if (announce) {
+      broadcast(new Left(name, session.name(), how, reason), null);
+    }
     return true;
+  }
+
+  /** True while the room is small enough for presence notices (see the class comment). */
+  private boolean announces() {
+    return members.size() <= presenceLimit;
   }
 
   /** Appends a message to the history and delivers it to everyone but its sender. */
@@ -83,7 +107,9 @@ final class Room {
   }
 
   synchronized void renamed(Session session, String oldName, String newName) {
-    broadcast(new Renamed(name, oldName, newName), session);
+    if (announces()) {
+      broadcast(new Renamed(name, oldName, newName), session);
+    }
   }
 
   /** Delivers the last {@code count} messages to {@code session}, in order with live ones. */
@@ -105,15 +131,11 @@ final class Room {
     return members.size();
   }
 
-  /** Marks the room retired if nobody is in it; true if it was. */
+  /** Marks the room retired if nobody is in it (it takes no member after); true if it was. */
   synchronized boolean retireIfEmpty() {
     if (members.isEmpty()) {
       retired = true;
     }
-    return retired;
-  }
-
-  synchronized boolean isRetired() {
     return retired;
   }
 
