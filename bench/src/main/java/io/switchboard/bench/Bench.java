@@ -107,11 +107,17 @@ public final class Bench {
           return measure(job, load, server, status);
         }
       }
-      int maxConnections = job.point.connections() + options.senders() + 1_000;
+      // The storm needs exactly its places; the others room for every client they open.
+      int maxConnections =
+          job.scenario == Scenario.STORM
+              ? job.point.connections()
+              : job.point.connections() + options.senders() + 1_000;
       List<String> appArgs =
           switch (job.scenario) {
             case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
             case FTP_GET -> FtpGetScenario.serverArgs(served);
+            case STORM -> StormScenario.serverArgs();
+            case SOAK -> SoakScenario.serverArgs(job.point);
             default -> List.of();
           };
       List<String> command =
@@ -119,7 +125,7 @@ public final class Bench {
               job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
       try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
         Measurement measurement = measure(job, load, server, status);
-        if (!server.isAlive()) {
+        if (!server.isAlive() && !server.wasStopped()) {
           return new Measurement(
               measurement.values(),
               "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));
@@ -153,6 +159,8 @@ public final class Bench {
       case CONNECT -> ConnectScenario.run(trial);
       case FANOUT -> FanoutScenario.run(trial);
       case FTP_GET -> FtpGetScenario.run(trial);
+      case STORM -> StormScenario.run(trial);
+      case SOAK -> SoakScenario.run(trial);
     };
   }
 

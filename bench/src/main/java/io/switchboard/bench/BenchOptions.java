@@ -13,12 +13,14 @@ import java.util.Objects;
  * @param models the servers under test, e.g. {@code virtual}, {@code netty:transport=epoll}
  * @param scenarios the scenarios to run, in order
  * @param connections connection counts for every scenario; empty means each scenario's default
- * @param duration how long each trial measures (idle: how long it holds the connections)
+ * @param duration how long each trial measures (idle: how long it holds the connections; storm: how
+ *     long the crowd stays before half of it leaves); {@code null} for each scenario's own ({@link
+ *     Scenario#defaultDuration()})
  * @param warmup how long each trial runs before measuring (JIT, caches, pools settle)
  * @param rounds how many times each model is measured at each point; medians are reported
  * @param out where the JSON report and PNG charts go
  * @param pin put the server on core 0 and the load generator on core 1 with taskset
- * @param rates fanout: total send rates to try, msgs/s
+ * @param rates fanout and soak: total send rates to try, msgs/s
  * @param senders fanout: how many clients send (the rate is split among them)
  * @param loadThreads the load generator's selector threads
  */
@@ -50,13 +52,14 @@ public record BenchOptions(
     scenarios = List.copyOf(scenarios);
     connections = List.copyOf(connections);
     rates = List.copyOf(rates);
-    Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(warmup, "warmup");
     Objects.requireNonNull(out, "out");
     require(!models.isEmpty(), "at least one model");
     require(!scenarios.isEmpty(), "at least one scenario");
     require(connections.stream().allMatch(c -> c > 0), "connections must be positive");
-    require(!duration.isNegative() && !duration.isZero(), "duration must be positive");
+    require(
+        duration == null || (!duration.isNegative() && !duration.isZero()),
+        "duration must be positive");
     require(!warmup.isNegative(), "warmup must not be negative");
     require(rounds > 0, "rounds must be positive");
     require(!rates.isEmpty() && rates.stream().allMatch(r -> r > 0), "rates must be positive");
@@ -70,7 +73,7 @@ public record BenchOptions(
         models,
         scenarios,
         List.of(),
-        DEFAULT_DURATION,
+        null,
         DEFAULT_WARMUP,
         DEFAULT_ROUNDS,
         DEFAULT_OUT,
@@ -187,12 +190,17 @@ public record BenchOptions(
         models, scenarios, connections, duration, warmup, rounds, out, pin, rates, senders, value);
   }
 
-  /** The points a scenario visits: its connection counts, times the rates for fanout. */
+  /** How long each trial of {@code scenario} measures. */
+  public Duration durationFor(Scenario scenario) {
+    return duration == null ? scenario.defaultDuration() : duration;
+  }
+
+  /** The points a scenario visits: its connection counts, times the rates for fanout and soak. */
   public List<Point> points(Scenario scenario) {
     List<Integer> counts = connections.isEmpty() ? scenario.defaultConnections() : connections;
     List<Point> points = new ArrayList<>();
     for (int count : counts) {
-      if (scenario == Scenario.FANOUT) {
+      if (scenario.hasRate()) {
         rates.forEach(rate -> points.add(new Point(count, rate)));
       } else {
         points.add(new Point(count, 0));

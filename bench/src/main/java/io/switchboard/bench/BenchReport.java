@@ -198,7 +198,12 @@ public record BenchReport(
       List<List<String>> columns = new ArrayList<>();
       columns.add(
           column(
-              scenario == Scenario.FANOUT ? "receivers @ rate" : "connections",
+              switch (scenario) {
+                case FANOUT -> "receivers @ rate";
+                case SOAK -> "sessions @ rate";
+                case STORM -> "places";
+                default -> "connections";
+              },
               mine,
               r -> r.point().label()));
       columns.add(column("model", mine, r -> shorten(r.model())));
@@ -315,8 +320,10 @@ public record BenchReport(
     json.name("connections").beginArray();
     options.connections().forEach(json::value);
     json.endArray();
-    json.field("duration_s", options.duration().toMillis() / 1e3)
-        .field("warmup_s", options.warmup().toMillis() / 1e3)
+    json.name("duration_s").beginObject();
+    options.scenarios().forEach(s -> json.field(s.key(), options.durationFor(s).toMillis() / 1e3));
+    json.endObject();
+    json.field("warmup_s", options.warmup().toMillis() / 1e3)
         .field("rounds", options.rounds())
         .field("pin", options.pin());
     json.name("rates").beginArray();

@@ -30,16 +30,44 @@ final class ChatProtocol {
 
   private static final String EOL = "\r\n";
   private static final byte[] ERROR = LineFormat.ERROR.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] WELCOME = utf8(LineFormat.welcome().substring(0, 9)); // "= welcome"
+  private static final byte[] REFUSAL =
+      utf8(LineFormat.error(LineFormat.SERVER_FULL, "").strip()); // "! server-full"
 
   /** What a client sends after connecting to become a member of the room, named {@code nick}. */
   static ByteBuffer join(String nick) {
+    return join(nick, ROOM);
+  }
+
+  /** The same for the room called {@code room}. */
+  static ByteBuffer join(String nick, String room) {
     return ascii(
         LineFormat.command(LineFormat.LEAVE, null)
             + EOL
             + LineFormat.command(LineFormat.NICK, nick)
             + EOL
-            + LineFormat.command(LineFormat.JOIN, ROOM)
+            + LineFormat.command(LineFormat.JOIN, room)
             + EOL);
+  }
+
+  /** Says goodbye; the hub answers and closes the connection. */
+  static ByteBuffer quit() {
+    return ascii(LineFormat.command(LineFormat.QUIT, null) + EOL);
+  }
+
+  /** True for the hub's answer to a join of {@code room} ({@code = joined #room, ...}). */
+  static boolean isJoined(byte[] bytes, int start, int length, String room) {
+    return startsWith(bytes, start, length, utf8(LineFormat.reply("joined #" + room + ",")));
+  }
+
+  /** True for the hub's first line to a client it admitted. */
+  static boolean isWelcome(byte[] bytes, int start, int length) {
+    return startsWith(bytes, start, length, WELCOME);
+  }
+
+  /** True for the line a client gets when the hub has no place for it. */
+  static boolean isRefusal(byte[] bytes, int start, int length) {
+    return startsWith(bytes, start, length, REFUSAL);
   }
 
   /** A message to the room carrying its send time. */
@@ -73,7 +101,11 @@ final class ChatProtocol {
 
   /** True for the hub's error lines ({@code ! code text}), e.g. {@code ! flood}. */
   static boolean isError(byte[] bytes, int start, int length) {
-    return length >= ERROR.length && indexOf(bytes, start, start + ERROR.length, ERROR) == start;
+    return startsWith(bytes, start, length, ERROR);
+  }
+
+  private static boolean startsWith(byte[] bytes, int start, int length, byte[] prefix) {
+    return length >= prefix.length && indexOf(bytes, start, start + prefix.length, prefix) == start;
   }
 
   private static int indexOf(byte[] bytes, int from, int to, byte[] wanted) {
@@ -87,6 +119,10 @@ final class ChatProtocol {
       return i;
     }
     return -1;
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static ByteBuffer ascii(String text) {

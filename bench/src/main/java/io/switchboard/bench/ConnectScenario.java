@@ -98,7 +98,7 @@ final class ConnectScenario {
     shared.latency.getIntervalHistogram();
     long failuresBefore = shared.failures.sum();
     Trial.Window window = trial.openWindow();
-    trial.pass("measuring", trial.options.duration());
+    trial.pass("measuring", trial.duration());
     Histogram latency = shared.latency.getIntervalHistogram();
     long failures = shared.failures.sum() - failuresBefore;
     Trial.Span span = trial.closeWindow(window);

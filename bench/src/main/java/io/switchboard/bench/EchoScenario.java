@@ -32,7 +32,7 @@ final class EchoScenario {
       trial.pass("warm-up", trial.options.warmup());
       shared.latency.getIntervalHistogram(); // drop the warm-up's round trips
       Trial.Window window = trial.openWindow();
-      trial.pass("measuring", trial.options.duration());
+      trial.pass("measuring", trial.duration());
       Histogram latency = shared.latency.getIntervalHistogram();
       Trial.Span span = trial.closeWindow(window);
       clients.forEach(EchoClient::halt);

@@ -197,7 +197,7 @@ final class FanoutScenario {
       trial.pass("warm-up", trial.options.warmup());
       Trial.Window window = trial.openWindow();
       shared.windowStart = System.nanoTime();
-      trial.pass("measuring", trial.options.duration());
+      trial.pass("measuring", trial.duration());
       shared.windowEnd = System.nanoTime();
       Trial.Span span = trial.closeWindow(window);
       shared.sending = false;

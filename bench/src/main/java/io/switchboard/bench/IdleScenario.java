@@ -26,7 +26,7 @@ final class IdleScenario {
         result.error(shared.tally.shortfall(count, "connections were served"));
       }
       Trial.Window window = trial.openWindow();
-      trial.pass("holding", trial.options.duration());
+      trial.pass("holding", trial.duration());
       Trial.Span span = trial.closeWindow(window);
       int lost = shared.tally.closed() - shared.tally.failed();
       int held = Math.max(0, ready - lost);

@@ -36,6 +36,20 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
         (int) statusField(status, "Threads"));
   }
 
+  /** The most memory {@code pid} has held resident since it started ({@code VmHWM}). */
+  public static long peakRssBytes(long pid) throws IOException {
+    String status =
+        Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII);
+    return statusField(status, "VmHWM") * 1024;
+  }
+
+  /** How many file descriptors {@code pid} holds open (sockets included). */
+  public static int openFiles(long pid) throws IOException {
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return (int) fds.count();
+    }
+  }
+
   /**
    * A server that forks (vsftpd's process per session, nginx's workers): the figures of {@code pid}
    * and every live descendant added up, plus the CPU of children it has already reaped (cutime and

@@ -132,6 +132,16 @@ abstract class ReferenceServer {
     }
 
     @Override
+    public long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public Stopped stop() throws InterruptedException {
+      return ServerProcess.terminate(process);
+    }
+
+    @Override
     public void close() throws IOException {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,6 +62,44 @@ public enum Scenario {
           Metric.P999_US,
           Metric.SERVER_CPU_S,
           Metric.THREADS)),
+  /**
+   * A connection storm into the chat's lobby: N places, N + 20% clients connecting at once, a pair
+   * chatting in another room meanwhile, half the crowd leaving at once, then SIGTERM with the rest
+   * connected.
+   */
+  STORM(
+      "chat",
+      List.of(10_000),
+      Metric.WELCOME_MAX_MS,
+      List.of(
+          Metric.ADMITTED,
+          Metric.REFUSED,
+          Metric.FAILURES,
+          Metric.WELCOME_P99_MS,
+          Metric.WELCOME_MAX_MS,
+          Metric.P99_US,
+          Metric.RSS_PEAK_MIB,
+          Metric.STOP_S)),
+  /**
+   * N chat sessions at a time, each connecting, joining a room, talking and leaving, over and over
+   * at a steady total rate: the server's figures at the start and the end.
+   */
+  SOAK(
+      "chat",
+      List.of(200),
+      Metric.HEAP_END_MIB,
+      List.of(
+          Metric.SESSIONS,
+          Metric.FAILURES,
+          Metric.P99_US,
+          Metric.FDS_START,
+          Metric.FDS_END,
+          Metric.THREADS_START,
+          Metric.THREADS_END,
+          Metric.RSS_START_MIB,
+          Metric.RSS_END_MIB,
+          Metric.HEAP_START_MIB,
+          Metric.HEAP_END_MIB)),
   /** N FTP clients each download a 1 GiB file over and over: throughput and CPU per GB. */
   FTP_GET(
       "files",
@@ -110,6 +149,16 @@ public enum Scenario {
     return headline;
   }
 
+  /** How long a trial measures unless {@code --duration} says otherwise. */
+  public Duration defaultDuration() {
+    return this == SOAK ? Duration.ofMinutes(3) : BenchOptions.DEFAULT_DURATION;
+  }
+
+  /** True if a point of this scenario has a send rate ({@code --rate}) as well as a count. */
+  public boolean hasRate() {
+    return this == FANOUT || this == SOAK;
+  }
+
   /** The figures in this scenario's table, most telling first (the table shows as many as fit). */
   public List<Metric> shown() {
     return shown;
@@ -120,7 +169,10 @@ public enum Scenario {
       return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout, ftp-get", e);
+          "unknown scenario '"
+              + name
+              + "'; scenarios: echo, idle, connect, fanout, ftp-get, storm, soak",
+          e);
     }
   }
 }

@@ -37,6 +37,8 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   /** Stops the server if the bench itself is stopped (Ctrl-C) while it runs. */
   private final Thread stopOnExit;
 
+  private volatile boolean stopped;
+
   private ServerProcess(Process process, InetSocketAddress address, Deque<String> lastLines) {
     this.process = process;
     this.address = address;
@@ -125,6 +127,7 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
    * The java process's id. Under {@code taskset} the child execs java in place, so the pid is the
    * same.
    */
+  @Override
   public long pid() {
     return process.pid();
   }
@@ -136,6 +139,29 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
   @Override
   public ProcStats stats() throws IOException {
     return ProcStats.read(process.pid());
+  }
+
+  /** True once {@link #stop()} has ended the server: it did not die by itself. */
+  public boolean wasStopped() {
+    return stopped;
+  }
+
+  @Override
+  public Stopped stop() throws InterruptedException {
+    stopped = true;
+    return terminate(process);
+  }
+
+  /** SIGTERM, then up to 60 s for the graceful shutdown; SIGKILL after that (status -1). */
+  static Stopped terminate(Process process) throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(5, TimeUnit.SECONDS);
+      return new Stopped((System.nanoTime() - start) / 1e9, -1);
+    }
+    return new Stopped((System.nanoTime() - start) / 1e9, process.exitValue());
   }
 
   /** The server's last lines of output, for error messages. */

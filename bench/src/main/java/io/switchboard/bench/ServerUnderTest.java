@@ -13,4 +13,22 @@ public interface ServerUnderTest {
 
   /** The figures of the process that serves (from {@code /proc}). */
   ProcStats stats() throws IOException;
+
+  /** The id of the process that serves. */
+  long pid();
+
+  /**
+   * Stops the server as an operator does (SIGTERM for a process), waits for it to end and says how
+   * long that took; the scenarios that measure the shutdown call it, the others leave the server to
+   * the bench.
+   */
+  Stopped stop() throws InterruptedException;
+
+  /**
+   * How a stop went.
+   *
+   * @param seconds from the signal to the end of the process (or of the in-process shutdown)
+   * @param exitStatus the process's exit status; 0 for a clean stop, -1 if it had to be killed
+   */
+  record Stopped(double seconds, int exitStatus) {}
 }

@@ -37,6 +37,11 @@ final class Trial {
     this.status = status;
   }
 
+  /** How long this trial measures. */
+  Duration duration() {
+    return options.durationFor(scenario);
+  }
+
   InetSocketAddress target() {
     return server.address();
   }

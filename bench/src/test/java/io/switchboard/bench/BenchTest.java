@@ -52,4 +52,57 @@ class BenchTest {
     assertThat(Files.readAllBytes(dir.resolve("echo-throughput.png")))
         .startsWith(ReportTest.PNG_SIGNATURE);
   }
+
+  @Test
+  void stormAndSoakRunAgainstTheChatHubAndReportTheirFigures(@TempDir Path dir) throws Exception {
+    assumeTrue(ProcStats.available(), "the bench measures through /proc");
+    BenchOptions storm =
+        BenchOptions.of(BenchOptions.parseModels("virtual"), List.of(Scenario.STORM))
+            .withConnections(List.of(40))
+            .withTiming(Duration.ofSeconds(1), Duration.ofMillis(500), 1)
+            .withOut(dir.resolve("storm"))
+            .withLoadThreads(1);
+    BenchOptions soak =
+        BenchOptions.of(BenchOptions.parseModels("virtual"), List.of(Scenario.SOAK))
+            .withConnections(List.of(6))
+            .withFanout(List.of(60), 1)
+            .withTiming(Duration.ofSeconds(2), Duration.ofSeconds(1), 1)
+            .withOut(dir.resolve("soak"))
+            .withLoadThreads(1);
+    ServerLauncher launcher =
+        ServerLauncher.current(BenchTestServer.class.getName())
+            .withJvmArgs(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"));
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    Measurement stormed =
+        new Bench(storm, launcher, quiet, Progress.to(quiet, true))
+            .measure()
+            .samples()
+            .get(0)
+            .measurement();
+    assertThat(stormed.error()).isNull();
+    // 40 places, the pair takes two, 48 clients storm: 38 in, 10 refused, all answered.
+    assertThat(stormed.get(Metric.ADMITTED)).isEqualTo(38);
+    assertThat(stormed.get(Metric.REFUSED)).isEqualTo(10);
+    assertThat(stormed.get(Metric.FAILURES)).isZero();
+    assertThat(stormed.get(Metric.WELCOME_MAX_MS)).isPositive();
+    assertThat(stormed.get(Metric.P99_US)).isPositive();
+    assertThat(stormed.get(Metric.RSS_PEAK_MIB)).isPositive();
+    assertThat(stormed.get(Metric.STOP_S)).isPositive();
+
+    Measurement soaked =
+        new Bench(soak, launcher, quiet, Progress.to(quiet, true))
+            .measure()
+            .samples()
+            .get(0)
+            .measurement();
+    assertThat(soaked.error()).isNull();
+    assertThat(soaked.get(Metric.SESSIONS)).isPositive();
+    assertThat(soaked.get(Metric.FAILURES)).isZero();
+    for (Metric figure : Scenario.SOAK.shown()) {
+      assertThat(soaked.get(figure)).as(figure.label()).isNotNull();
+    }
+    assertThat(soaked.get(Metric.HEAP_END_MIB)).isPositive();
+    assertThat(soaked.get(Metric.FDS_END)).isPositive();
+  }
 }

@@ -33,6 +33,18 @@ final class InProcessServer implements ServerUnderTest, AutoCloseable {
     return ProcStats.self();
   }
 
+  @Override
+  public long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  @Override
+  public Stopped stop() {
+    long start = System.nanoTime();
+    server.shutdown();
+    return new Stopped((System.nanoTime() - start) / 1e9, 0);
+  }
+
   int connectionCount() {
     return server.connectionCount();
   }

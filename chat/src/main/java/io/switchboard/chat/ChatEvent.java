@@ -41,15 +41,23 @@ public sealed interface ChatEvent {
       implements ChatEvent {}
 
   /**
-   * This member entered a room: who is there (this member included) in join order with their roles,
-   * and the room's topic ({@code null} if none).
+   * This member entered a room: how many are there and who (this member included) in join order
+   * with their roles, and the room's topic ({@code null} if none). {@code occupants} is empty in a
+   * room too big to list (see {@link ChatSettings#presenceLimit()}), where joins and leaves are not
+   * announced either.
    */
-  record Entered(String room, List<Occupant> occupants, Topic topic) implements ChatEvent {
+  record Entered(String room, int count, List<Occupant> occupants, Topic topic)
+      implements ChatEvent {
     public Entered {
       occupants = List.copyOf(occupants);
     }
 
-    /** The members' names, in join order. */
+    /** A room small enough to list. */
+    public Entered(String room, List<Occupant> occupants, Topic topic) {
+      this(room, occupants.size(), occupants, topic);
+    }
+
+    /** The members' names, in join order (none in a room too big to list). */
     public List<String> members() {
       return occupants.stream().map(Occupant::name).toList();
     }

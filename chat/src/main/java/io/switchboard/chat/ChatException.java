@@ -14,7 +14,10 @@ public final class ChatException extends Exception {
     NO_SUCH_NAME,
     NOT_IN_ROOM,
     NO_ROOM,
+    /** The hub keeps as many rooms as it may and none is empty. */
     TOO_MANY_ROOMS,
+    /** This member is in as many rooms as one member may be. */
+    TOO_MANY_JOINED,
     FLOOD,
     /** The room takes no message from this member now (moderated, members only, banned). */
     CANNOT_SEND,

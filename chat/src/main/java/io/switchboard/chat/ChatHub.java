@@ -21,14 +21,19 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread contract: every method may be called from any thread at once (one thread per connection
  * on blocking models, several event loops on the reactor). Names and rooms live in concurrent maps;
- * each {@link Room} orders its own events under its monitor; a slow consumer found during a
- * broadcast is queued here and dropped by the same call once it holds no lock.
+ * creating and forgetting a room take one hub lock (so the room cap holds exactly), finding one
+ * takes none; each {@link Room} orders its own events under its monitor; a slow consumer found
+ * during a broadcast is queued here and dropped by the same call once it holds no lock.
  */
 public final class ChatHub {
   private final ChatSettings settings;
   private final Clock clock;
   private final Map<String, Session> names = new ConcurrentHashMap<>();
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+
+  /** Held while a room is created or forgotten: see {@link #enter}. */
+  private final Object roomsChanging = new Object();
+
   private final Queue<Session> slow = new ConcurrentLinkedQueue<>();
   private final AtomicLong guests = new AtomicLong();
   private final LongAdder slowDrops = new LongAdder();
@@ -71,7 +76,8 @@ public final class ChatHub {
     try {
       session.join(settings.defaultRoom());
     } catch (ChatException e) {
-      // Only TOO_MANY_ROOMS can get here: the member stays in no room and is told on speaking.
+      // Only TOO_MANY_ROOMS can get here (the default room was forgotten and the hub is full of
+      // rooms with members): the member stays in no room and is told on speaking.
     }
     return session;
   }
@@ -169,7 +175,7 @@ public final class ChatHub {
   Room existingRoom(String name) throws ChatException {
     String clean = NameRules.cleanRoom(name);
     Room room = rooms.get(NameRules.key(clean));
-    if (room == null || room.isRetired()) {
+    if (room == null) { // a room in the map is never retired (see enter)
       throw new ChatException(Code.NO_SUCH_ROOM, "there is no room #" + clean);
     }
     return room;
@@ -199,29 +205,44 @@ public final class ChatHub {
     names.remove(NameRules.key(name), session);
   }
 
-  /** The room called {@code name}, created if new; may forget an empty room to make space. */
-  Room roomFor(String name) throws ChatException {
+  /**
+   * Puts {@code session} in the room called {@code name} and returns the room. A room that does not
+   * exist is created with the session already in it, forgetting an empty room if the hub is full;
+   * creating and forgetting happen under one lock, so the cap holds exactly however many join at
+   * once, and a room just created cannot be forgotten before its first member is in. Joining a room
+   * that exists takes no hub lock. Called under the session's monitor (the lock order is session,
+   * then this, then a room).
+   *
+   * @param givenKey the key the session gives for a room that has one, or {@code null}
+   * @throws ChatException if the room's rules keep the session out (see {@link Room#add}), or the
+   *     hub is full of rooms
+   */
+  Room enter(Session session, String name, String givenKey) throws ChatException {
     String key = NameRules.key(name);
-    while (true) {
-      Room room = rooms.get(key);
-      if (room != null) {
-        if (!room.isRetired()) {
-          return room;
-        }
-        rooms.remove(key, room);
-        continue;
+    Room room = rooms.get(key);
+    if (room != null && room.add(session, givenKey)) {
+      return room;
+    }
+    synchronized (roomsChanging) {
+      room = rooms.get(key);
+      if (room != null && room.add(session, givenKey)) {
+        return room; // created by another member meanwhile
       }
+      // A room in the map is never retired (retiring removes it under this lock), so here the room
+      // does not exist.
       if (rooms.size() >= settings.maxRooms() && !forgetAnEmptyRoom()) {
         throw new ChatException(
             Code.TOO_MANY_ROOMS,
             "the hub keeps at most " + settings.maxRooms() + " rooms and none is free");
       }
-      Room created = new Room(name, settings.historySize(), now());
-      room = rooms.putIfAbsent(key, created);
-      return room == null ? created : room;
+      Room created = new Room(name, settings.historySize(), settings.presenceLimit(), now());
+      created.add(session, givenKey);
+      rooms.put(key, created);
+      return created;
     }
   }
 
+  /** Retires and removes one room nobody is in; false if every room has members. */
   private boolean forgetAnEmptyRoom() {
     for (Map.Entry<String, Room> entry : rooms.entrySet()) {
       if (entry.getValue().retireIfEmpty()) {
@@ -237,7 +258,11 @@ public final class ChatHub {
     slow.add(session);
   }
 
-  /** Drops the queued slow members; callers hold no hub lock. */
+  /**
+   * Drops the queued slow members; callers hold no hub lock. The front lets go of the connection
+   * first (its place is free at once), then the rooms are told: whoever hears that the member left
+   * can take its place.
+   */
   void dropSlowMembers() {
     for (Session session; (session = slow.poll()) != null; ) {
       slowDrops.increment();
@@ -245,8 +270,8 @@ public final class ChatHub {
           String.format(
               "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster",
               settings.slowConsumerBytes());
-      session.end(Departure.DISCONNECTED, "too slow");
       session.member().disconnect(reason);
+      session.end(Departure.DISCONNECTED, "too slow");
     }
   }
 }

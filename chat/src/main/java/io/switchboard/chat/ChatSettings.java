@@ -18,6 +18,11 @@ import java.util.Objects;
  *     before any choice)
  * @param maxRooms rooms kept at once; rooms that empty keep their history until a new room needs
  *     the place
+ * @param maxRoomsPerMember rooms one member may be in at once (the default room counts), so one
+ *     client cannot take every room the hub keeps
+ * @param presenceLimit a room with more members than this announces no joins, leaves or renames and
+ *     lists no names to whoever enters: in a big room those notices cost the square of its size and
+ *     nobody can follow them (the way large IRC and chat services quiet big channels)
  */
 public record ChatSettings(
     int historySize,
@@ -26,15 +31,19 @@ public record ChatSettings(
     int burstLines,
     long slowConsumerBytes,
     String defaultRoom,
-    int maxRooms) {
+    int maxRooms,
+    int maxRoomsPerMember,
+    int presenceLimit) {
 
   /**
    * History 100; lines up to 2000 bytes (a long paragraph); 50 lines/s with bursts of 200, which a
    * person or a chatty device never reaches; slow consumers dropped past 1 MiB of backlog (a
-   * quarter of the engine's default hard cap); room {@code lobby}; 1000 rooms.
+   * quarter of the engine's default hard cap); room {@code lobby}; 1000 rooms, 20 per member (a
+   * busy person's tabs; IRC networks allow 20 to 120 channels); joins and leaves announced in rooms
+   * of up to 200 members.
    */
   public static final ChatSettings DEFAULT =
-      new ChatSettings(100, 2000, 50, 200, 1L << 20, "lobby", 1000);
+      new ChatSettings(100, 2000, 50, 200, 1L << 20, "lobby", 1000, 20, 200);
 
   public ChatSettings {
     Objects.requireNonNull(defaultRoom, "defaultRoom");
@@ -45,6 +54,8 @@ public record ChatSettings(
     require(slowConsumerBytes > 0, "slowConsumerBytes must be positive: " + slowConsumerBytes);
     require(NameRules.isValidRoom(defaultRoom), "invalid defaultRoom: " + defaultRoom);
     require(maxRooms >= 1, "maxRooms must be at least 1: " + maxRooms);
+    require(maxRoomsPerMember >= 1, "maxRoomsPerMember must be at least 1: " + maxRoomsPerMember);
+    require(presenceLimit >= 0, "presenceLimit must not be negative: " + presenceLimit);
   }
 
   private static void require(boolean condition, String message) {
@@ -54,39 +65,90 @@ public record ChatSettings(
   }
 
   public ChatSettings withHistorySize(int value) {
-    return new ChatSettings(
-        value, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes, defaultRoom, maxRooms);
+    Copy copy = new Copy(this);
+    copy.historySize = value;
+    return copy.build();
   }
 
   public ChatSettings withMaxLineBytes(int value) {
-    return new ChatSettings(
-        historySize, value, linesPerSecond, burstLines, slowConsumerBytes, defaultRoom, maxRooms);
+    Copy copy = new Copy(this);
+    copy.maxLineBytes = value;
+    return copy.build();
   }
 
   public ChatSettings withRateLimit(double perSecond, int burst) {
-    return new ChatSettings(
-        historySize, maxLineBytes, perSecond, burst, slowConsumerBytes, defaultRoom, maxRooms);
+    Copy copy = new Copy(this);
+    copy.linesPerSecond = perSecond;
+    copy.burstLines = burst;
+    return copy.build();
   }
 
   public ChatSettings withSlowConsumerBytes(long value) {
-    return new ChatSettings(
-        historySize, maxLineBytes, linesPerSecond, burstLines, value, defaultRoom, maxRooms);
+    Copy copy = new Copy(this);
+    copy.slowConsumerBytes = value;
+    return copy.build();
   }
 
   public ChatSettings withDefaultRoom(String value) {
-    return new ChatSettings(
-        historySize, maxLineBytes, linesPerSecond, burstLines, slowConsumerBytes, value, maxRooms);
+    Copy copy = new Copy(this);
+    copy.defaultRoom = value;
+    return copy.build();
+  }
+
+  /** The hub's cap and each member's. */
+  public ChatSettings withMaxRooms(int hub, int perMember) {
+    Copy copy = new Copy(this);
+    copy.maxRooms = hub;
+    copy.maxRoomsPerMember = perMember;
+    return copy.build();
   }
 
   public ChatSettings withMaxRooms(int value) {
-    return new ChatSettings(
-        historySize,
-        maxLineBytes,
-        linesPerSecond,
-        burstLines,
-        slowConsumerBytes,
-        defaultRoom,
-        value);
+    return withMaxRooms(value, maxRoomsPerMember);
+  }
+
+  public ChatSettings withPresenceLimit(int value) {
+    Copy copy = new Copy(this);
+    copy.presenceLimit = value;
+    return copy.build();
+  }
+
+  /** The one place that lists every component, so each {@code with...} changes some by name. */
+  private static final class Copy {
+    int historySize;
+    int maxLineBytes;
+    double linesPerSecond;
+    int burstLines;
+    long slowConsumerBytes;
+    String defaultRoom;
+    int maxRooms;
+    int maxRoomsPerMember;
+    int presenceLimit;
+
+    Copy(ChatSettings settings) {
+      historySize = settings.historySize;
+      maxLineBytes = settings.maxLineBytes;
+      linesPerSecond = settings.linesPerSecond;
+      burstLines = settings.burstLines;
+      slowConsumerBytes = settings.slowConsumerBytes;
+      defaultRoom = settings.defaultRoom;
+      maxRooms = settings.maxRooms;
+      maxRoomsPerMember = settings.maxRoomsPerMember;
+      presenceLimit = settings.presenceLimit;
+    }
+
+    ChatSettings build() {
+      return new ChatSettings(
+          historySize,
+          maxLineBytes,
+          linesPerSecond,
+          burstLines,
+          slowConsumerBytes,
+          defaultRoom,
+          maxRooms,
+          maxRoomsPerMember,
+          presenceLimit);
+    }
   }
 
   @Override
@@ -104,6 +166,10 @@ public record ChatSettings(
         + " room="
         + defaultRoom
         + " maxRooms="
-        + maxRooms;
+        + maxRooms
+        + " perMember="
+        + maxRoomsPerMember
+        + " presenceLimit="
+        + presenceLimit;
   }
 }

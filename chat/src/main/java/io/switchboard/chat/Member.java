@@ -28,8 +28,9 @@ public interface Member {
   long backlog();
 
   /**
-   * The hub has removed this member (it could not keep up): tell the user {@code reason} if the
-   * protocol allows, and close the connection. The session is already gone.
+   * The hub drops this member (it could not keep up): let go of its connection now, without waiting
+   * for the peer to read (its place must be free at once), telling the user {@code reason} if that
+   * costs no waiting. Called before the member's rooms hear that it left.
    */
   void disconnect(String reason);
 }

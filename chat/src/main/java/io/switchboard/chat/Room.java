@@ -33,6 +33,13 @@ import java.util.Set;
  * topic, settings, roles, bans and invitations and keeps only its history, as an IRC channel that
  * empties is gone: nobody is left who could lift a key or a ban, so none may outlive its members.
  *
+ * <p>Presence: joins, leaves and renames are announced to the others only while the room has at
+ * most {@code presenceLimit} members (counting the one who comes, goes or renames), and whoever
+ * enters is told the names only then. Above it those notices would cost the square of the room's
+ * size (a storm of 10,000 joins is 50 million lines) and nobody could follow them; large IRC and
+ * chat services quiet big channels the same way. Kicks, topics and setting changes, which only
+ * operators make, are always announced.
+ *
  * <p>Thread contract: any thread. Every change and every broadcast happens under the room's
  * monitor, so "append to history, then deliver to every member" is one step and all members see the
  * room's events in the same order. Holding the monitor while delivering is cheap because {@link
@@ -59,6 +66,7 @@ final class Room {
   private final String name;
   private final Instant created;
   private final int historySize;
+  private final int presenceLimit;
 
   /** In join order; a set, so joining, leaving and "is the sender here" cost the same anywhere. */
   private final Set<Session> members = new LinkedHashSet<>();
@@ -77,9 +85,10 @@ final class Room {
   /** Set once the hub forgets this empty room; a join that finds it retired looks again. */
   private boolean retired;
 
-  Room(String name, int historySize, Instant created) {
+  Room(String name, int historySize, int presenceLimit, Instant created) {
     this.name = name;
     this.historySize = historySize;
+    this.presenceLimit = presenceLimit;
     this.created = created;
     this.history = new ArrayDeque<>(Math.min(historySize, 128));
   }
@@ -90,7 +99,10 @@ final class Room {
 
   /**
    * Adds {@code session} if the room lets it in ({@code key}: the key it gave, or {@code null}),
-   * tells the others, and tells it who is here; false if retired.
+   * tells the others (in a small room), and tells it who is here (the names in a small room, the
+   * count in a big one) and the topic; false if retired.
+   *
+   * @throws ChatException if a ban, the invitation rule, the limit or the key keeps it out
    */
   synchronized boolean add(Session session, String key) throws ChatException {
     if (retired) {
@@ -103,9 +115,18 @@ final class Room {
     }
     invited.remove(NameRules.key(session.name()));
     members.add(session);
-    broadcast(new Joined(name, session.name(), session.address()), session);
-    session.deliver(new Entered(name, occupants(true), topic));
+    if (announces()) {
+      broadcast(new Joined(name, session.name(), session.address()), session);
+      session.deliver(new Entered(name, occupants(true), topic));
+    } else {
+      session.deliver(new Entered(name, members.size(), List.of(), topic));
+    }
     return true;
+  }
+
+  /** True while the room is small enough for presence notices (see the class comment). */
+  private boolean announces() {
+    return members.size() <= presenceLimit;
   }
 
   /** Refuses {@code session} if a ban, the invitation rule, the limit or the key keeps it out. */
@@ -129,12 +150,15 @@ final class Room {
     }
   }
 
-  /** Removes {@code session} and tells the others how it left; false if it was not here. */
+  /** Removes {@code session} and tells the others (in a small room); false if it was not here. */
   synchronized boolean remove(Session session, Departure how, String reason) {
+    boolean announce = announces();
     if (!forget(session)) {
       return false;
     }
-    broadcast(new Left(name, session.name(), session.address(), how, reason), null);
+    if (announce) {
+      broadcast(new Left(name, session.name(), session.address(), how, reason), null);
+    }
     return true;
   }
 
@@ -168,7 +192,9 @@ final class Room {
   }
 
   synchronized void renamed(Session session, String oldName, String newName) {
-    broadcast(new Renamed(name, oldName, newName, session.address()), session);
+    if (announces()) {
+      broadcast(new Renamed(name, oldName, newName, session.address()), session);
+    }
   }
 
   /** Delivers the last {@code count} messages to {@code session}, in order with live ones. */
@@ -403,10 +429,6 @@ final class Room {
     if (members.isEmpty()) {
       retired = true;
     }
-    return retired;
-  }
-
-  synchronized boolean isRetired() {
     return retired;
   }
 

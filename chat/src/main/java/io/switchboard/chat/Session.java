@@ -423,10 +423,13 @@ public final class Session {
           return false;
         }
       }
-      Room target;
-      do {
-        target = hub.roomFor(clean);
-      } while (!target.add(this, key));
+      int most = hub.settings().maxRoomsPerMember();
+      if (rooms.size() >= most) {
+        throw new ChatException(
+            Code.TOO_MANY_JOINED,
+            "you are in " + most + " rooms, the most one member may be in; /leave one first");
+      }
+      Room target = hub.enter(this, clean, key);
       rooms.add(target);
       current = target;
       return true;

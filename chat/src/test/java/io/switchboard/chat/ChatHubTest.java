@@ -10,8 +10,15 @@ import io.switchboard.chat.ChatEvent.Joined;
 import io.switchboard.chat.ChatEvent.Left;
 import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatException.Code;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,6 +92,53 @@ class ChatHubTest {
     session.leave("lobby");
     session.join("ops");
     assertThat(hub.rooms()).extracting(ChatHub.RoomCount::room).containsExactly("dev", "ops");
+  }
+
+  @Test
+  void theRoomCapHoldsExactlyUnderManyThreadsCreatingAndForgettingRooms() throws Exception {
+    int cap = 3;
+    int threads = 8;
+    int joins = 20_000;
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT.withMaxRooms(cap, 2));
+    AtomicInteger mostRooms = new AtomicInteger();
+    AtomicInteger inRooms = new AtomicInteger();
+    AtomicInteger mostInRooms = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> work = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      for (int t = 0; t < threads; t++) {
+        Session session = hub.connect(new RecordingMember());
+        session.leave(null); // out of the lobby, which is then one more empty room to forget
+        String me = "t" + t + "-";
+        work.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  // Each thread creates a room of its own, then empties it, over and over: every
+                  // new room needs an empty one forgotten, while the others do the same.
+                  for (int i = 0; i < joins; i++) {
+                    try {
+                      session.join(me + i);
+                      mostInRooms.accumulateAndGet(inRooms.incrementAndGet(), Math::max);
+                      mostRooms.accumulateAndGet(hub.roomCount(), Math::max);
+                      inRooms.decrementAndGet();
+                      session.leave(null);
+                    } catch (ChatException e) {
+                      assertThat(e.code()).isEqualTo(Code.TOO_MANY_ROOMS);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> done : work) {
+        done.get(60, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(mostRooms.get()).as("the most rooms kept at once").isEqualTo(cap);
+    assertThat(mostInRooms.get())
+        .as("the most members in a room of their own at once")
+        .isLessThanOrEqualTo(cap);
   }
 
   @Test

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.chat.line.ChatServer;
+import io.switchboard.chat.line.LineFormat;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LineClient;
 import io.switchboard.testkit.ModelVariant;
+import io.switchboard.testkit.TcpStates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +26,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -152,6 +158,70 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
+  void textFromOneMemberNeverReachesAnotherTerminalRaw(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT, 2);
+        LineClient watcher = LineClient.connect(server.localAddress());
+        LineClient mallory = LineClient.connect(server.localAddress())) {
+      greeting(watcher);
+      nick(watcher, "watcher");
+      String guest = greeting(mallory);
+      nick(mallory, "mallory");
+      watcher.until("#lobby -- " + guest + " is now mallory");
+      // A bell, a terminal-title sequence, NUL, an 8-bit CSI and a Unicode line separator.
+      mallory.send("hi\u0007 \u001b]0;owned\u0007there\u0000 \u009b2J\u2028end");
+      mallory.send("/me waves\u001b[5m");
+      mallory.send("/msg watcher psst\r#lobby <watcher> I agree");
+      // A bare CR would start a forged line on the watcher's screen; ESC ] 0 retitles it.
+      mallory.send("/quit bye\r#lobby <watcher> forged \u001b]0;pwned\u0007");
+      mallory.until(LineFormat.bye());
+
+      List<String> seen = new ArrayList<>();
+      seen.add(watcher.readLine());
+      seen.add(watcher.readLine());
+      seen.add(watcher.readLine());
+      seen.add(watcher.readLine());
+      assertThat(seen)
+          .containsExactly(
+              "#lobby <mallory> hi ]0;ownedthere 2Jend",
+              "#lobby * mallory waves[5m",
+              "[mallory -> watcher] psst#lobby <watcher> I agree",
+              "#lobby -- mallory quit (bye#lobby <watcher> forged ]0;pwned)");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void errorRepliesNeverEchoControlCharacters(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT, 1);
+        LineClient client = LineClient.connect(server.localAddress())) {
+      greeting(client);
+      client.expectPrefix("= joined #lobby");
+      client.send("/frobnicate\u001b[2J\u0007");
+      client.send("/msg no\u001b]0;x\u0007body hello");
+      client.send("/who no\rwhere");
+      client.send("/join bad!\u0000room");
+      client.send("/history \u001b[1");
+      client.send("/nick \u0085\u009b");
+      List<String> replies = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        replies.add(client.readLine());
+      }
+      assertThat(replies)
+          .containsExactly(
+              "! unknown-command /frobnicate[2j is not a command; /help lists them",
+              "! no-such-name nobody is called no]0;xbody",
+              "! no-such-room there is no room #nowhere",
+              "! invalid-room invalid room name 'bad!room': 1 to 32 letters, digits, '-', '_' or"
+                  + " '.'",
+              "! usage /history [N]",
+              "! invalid-name invalid name '': 1 to 24 letters, digits, '-', '_' or '.', starting"
+                  + " with a letter or digit");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
   void slowConsumerIsDroppedWhileOthersKeepReceiving(ModelVariant model) throws Exception {
     assumeConcurrent(model);
     ChatSettings settings =
@@ -193,6 +263,230 @@ class ChatSuiteTest {
 
       // The dropped member finds the reason as the last line once it reads.
       assertThat(slow.untilClosed().getLast()).startsWith("! too-slow ");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void theRoomCapHoldsExactlyWhileRoomsAreCreatedAndForgottenAtOnce(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    int cap = 6;
+    int clients = 32;
+    int rounds = 20;
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT.withMaxRooms(cap, 1));
+    List<LineClient> members = new ArrayList<>();
+    AtomicInteger mostRooms = new AtomicInteger();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (watching.get()) {
+                    mostRooms.accumulateAndGet(hub.roomCount(), Math::max);
+                    LockSupport.parkNanos(20_000);
+                  }
+                });
+    try (Server server = model.start(ChatServer.application(hub), LIMITS, clients)) {
+      for (int i = 0; i < clients; i++) {
+        LineClient member = LineClient.connect(server.localAddress());
+        members.add(member);
+        greeting(member);
+        member.expectPrefix("= joined #lobby");
+        member.send("/leave");
+        member.expectPrefix("= left #lobby");
+      }
+      for (int round = 0; round < rounds; round++) {
+        // Every member asks for a room of its own at once; the rooms of the round before are
+        // empty, so each new room takes the place of a forgotten one, and exactly `cap` can.
+        for (int i = 0; i < clients; i++) {
+          members.get(i).send("/join r" + round + "-" + i);
+        }
+        List<LineClient> inARoom = new ArrayList<>();
+        for (LineClient member : members) {
+          String answer = member.readLine();
+          if (answer.startsWith("= joined #r" + round + "-")) {
+            inARoom.add(member);
+          } else {
+            assertThat(answer).startsWith("! too-many-rooms ");
+          }
+        }
+        int joined = inARoom.size();
+        // Only now that every join of the round is answered do the rooms empty again.
+        for (LineClient member : inARoom) {
+          member.send("/leave");
+          member.expectPrefix("= left #r" + round + "-");
+        }
+        assertThat(joined).as("joins that got a room in round %d", round).isEqualTo(cap);
+      }
+    } finally {
+      watching.set(false);
+      watcher.join();
+      members.forEach(LineClient::close);
+    }
+    assertThat(mostRooms.get()).as("the most rooms the hub kept at once").isEqualTo(cap);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void aBigRoomAnnouncesNoJoinsLeavesOrRenames(ModelVariant model) throws Exception {
+    assumeConcurrent(model);
+    try (Server server = start(model, ChatSettings.DEFAULT.withPresenceLimit(3), 4);
+        LineClient watcher = LineClient.connect(server.localAddress())) {
+      greeting(watcher);
+      nick(watcher, "watcher");
+      LineClient second = LineClient.connect(server.localAddress());
+      String guest = greeting(second);
+      watcher.until("#lobby -- " + guest + " joined"); // two, then three: announced
+      LineClient third = LineClient.connect(server.localAddress());
+      guest = greeting(third);
+      watcher.until("#lobby -- " + guest + " joined");
+      nick(third, "third");
+      watcher.until("#lobby -- " + guest + " is now third");
+
+      LineClient fourth = LineClient.connect(server.localAddress());
+      greeting(fourth);
+      // Four members: more than the limit, so no names and no notices.
+      assertThat(fourth.readLine())
+          .isEqualTo(
+              "= joined #lobby, members (4); a big room: joins, leaves and renames are not"
+                  + " announced; /who lists the members");
+      nick(fourth, "fourth");
+      fourth.send("here now");
+      List<String> before = watcher.until("#lobby <fourth> here now");
+      assertThat(before).isEmpty();
+      fourth.send("/quit");
+      fourth.until("= bye");
+      fourth.close();
+      // Back to three: third's leave is announced again.
+      third.send("/leave");
+      List<String> quiet = watcher.until("#lobby -- third left");
+      assertThat(quiet).isEmpty();
+      second.close();
+      third.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void oneMemberCannotTakeEveryRoom(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT.withMaxRooms(1000, 3), 1);
+        LineClient client = LineClient.connect(server.localAddress())) {
+      String me = greeting(client);
+      client.send("/join a");
+      client.send("/join b");
+      client.send("/join c");
+      client.expectPrefix("= joined #b");
+      client.expectPrefix(
+          "! too-many-joined you are in 3 rooms, the most one member may be in; /leave one first");
+      client.send("/join lobby"); // one it is in already: only talked in again
+      client.until("= talking in #lobby");
+      client.send("/leave a");
+      client.send("/join c");
+      client.until("= joined #c, members (1): " + me);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void membersDroppedAsTooSlowFreeTheirPlacesAtOnceAndAreGoneSoon(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    assumeTrue(TcpStates.available(), "the kernel's socket table is read from /proc");
+    ChatSettings settings =
+        ChatSettings.DEFAULT.withSlowConsumerBytes(64 * 1024).withRateLimit(1_000_000, 1_000_000);
+    // Three places; the close timeout far above the wait below, so only the drop can end them.
+    Limits limits = LIMITS.withMaxConnections(3).withCloseTimeout(Duration.ofSeconds(60));
+    Duration gone = limits.dropTimeout().multipliedBy(3);
+    try (Server server = model.start(ChatServer.application(settings), limits, 4);
+        LineClient sender = LineClient.connect(server.localAddress());
+        LineClient slow1 = LineClient.connect(server.localAddress(), 4096);
+        LineClient slow2 = LineClient.connect(server.localAddress(), 4096)) {
+      greeting(sender);
+      nick(sender, "sender");
+      slow1.write("/nick slow1\n".getBytes(StandardCharsets.UTF_8));
+      slow2.write("/nick slow2\n".getBytes(StandardCharsets.UTF_8));
+      sender.until(line -> line.endsWith(" is now slow1") || line.endsWith(" is now slow2"));
+      sender.until(line -> line.endsWith(" is now slow1") || line.endsWith(" is now slow2"));
+      try (LineClient fourth = LineClient.connect(server.localAddress())) {
+        assertThat(fourth.readLine()).startsWith("! server-full ");
+      }
+
+      // Neither slow member reads: the sender's lines fill their sockets, then their queues.
+      String filler = "x".repeat(1000);
+      int dropped = 0;
+      for (int sent = 0; dropped < 2 && sent < 20_000; ) {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+          batch.append(filler).append(' ').append(++sent).append('\n');
+        }
+        sender.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+        // A line of the sender's own comes back as an error (no room) only if something broke;
+        // the notices of the drops are what it hears.
+        sender.send("/rooms");
+        for (String line : sender.until(line -> line.startsWith("= rooms"))) {
+          if (line.endsWith(" disconnected (too slow)")) {
+            dropped++;
+          }
+        }
+      }
+      assertThat(dropped).as("slow members dropped").isEqualTo(2);
+
+      // Their places are free the moment the others hear they left, not after a timeout.
+      try (LineClient newcomer = LineClient.connect(server.localAddress());
+          LineClient another = LineClient.connect(server.localAddress())) {
+        assertThat(newcomer.readLine()).startsWith("= welcome");
+        assertThat(another.readLine()).startsWith("= welcome");
+      }
+      // And their sockets do not stay open while they read nothing.
+      int port = server.localAddress().getPort();
+      for (LineClient slow : List.of(slow1, slow2)) {
+        int peer = slow.socket().getLocalPort();
+        Await.until(
+            "the server let go of the socket of the member on port " + peer,
+            gone,
+            () -> !TcpStates.established(port, peer));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void aTricklingMemberIsClosedWithALineTimeoutWhileOthersChat(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    Duration timeout = Duration.ofMillis(600);
+    Limits limits = LIMITS.withFrameTimeout(timeout).withIdleTimeout(Duration.ZERO); // as serve
+    try (Server server = model.start(ChatServer.application(ChatSettings.DEFAULT), limits, 3);
+        LineClient alice = LineClient.connect(server.localAddress());
+        LineClient bob = LineClient.connect(server.localAddress());
+        LineClient trickler = LineClient.connect(server.localAddress())) {
+      greeting(alice);
+      nick(alice, "alice");
+      greeting(bob);
+      nick(bob, "bob");
+      greeting(trickler);
+      nick(trickler, "trickler");
+      alice.until(line -> line.endsWith(" is now trickler"));
+      // One byte every 100 ms (a pace, not a wait): never silent, never a whole line.
+      Thread trickle = trickler.trickle((byte) 'z', Duration.ofMillis(100));
+      try {
+        // Alice and Bob talk all the while, and are answered at once.
+        for (int i = 0; i < 5; i++) {
+          alice.send("ping " + i);
+          bob.until("#lobby <alice> ping " + i);
+          bob.send("pong " + i);
+          alice.until("#lobby <bob> pong " + i);
+        }
+        assertThat(trickler.expectPrefix("! line-timeout "))
+            .isEqualTo("! line-timeout line not complete within 600 ms; closing");
+        assertThat(trickler.closedByServer(Await.DEFAULT)).isTrue();
+        alice.until("#lobby -- trickler disconnected (too slow to finish a line)");
+        alice.send("still here");
+        bob.until("#lobby <alice> still here");
+      } finally {
+        trickle.interrupt();
+      }
     }
   }
 

@@ -30,7 +30,11 @@ import picocli.CommandLine.Option;
       "",
       "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections:",
       "RSS and threads per connection), connect (connect, one round trip, close: conns/s),",
-      "fanout (the chat hub: receivers in one room, senders at a fixed total rate).",
+      "fanout (the chat hub: receivers in one room, senders at a fixed total rate),",
+      "storm (the chat hub with N places: N + 20% clients connect at once into the lobby",
+      "while a pair chats in another room; half leave at once; SIGTERM with the rest on),",
+      "soak (N chat sessions at a time connect, join, talk and quit at a steady total",
+      "rate, for minutes: the server's fds, threads, RSS and heap after GC, start and end).",
       "",
       "Writes a table to the terminal, <out>/report.json and PNG charts in <out>.",
     },
@@ -42,6 +46,10 @@ import picocli.CommandLine.Option;
           + "--scenario echo --connections 1000",
       "  switchboard bench --models virtual,netty:transport=epoll --scenario idle "
           + "--connections 15000 --rounds 1",
+      "  switchboard bench --models select,reactor --scenario storm --connections 10000 "
+          + "--rounds 1",
+      "  switchboard bench --models virtual --scenario soak --connections 200 --rate 2000 "
+          + "--duration 10m --rounds 1",
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -60,7 +68,8 @@ final class BenchCommand implements Callable<Integer> {
       names = "--scenario",
       defaultValue = "echo",
       paramLabel = "NAME,...",
-      description = "echo, idle, connect, fanout, or several (default: ${DEFAULT-VALUE}).")
+      description =
+          "echo, idle, connect, fanout, storm, soak, or several (default: ${DEFAULT-VALUE}).")
   String scenarios;
 
   @Option(
@@ -68,14 +77,16 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "N,...",
       description =
           "Connection counts (echo default 1,100,1000,10000; idle 15000; fanout "
-              + "receivers 100,1000).")
+              + "receivers 100,1000; storm: the server's places, 10000; soak: sessions at "
+              + "a time, 200).")
   String connections;
 
   @Option(
       names = "--duration",
-      defaultValue = "10s",
       converter = DurationConverter.class,
-      description = "Measured time per point and round (default: ${DEFAULT-VALUE}).")
+      description =
+          "Measured time per point and round (default: 10s; soak 3m; storm: how long the "
+              + "crowd stays, 10s).")
   Duration duration;
 
   @Option(
@@ -106,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--rate",
       defaultValue = "2000",
       paramLabel = "MSGS_PER_S,...",
-      description = "fanout: total send rates to try (default: ${DEFAULT-VALUE}).")
+      description = "fanout, soak: total send rates to try (default: ${DEFAULT-VALUE}).")
   String rates;
 
   @Option(

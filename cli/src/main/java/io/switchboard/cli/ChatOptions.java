@@ -48,6 +48,22 @@ final class ChatOptions {
   int history = ChatSettings.DEFAULT.historySize();
 
   @Option(
+      names = "--chat-rooms-per-member",
+      paramLabel = "ROOMS",
+      description =
+          "chat: rooms one member may be in at once, so one client cannot take every room "
+              + "(default: ${DEFAULT-VALUE}).")
+  int roomsPerMember = ChatSettings.DEFAULT.maxRoomsPerMember();
+
+  @Option(
+      names = "--chat-presence-limit",
+      paramLabel = "MEMBERS",
+      description =
+          "chat: a room with more members than this announces no joins, leaves or renames "
+              + "(default: ${DEFAULT-VALUE}).")
+  int presenceLimit = ChatSettings.DEFAULT.presenceLimit();
+
+  @Option(
       names = "--irc-port",
       paramLabel = "PORT",
       description =
@@ -72,7 +88,11 @@ final class ChatOptions {
   Path ircOperators;
 
   ChatSettings settings() {
-    return ChatSettings.DEFAULT.withRateLimit(rateLimit, burst).withHistorySize(history);
+    return ChatSettings.DEFAULT
+        .withRateLimit(rateLimit, burst)
+        .withHistorySize(history)
+        .withMaxRooms(ChatSettings.DEFAULT.maxRooms(), roomsPerMember)
+        .withPresenceLimit(presenceLimit);
   }
 
   /** The hub {@link #application()} made, for its metrics. */

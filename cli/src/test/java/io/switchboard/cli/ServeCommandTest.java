@@ -119,7 +119,11 @@ class ServeCommandTest {
             "--chat-burst",
             "(default: 200)",
             "--chat-history",
-            "(default: 100)");
+            "(default: 100)",
+            "--chat-rooms-per-member",
+            "(default: 20)",
+            "--chat-presence-limit",
+            "(default: 200)");
   }
 
   @Test
@@ -156,9 +160,12 @@ class ServeCommandTest {
           new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
       try (LineClient client = LineClient.connect(address)) {
         assertThat(client.readLine()).startsWith("= welcome to switchboard chat");
+        // SIGTERM with a member connected: a graceful stop closes it, and is a success.
+        process.toHandle().destroy();
+        assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
       }
-      process.toHandle().destroy();
       assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("exit status after SIGTERM (a clean stop)").isZero();
     } finally {
       process.destroyForcibly();
     }

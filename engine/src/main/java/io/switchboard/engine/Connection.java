@@ -95,6 +95,20 @@ public interface Connection {
    */
   void abort(String reason);
 
+  /**
+   * Ends the connection of a peer the app gives up on, one that does not read what it is sent (chat
+   * drops such a member), without waiting for it. The connection gives back its place among {@link
+   * Limits#maxConnections()} at once, so a newcomer can take it; nothing more is read, and sends
+   * are refused. {@code lastWords} (why, in the app's protocol) are queued after the output already
+   * waiting, and the socket closes once they are written, or is aborted when {@link
+   * Limits#dropTimeout()} has passed, whether the peer reads or not; {@link Handler#closed} follows
+   * either way. Does nothing once the connection is closing or closed.
+   *
+   * @param reason a few words for the server's log ("too slow"), never sent to the peer; {@code
+   *     null} for "dropped by the server"
+   */
+  void drop(ByteBuffer lastWords, String reason);
+
   /** True until the connection starts closing. */
   boolean isOpen();
 

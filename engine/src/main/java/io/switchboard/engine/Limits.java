@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param closeTimeout a connection asked to {@link Connection#close()} whose queued output makes no
  *     progress for this long (the peer reads nothing) is aborted, so a peer that stops reading
  *     cannot keep a closing connection, and its place, forever
+ * @param dropTimeout a connection the app {@link Connection#drop dropped} (its place is free at
+ *     once) is aborted if its last words are not written within this long: a peer that does not
+ *     read keeps nothing of the server's for longer
  * @param maxFrameLength the longest frame (line) a decoder accepts, in bytes
  * @param lowWaterMark {@link Connection#isWritable()} turns true again when the outbound queue
  *     drains below this many bytes
@@ -31,6 +34,7 @@ public record Limits(
     Duration idleTimeout,
     Duration frameTimeout,
     Duration closeTimeout,
+    Duration dropTimeout,
     int maxFrameLength,
     int lowWaterMark,
     int highWaterMark,
@@ -43,6 +47,7 @@ public record Limits(
           Duration.ofMinutes(5),
           Duration.ofSeconds(30),
           Duration.ofSeconds(10),
+          Duration.ofSeconds(2),
           64 * 1024,
           32 * 1024,
           64 * 1024,
@@ -53,11 +58,13 @@ public record Limits(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(frameTimeout, "frameTimeout");
     Objects.requireNonNull(closeTimeout, "closeTimeout");
+    Objects.requireNonNull(dropTimeout, "dropTimeout");
     Objects.requireNonNull(shutdownDeadline, "shutdownDeadline");
     require(maxConnections > 0, "maxConnections must be positive: " + maxConnections);
     require(!idleTimeout.isNegative(), "idleTimeout must not be negative: " + idleTimeout);
     require(!frameTimeout.isNegative(), "frameTimeout must not be negative: " + frameTimeout);
     require(closeTimeout.isPositive(), "closeTimeout must be positive: " + closeTimeout.toMillis());
+    require(dropTimeout.isPositive(), "dropTimeout must be positive: " + dropTimeout.toMillis());
     require(maxFrameLength > 0, "maxFrameLength must be positive: " + maxFrameLength);
     require(lowWaterMark >= 0, "lowWaterMark must not be negative: " + lowWaterMark);
     require(
@@ -99,6 +106,10 @@ public record Limits(
     return copy().closeTimeout(value).build();
   }
 
+  public Limits withDropTimeout(Duration value) {
+    return copy().dropTimeout(value).build();
+  }
+
   public Limits withMaxFrameLength(int value) {
     return copy().maxFrameLength(value).build();
   }
@@ -130,6 +141,7 @@ public record Limits(
     private Duration idleTimeout;
     private Duration frameTimeout;
     private Duration closeTimeout;
+    private Duration dropTimeout;
     private int maxFrameLength;
     private int lowWaterMark;
     private int highWaterMark;
@@ -141,6 +153,7 @@ public record Limits(
       idleTimeout = limits.idleTimeout;
       frameTimeout = limits.frameTimeout;
       closeTimeout = limits.closeTimeout;
+      dropTimeout = limits.dropTimeout;
       maxFrameLength = limits.maxFrameLength;
       lowWaterMark = limits.lowWaterMark;
       highWaterMark = limits.highWaterMark;
@@ -165,6 +178,11 @@ public record Limits(
 
     Copy closeTimeout(Duration value) {
       closeTimeout = value;
+      return this;
+    }
+
+    Copy dropTimeout(Duration value) {
+      dropTimeout = value;
       return this;
     }
 
@@ -199,6 +217,7 @@ public record Limits(
           idleTimeout,
           frameTimeout,
           closeTimeout,
+          dropTimeout,
           maxFrameLength,
           lowWaterMark,
           highWaterMark,
@@ -217,6 +236,8 @@ public record Limits(
         + seconds(frameTimeout)
         + " closeTimeout="
         + seconds(closeTimeout)
+        + " dropTimeout="
+        + seconds(dropTimeout)
         + " maxFrame="
         + maxFrameLength
         + " waterMarks="

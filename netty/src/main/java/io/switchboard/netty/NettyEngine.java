@@ -177,14 +177,17 @@ public final class NettyEngine implements Engine {
     }
 
     @Override
-    protected void stopAccepting() {
-      listener.close().syncUninterruptibly();
+    protected void stopAccepting(long untilNanos) {
+      listener.close().awaitUninterruptibly(nanosLeft(untilNanos), TimeUnit.NANOSECONDS);
     }
 
     @Override
-    protected void stopThreads() {
+    protected void stopThreads(long untilNanos) {
       // No quiet period: every connection is closed by now, nothing is left to wait for.
-      loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+      long left = nanosLeft(untilNanos);
+      loops
+          .shutdownGracefully(0, left, TimeUnit.NANOSECONDS)
+          .awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
     }
   }
 

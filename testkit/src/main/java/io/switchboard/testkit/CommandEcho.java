@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -32,6 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code BIG-THEN-CLOSE n}: the same, then {@code close()} twice and one more send, which
  *       must be refused.
  *   <li>{@code ABORT}: {@code abort()} inside the callback, which raises {@code closed}.
+ *   <li>{@code BIG-THEN-DROP n}: one send of n bytes, then {@code drop} with the last words {@code
+ *       DROPPED}, and one more send, which must be refused.
  * </ul>
  *
  * <p>Thread contract: one instance serves every connection of one server; its callbacks come on
@@ -78,7 +81,7 @@ public final class CommandEcho extends LineServiceHandler {
     return floodDone.get();
   }
 
-  /** True if a send after {@code close()} was accepted: a contract breach. */
+  /** True if a send after {@code close()} or {@code drop()} was accepted: a contract breach. */
   public boolean sendAfterCloseAccepted() {
     return sendAfterCloseAccepted.get();
   }
@@ -116,6 +119,14 @@ public final class CommandEcho extends LineServiceHandler {
         }
       }
       case "ABORT" -> connection.abort();
+      case "BIG-THEN-DROP" -> {
+        connection.send(ByteBuffer.allocate(Integer.parseInt(words[1])));
+        connection.drop(
+            ByteBuffer.wrap("\nDROPPED\n".getBytes(StandardCharsets.US_ASCII)), "a test drop");
+        if (connection.send("late\n")) {
+          sendAfterCloseAccepted.set(true);
+        }
+      }
       default -> reply(connection, line);
     }
   }

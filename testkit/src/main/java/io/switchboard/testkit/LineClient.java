@@ -217,6 +217,28 @@ public final class LineClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code b}, one byte at a time, once every {@code pace} from a virtual thread of its own,
+   * until the server closes the connection or the returned thread is interrupted: a slow trickle
+   * (slowloris) that is never silent and never finishes a line. {@code pace} is the trickle's
+   * speed, not a wait for anything.
+   */
+  public Thread trickle(byte b, Duration pace) {
+    return Thread.ofVirtual()
+        .name("trickle")
+        .start(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  write(new byte[] {b});
+                  Thread.sleep(pace);
+                }
+              } catch (UncheckedIOException | InterruptedException e) {
+                // closed by the server, or the test is over
+              }
+            });
+  }
+
   /** Closes abruptly: SO_LINGER 0 makes the kernel send RST instead of FIN. */
   public void reset() {
     try {

@@ -9,7 +9,6 @@ import io.switchboard.engine.Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,19 +271,7 @@ class ContractConformanceTest {
     assertThat(client.send("a whole line").readLine()).isEqualTo("a whole line");
     // One byte every 100 ms (a pace, not a wait): never idle, never a whole line.
     long started = System.nanoTime();
-    Thread trickle =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      client.write(new byte[] {'x'});
-                      Thread.sleep(100);
-                    }
-                  } catch (UncheckedIOException | InterruptedException e) {
-                    // closed by the server, or the test is over
-                  }
-                });
+    Thread trickle = client.trickle((byte) 'x', Duration.ofMillis(100));
     resources.add(trickle::interrupt);
     assertThat(client.readLine()).isEqualTo("ERROR line not complete within 600 ms");
     assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
@@ -311,5 +298,44 @@ class ContractConformanceTest {
         .hasMessageContaining("read nothing");
     assertThat(server.connectionCount()).isZero();
     assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void aDroppedConnectionFreesItsPlaceAtOnceAndIsGoneAtTheDropTimeout(ModelVariant model) {
+    Duration dropTimeout = Duration.ofSeconds(1);
+    Server server =
+        start(
+            model, Limits.DEFAULT.withDropTimeout(dropTimeout).withMaxQueuedBytes(32 << 20), null);
+    LineClient client = client(server, 16 * 1024);
+    // 12 MiB, then drop: far more than the socket buffers hold, and the client never reads.
+    long started = System.nanoTime();
+    client.send("BIG-THEN-DROP " + (12 << 20));
+    Await.until(
+        "the place is free long before the drop timeout",
+        dropTimeout.dividedBy(2),
+        () -> server.connectionCount() == 0);
+    assertThat(probe.closedCount()).as("closed while its last words may still go").isZero();
+    assertThat(app.sendAfterCloseAccepted()).as("a send after drop was accepted").isFalse();
+    Await.until("the handler hears of the abort", () -> probe.closedCount() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(dropTimeout);
+    assertThat(probe.only().closeCause)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("last words");
+    assertThat(client.closedByServer(Await.DEFAULT)).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void aDroppedConnectionWhosePeerReadsGetsTheLastWordsThenTheEnd(ModelVariant model) {
+    Server server = start(model, Limits.DEFAULT.withDropTimeout(Await.DEFAULT), null);
+    LineClient client = client(server);
+    client.send("BIG-THEN-DROP " + (256 << 10));
+    assertThat(client.readBytes(256 << 10)).containsOnly(0);
+    assertThat(client.readLine()).isEmpty(); // the end of the zeros' line
+    assertThat(client.untilClosed()).containsExactly("DROPPED");
+    Await.until("the handler hears of the close", () -> probe.closedCount() == 1);
+    assertThat(probe.only().closeCause).isNull();
+    assertThat(server.connectionCount()).isZero();
   }
 }

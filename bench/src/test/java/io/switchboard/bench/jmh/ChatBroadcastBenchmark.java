@@ -153,6 +153,9 @@ public class ChatBroadcastBenchmark {
     public void abort(String reason) {}
 
     @Override
+    public void drop(ByteBuffer lastWords, String reason) {}
+
+    @Override
     public boolean isOpen() {
       return true;
     }

@@ -304,7 +304,7 @@ final class IrcCommands {
         List.of(
             "AWAYLEN=" + Session.MAX_AWAY,
             "CASEMAPPING=ascii",
-            "CHANLIMIT=#:" + hub.settings().maxRooms(),
+            "CHANLIMIT=#:" + hub.settings().maxRoomsPerMember(),
             "CHANMODES=b,k,l,imnst",
             "CHANNELLEN=" + (NameRules.MAX_ROOM + 1),
             "CHANTYPES=#",
@@ -932,7 +932,7 @@ final class IrcCommands {
       case NO_SUCH_ROOM, INVALID_ROOM -> client.reply(Numeric.ERR_NOSUCHCHANNEL, ch, why);
       case NO_SUCH_NAME -> client.reply(Numeric.ERR_NOSUCHNICK, who, "No such nick/channel");
       case NOT_IN_ROOM, NO_ROOM -> client.reply(Numeric.ERR_NOTONCHANNEL, ch, why);
-      case TOO_MANY_ROOMS -> client.reply(Numeric.ERR_TOOMANYCHANNELS, ch, why);
+      case TOO_MANY_ROOMS, TOO_MANY_JOINED -> client.reply(Numeric.ERR_TOOMANYCHANNELS, ch, why);
       case CANNOT_SEND -> client.reply(Numeric.ERR_CANNOTSENDTOCHAN, ch, why);
       case NOT_OPERATOR -> client.reply(Numeric.ERR_CHANOPRIVSNEEDED, ch, why);
       case BANNED -> client.reply(Numeric.ERR_BANNEDFROMCHAN, ch, why);

@@ -220,9 +220,18 @@ final class IrcMember implements Member {
     return connection.queuedBytes();
   }
 
+  /**
+   * The hub drops this client (it does not read what it is sent): its place is given back at once,
+   * and ERROR with the reason follows what is already queued, if it ever reads it.
+   */
   @Override
   public void disconnect(String reason) {
-    closeWith(reason, "too slow");
+    closeReason = "Too slow";
+    connection.drop(
+        ByteBuffer.wrap(
+            IrcFormat.wire(
+                front.format().error("Closing link: (" + address() + ") [" + reason + "]"))),
+        "too slow");
   }
 
   // ---- Liveness: the timer's side --------------------------------------------------------------

@@ -5,7 +5,6 @@ import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.codec.LineDecoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Builds the chat application the engines serve: a hub behind the line protocol front. The
@@ -31,8 +30,7 @@ public final class ChatServer {
         limits -> new LineDecoder(Math.min(maxLine, limits.maxFrameLength())),
         new LineFront(hub),
         ByteBuffer.wrap(
-            (LineFormat.error(LineFormat.SERVER_FULL, "the chat is full, try again later")
-                    + LineFormat.EOL)
-                .getBytes(StandardCharsets.UTF_8)));
+            LineFormat.wire(
+                LineFormat.error(LineFormat.SERVER_FULL, "the chat is full, try again later"))));
   }
 }

@@ -14,10 +14,13 @@ import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatEvent.TopicChanged;
 import io.switchboard.chat.ChatEvent.Whispered;
 import io.switchboard.chat.ChatHub.RoomCount;
+import io.switchboard.chat.NameRules;
 import io.switchboard.chat.RoomChange;
 import io.switchboard.chat.Topic;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -67,6 +70,8 @@ public final class LineFormat {
   private static final String JOINED = REPLY + "joined " + ROOM;
   private static final String TALKING_IN = "talking in " + ROOM;
   private static final String LEFT = REPLY + "left " + ROOM;
+  private static final String BIG_ROOM =
+      "a big room: joins, leaves and renames are not announced; /who lists the members";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -88,8 +93,18 @@ public final class LineFormat {
 
   // ---- What the server sends -----------------------------------------------------------------
 
-  /** The event as one or more lines, joined by {@link #EOL}, without a final terminator. */
-  public static String render(ChatEvent event) {
+  /** The event as the lines the client is sent (one, or several for a history), unterminated. */
+  public static List<String> render(ChatEvent event) {
+    if (event instanceof History h) {
+      return history(h);
+    }
+    if (event instanceof Entered e && e.topic() != null) {
+      return List.of(renderOne(e), topic(e.room(), e.topic())); // then the topic, if one is set
+    }
+    return List.of(renderOne(event));
+  }
+
+  private static String renderOne(ChatEvent event) {
     return switch (event) {
       case Connected c -> reply("you are " + c.name() + "; /nick NAME changes it");
       case Said said -> said(said);
@@ -110,14 +125,15 @@ public final class LineFormat {
                       : " (" + left.reason() + ")"));
       case Renamed r -> notice(r.room(), r.oldName() + " is now " + r.newName());
       case Entered e ->
-          JOINED
-              + e.room()
-              + ", members ("
-              + e.members().size()
-              + "): "
-              + String.join(", ", e.members())
-              + (e.topic() == null ? "" : EOL + topic(e.room(), e.topic()));
-      case History h -> history(h);
+          e.members().isEmpty()
+              ? JOINED + e.room() + ", members (" + e.count() + "); " + BIG_ROOM
+              : JOINED
+                  + e.room()
+                  + ", members ("
+                  + e.count()
+                  + "): "
+                  + String.join(", ", e.members());
+      case History h -> throw new IllegalArgumentException("a history is several lines");
       case Kicked k ->
           notice(
               k.room(),
@@ -224,6 +240,31 @@ public final class LineFormat {
     return ERROR + code + " " + text;
   }
 
+  // ---- The wire ------------------------------------------------------------------------------
+
+  /**
+   * The one way a server line becomes bytes on the wire: whatever field of the line a character
+   * came from (a name, a room, a message, a quit reason, a command echoed in an error), control
+   * characters are removed, so nothing a client sends can move another client's cursor, ring its
+   * bell, retitle its terminal or start a forged line with a bare CR ({@link NameRules#cleanText}:
+   * C0 and C1 controls, DEL and the Unicode line separators; a tab becomes a space). Then CRLF.
+   */
+  public static byte[] wire(String line) {
+    return (NameRules.cleanText(line) + EOL).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@link #wire(String)} for several lines, in order, in one buffer. */
+  public static byte[] wire(List<String> lines) {
+    if (lines.size() == 1) {
+      return wire(lines.get(0));
+    }
+    StringBuilder text = new StringBuilder(64 * lines.size());
+    for (String line : lines) {
+      text.append(NameRules.cleanText(line)).append(EOL);
+    }
+    return text.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   // ---- Reading what the server sends (the clients) -------------------------------------------
 
   /**
@@ -286,9 +327,9 @@ public final class LineFormat {
             : " <" + said.from() + "> " + said.text());
   }
 
-  private static String history(History history) {
-    StringBuilder lines = new StringBuilder(64 * (history.messages().size() + 1));
-    lines.append(
+  private static List<String> history(History history) {
+    List<String> lines = new ArrayList<>(history.messages().size() + 1);
+    lines.add(
         reply(
             "history "
                 + ROOM
@@ -299,13 +340,8 @@ public final class LineFormat {
                 + history.kept()
                 + ")"));
     for (Said said : history.messages()) {
-      lines
-          .append(EOL)
-          .append(REPLY)
-          .append(TIME.format(said.time()))
-          .append(' ')
-          .append(said(said));
+      lines.add(REPLY + TIME.format(said.time()) + ' ' + said(said));
     }
-    return lines.toString();
+    return lines;
   }
 }

@@ -17,9 +17,7 @@ import io.switchboard.engine.IdleTimeoutException;
 import io.switchboard.engine.OutboundOverflowException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The line protocol front of the chat hub: one line in is a message or a {@code /command}, hub
@@ -32,7 +30,6 @@ import java.util.Locale;
  */
 public final class LineFront implements Handler<String> {
   private static final AttributeKey<LineMember> MEMBER = AttributeKey.named("chat-member");
-  private static final String CRLF = LineFormat.EOL;
 
   private static final List<String> HELP =
       List.of(
@@ -75,7 +72,7 @@ public final class LineFront implements Handler<String> {
     if (last != null && last.event() == event) {
       return last.line();
     }
-    byte[] line = (LineFormat.render(event) + CRLF).getBytes(StandardCharsets.UTF_8);
+    byte[] line = LineFormat.wire(LineFormat.render(event));
     lastRendered = new Rendered(event, line);
     return line;
   }
@@ -85,8 +82,8 @@ public final class LineFront implements Handler<String> {
     final Connection connection;
     Session session; // handler context only
 
-    /** Why this side closed, for the others' notice; handler context only. */
-    String closeReason;
+    /** Why this side closed, for the others' notice (set by the hub's thread on a drop). */
+    volatile String closeReason;
 
     LineMember(Connection connection) {
       this.connection = connection;
@@ -103,14 +100,20 @@ public final class LineFront implements Handler<String> {
       return connection.queuedBytes();
     }
 
+    /**
+     * Drops the connection: its place is free at once, and the reason goes after what is queued;
+     * the engine closes once the peer has read it, or aborts at {@code Limits.dropTimeout}.
+     */
     @Override
     public void disconnect(String reason) {
-      connection.send(LineFormat.error(LineFormat.TOO_SLOW, reason) + CRLF);
-      connection.close("too slow");
+      closeReason = "too slow";
+      connection.drop(
+          ByteBuffer.wrap(LineFormat.wire(LineFormat.error(LineFormat.TOO_SLOW, reason))),
+          "too slow");
     }
 
     void send(String line) {
-      connection.send(line + CRLF);
+      connection.send(LineFormat.wire(line));
     }
 
     void reply(String text) {
@@ -145,54 +148,46 @@ public final class LineFront implements Handler<String> {
   @Override
   public void received(Connection connection, String line) {
     LineMember member = connection.attribute(MEMBER);
-    if (member == null || line.isBlank()) {
+    LineRequest request = LineRequest.parse(line);
+    if (member == null || request instanceof LineRequest.Blank) {
       return;
     }
     Session session = member.session;
     try {
-      if (!session.admitLine()) {
-        return;
-      }
-      if (line.startsWith("//")) {
-        session.say(line.substring(1));
-      } else if (line.startsWith("/")) {
-        command(member, session, line);
-      } else {
-        session.say(line);
+      if (session.admitLine()) {
+        handle(member, session, request);
       }
     } catch (ChatException e) {
       member.error(e.code().token(), e.getMessage());
     }
   }
 
-  private void command(LineMember member, Session session, String line) throws ChatException {
-    int space = line.indexOf(' ');
-    String verb =
-        (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
-    String rest = space < 0 ? "" : line.substring(space + 1).strip();
-    switch (verb) {
-      case LineFormat.NICK -> {
-        if (rest.isEmpty()) {
+  /** Does what one parsed line asks; the hub's refusals come back as a ChatException. */
+  private void handle(LineMember member, Session session, LineRequest request)
+      throws ChatException {
+    switch (request) {
+      case LineRequest.Blank blank -> {}
+      case LineRequest.Say say -> session.say(say.text());
+      case LineRequest.Nick nick -> {
+        if (nick.name() != null) {
+          session.rename(nick.name());
+          member.send(LineFormat.renamed(session.name()));
+        } else {
           member.send(LineFormat.yourName(session.name()));
-          return;
         }
-        session.rename(rest);
-        member.send(LineFormat.renamed(session.name()));
       }
-      case LineFormat.JOIN -> {
-        if (rest.isEmpty()) {
-          member.error(LineFormat.USAGE, "/join ROOM");
-        } else if (!session.join(rest)) {
+      case LineRequest.Join join -> {
+        if (!session.join(join.room())) {
           member.send(LineFormat.talkingIn(session.currentRoom()));
         }
       }
-      case LineFormat.LEAVE, "part" -> {
-        String left = session.leave(rest.isEmpty() ? null : rest);
+      case LineRequest.Leave leave -> {
+        String left = session.leave(leave.room());
         member.send(LineFormat.left(left, session.currentRoom()));
       }
-      case LineFormat.ROOMS, "list" -> member.send(LineFormat.rooms(hub.rooms()));
-      case LineFormat.WHO, "names" -> {
-        String room = rest.isEmpty() ? session.currentRoom() : rest;
+      case LineRequest.Rooms rooms -> member.send(LineFormat.rooms(hub.rooms()));
+      case LineRequest.Who who -> {
+        String room = who.room() != null ? who.room() : session.currentRoom();
         if (room == null) {
           member.error(ChatException.Code.NO_ROOM.token(), "you are in no room; /who ROOM");
           return;
@@ -202,42 +197,19 @@ public final class LineFront implements Handler<String> {
             LineFormat.members(
                 view.name(), view.occupants().stream().map(Occupant::name).toList()));
       }
-      case LineFormat.MSG, "tell" -> {
-        int split = rest.indexOf(' ');
-        if (split < 0 || rest.substring(split + 1).isBlank()) {
-          member.error(LineFormat.USAGE, "/msg NAME TEXT");
-          return;
-        }
-        session.whisper(rest.substring(0, split), rest.substring(split + 1));
+      case LineRequest.Whisper whisper -> session.whisper(whisper.to(), whisper.text());
+      case LineRequest.Act act -> session.act(act.text());
+      case LineRequest.History history -> {
+        int kept = hub.settings().historySize();
+        session.history(history.count() == null ? kept : Math.min(kept, history.count()));
       }
-      case LineFormat.ME -> {
-        if (rest.isEmpty()) {
-          member.error(LineFormat.USAGE, "/me ACTION");
-          return;
-        }
-        session.act(rest);
-      }
-      case LineFormat.HISTORY -> {
-        int count = hub.settings().historySize();
-        if (!rest.isEmpty()) {
-          try {
-            count = Math.min(count, Integer.parseInt(rest));
-          } catch (NumberFormatException e) {
-            member.error(LineFormat.USAGE, "/history [N]");
-            return;
-          }
-        }
-        session.history(count);
-      }
-      case LineFormat.QUIT, "exit" -> {
-        session.quit(rest.isEmpty() ? null : rest);
+      case LineRequest.Quit quit -> {
+        session.quit(quit.reason());
         member.send(LineFormat.bye());
         member.connection.close("quit");
       }
-      case LineFormat.HELP, "?" -> HELP.forEach(member::reply);
-      default ->
-          member.error(
-              LineFormat.UNKNOWN_COMMAND, "/" + verb + " is not a command; /help lists them");
+      case LineRequest.Help help -> HELP.forEach(member::reply);
+      case LineRequest.Invalid invalid -> member.error(invalid.code(), invalid.text());
     }
   }
 
@@ -254,9 +226,9 @@ public final class LineFront implements Handler<String> {
                 + FrameTimeoutException.seconds(((FrameTimeoutException) error).timeout())
             : error.getMessage();
     connection.send(
-        LineFormat.error(
-                slow ? LineFormat.LINE_TIMEOUT : LineFormat.LINE_TOO_LONG, text + "; closing")
-            + CRLF);
+        LineFormat.wire(
+            LineFormat.error(
+                slow ? LineFormat.LINE_TIMEOUT : LineFormat.LINE_TOO_LONG, text + "; closing")));
     connection.close(slow ? "line not complete in time" : "line too long");
   }
 

@@ -317,8 +317,12 @@ class IrcClientsTest {
      * Ends the private tmux server this test started (nothing else); gone already if irssi quit.
      */
     @Override
-    public void close() throws Exception {
-      run("kill-server");
+    public void close() throws IOException {
+      try {
+        run("kill-server");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -163,15 +163,15 @@ public final class AioEngine implements Engine {
     }
 
     @Override
-    protected void stopAccepting() {
+    protected void stopAccepting(long untilNanos) {
       Quietly.close(listener);
     }
 
     @Override
-    protected void stopThreads() {
+    protected void stopThreads(long untilNanos) {
       try {
         channels.shutdownNow();
-        channels.awaitTermination(5, TimeUnit.SECONDS);
+        channels.awaitTermination(nanosLeft(untilNanos), TimeUnit.NANOSECONDS);
       } catch (IOException e) {
         LOG.log(System.Logger.Level.WARNING, "channel group did not stop: {0}", e.toString());
       } catch (InterruptedException e) {

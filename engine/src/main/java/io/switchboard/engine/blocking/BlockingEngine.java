@@ -48,8 +48,11 @@ public abstract class BlockingEngine implements Engine {
     return Thread.ofVirtual().name(name).start(writeLoop);
   }
 
-  /** Releases the model's threads at shutdown, once every connection is closed. */
-  protected void stopThreads() {}
+  /**
+   * Releases the model's threads at shutdown, once every connection is closed, waiting no longer
+   * than {@code untilNanos}.
+   */
+  protected void stopThreads(long untilNanos) {}
 
   /** The model and its settings, for the log. */
   protected String description() {
@@ -132,18 +135,14 @@ public abstract class BlockingEngine implements Engine {
     }
 
     @Override
-    protected void stopAccepting() {
+    protected void stopAccepting(long untilNanos) {
       Quietly.close(listener);
     }
 
     @Override
-    protected void stopThreads() {
-      BlockingEngine.this.stopThreads();
-      try {
-        acceptor.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    protected void stopThreads(long untilNanos) {
+      BlockingEngine.this.stopThreads(untilNanos);
+      join(acceptor, untilNanos);
     }
   }
 }

@@ -40,7 +40,7 @@ public final class ThreadPoolEngine extends BlockingEngine {
   }
 
   @Override
-  protected void stopThreads() {
+  protected void stopThreads(long untilNanos) {
     workers.shutdownNow();
   }
 

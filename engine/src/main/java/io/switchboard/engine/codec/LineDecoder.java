@@ -138,6 +138,9 @@ public final class LineDecoder implements Decoder<String> {
   public void finish(FrameSink<? super String> sink) throws FrameException {
     if (pendingLength > 0 && drainPending(sink) && pendingLength > 0) {
       int length = lineLength(pending, 0, pendingLength);
+      if (length > maxLength) {
+        throw tooLong();
+      }
       String last = new String(pending, 0, length, StandardCharsets.UTF_8);
       pendingLength = 0;
       sink.accept(last);
@@ -206,6 +209,11 @@ public final class LineDecoder implements Decoder<String> {
     }
     in.get(in.position(), pending, pendingLength, count);
     pendingLength = needed;
+  }
+
+  /** The bytes this decoder holds on to, for the tests' memory bound. */
+  int keptBytes() {
+    return pending == null ? 0 : pending.length;
   }
 
   private FrameException tooLong() {

@@ -1,5 +1,6 @@
 package io.switchboard.engine.nio;
 
+import io.switchboard.engine.spi.AbstractServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -36,6 +37,16 @@ abstract class EventLoop implements Runnable {
 
   /** Other threads' tasks run per iteration, so a flood of them cannot starve the sockets. */
   private static final int TASKS_PER_ITERATION = 1024;
+
+  /**
+   * Nor can a run of costly ones (a connection storm hands each new connection to its loop as a
+   * task, and welcoming one is real work): the loop goes back to its sockets once the tasks of an
+   * iteration have taken this long, checked every {@link #TASKS_PER_CLOCK_CHECK} tasks (Netty's
+   * loops bound their task time the same way).
+   */
+  private static final long TASK_TIME_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private static final int TASKS_PER_CLOCK_CHECK = 64;
 
   /** How long the loop pauses after an unexpected failure before it goes on. */
   private static final long FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -103,17 +114,21 @@ abstract class EventLoop implements Runnable {
   /** Makes the loop return from its wait now (or not enter it next time). */
   abstract void wakeup();
 
-  /** Stops the loop and waits for its thread; connections are expected to be closed by now. */
-  final void stop() {
+  /**
+   * Stops the loop and waits for its thread, until {@code untilNanos} at the most; connections are
+   * expected to be closed by now.
+   */
+  final void stop(long untilNanos) {
     running = false;
     wakeup();
     if (!inLoop()) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      AbstractServer.join(thread, untilNanos);
     }
+  }
+
+  /** {@link #stop(long)} with a few seconds to end. */
+  final void stop() {
+    stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
   }
 
   // ---- Loop thread ---------------------------------------------------------------------------
@@ -173,11 +188,15 @@ abstract class EventLoop implements Runnable {
     // so the drain below sees the task; a producer after this line wakes the loop itself.
     wakeupPending.set(false);
     boolean worked = false;
+    long start = System.nanoTime();
     Runnable task;
-    for (int i = 0; i < TASKS_PER_ITERATION && (task = tasks.poll()) != null; i++) {
+    for (int i = 1; i <= TASKS_PER_ITERATION && (task = tasks.poll()) != null; i++) {
       runSafely(task);
       runDeferred();
       worked = true;
+      if (i % TASKS_PER_CLOCK_CHECK == 0 && System.nanoTime() - start > TASK_TIME_NANOS) {
+        break;
+      }
     }
     while (!deferred.isEmpty() || !flushes.isEmpty()) {
       runDeferred();

@@ -5,7 +5,6 @@ import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.Quietly;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running event-driven server: its listener, its loops, and (for the reactor) the acceptor
@@ -35,22 +34,18 @@ final class EventLoopServer extends AbstractServer {
   }
 
   @Override
-  protected void stopAccepting() {
+  protected void stopAccepting(long untilNanos) {
     Quietly.close(listener);
     // A listener registered with a selector keeps its descriptor until that selector runs again.
     loops.forEach(EventLoop::wakeup);
     if (acceptorThread != null) {
-      try {
-        // Waits for a connection accepted just before the close to be handed to its loop.
-        acceptorThread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      // Waits for a connection accepted just before the close to be handed to its loop.
+      join(acceptorThread, untilNanos);
     }
   }
 
   @Override
-  protected void stopThreads() {
-    loops.forEach(EventLoop::stop);
+  protected void stopThreads(long untilNanos) {
+    loops.forEach(loop -> loop.stop(untilNanos));
   }
 }

@@ -18,6 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,6 +49,7 @@ public abstract class AbstractConnection<F> implements Connection {
   private static final int CLOSED = 2;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   private static final long NO_FRAME = Long.MIN_VALUE;
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
 
   private final long id;
   private final SocketAddress remoteAddress;
@@ -63,6 +65,12 @@ public abstract class AbstractConnection<F> implements Connection {
 
   /** When the frame the decoder holds began to arrive; {@link #NO_FRAME} while none is partial. */
   private volatile long frameStartedNanos = NO_FRAME;
+
+  /** Set by {@link #drop}: when an undelivered drop is aborted; {@link #NO_DEADLINE} otherwise. */
+  private volatile long dropDeadlineNanos = NO_DEADLINE;
+
+  /** True while this connection counts against the group's limit; see {@link #drop}. */
+  final AtomicBoolean holdsPlace = new AtomicBoolean(true);
 
   private volatile ConcurrentHashMap<AttributeKey<?>, Object> attributes;
 
@@ -173,6 +181,26 @@ public abstract class AbstractConnection<F> implements Connection {
   @Override
   public final void abort(String reason) {
     abort(reason == null ? "aborted by the server" : reason, null);
+  }
+
+  @Override
+  public final void drop(ByteBuffer lastWords, String reason) {
+    if (!state.compareAndSet(OPEN, CLOSING)) {
+      return;
+    }
+    giveReason(reason == null ? "dropped by the server" : reason);
+    // Closing first, so no other send lands after the last words (one already past its state
+    // check may still); if the consumer closes on an empty queue before the words are added, the
+    // peer had read everything and simply sees the end.
+    dropDeadlineNanos = System.nanoTime() + group.limits().dropTimeout().toNanos();
+    group.givePlaceBack(this);
+    if (!outbound.add(lastWords)) {
+      abort(new OutboundOverflowException(outbound.queuedBytes(), group.limits().maxQueuedBytes()));
+      return;
+    }
+    if (outbound.claimFlush()) {
+      flushRequested(); // the consumer closes once the queue is empty (see drainTo)
+    }
   }
 
   /** Closes now, discarding queued output, and tells the handler {@code cause}. Any thread. */
@@ -504,15 +532,23 @@ public abstract class AbstractConnection<F> implements Connection {
 
   /**
    * Enforces the timeouts of {@code limits} at {@code nowNanos}: a closing connection whose output
-   * made no progress for {@link Limits#closeTimeout()} is aborted, an idle one is aborted, and a
-   * frame begun longer than {@link Limits#frameTimeout()} ago is reported to the handler. Called by
-   * the group's sweep thread.
+   * made no progress for {@link Limits#closeTimeout()} is aborted, so is a dropped one past {@link
+   * Limits#dropTimeout()}, an idle one is aborted, and a frame begun longer than {@link
+   * Limits#frameTimeout()} ago is reported to the handler. Called by the group's sweep thread.
    */
   final void sweep(long nowNanos, Limits limits) {
     int current = state.get();
     long quiet = nowNanos - lastActivityNanos;
     if (current == CLOSING) {
-      if (quiet > limits.closeTimeout().toNanos()) {
+      long dropDeadline = dropDeadlineNanos;
+      if (dropDeadline != NO_DEADLINE && nowNanos - dropDeadline > 0) {
+        abort(
+            null, // the reason given to drop() is the one logged
+            new IOException(
+                "dropped, and the peer did not take the last words within "
+                    + limits.dropTimeout().toMillis()
+                    + " ms"));
+      } else if (quiet > limits.closeTimeout().toNanos()) {
         abort(
             "closing, and the peer read nothing for " + Sizes.duration(quiet),
             new IOException(

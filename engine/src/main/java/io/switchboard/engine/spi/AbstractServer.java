@@ -3,18 +3,29 @@ package io.switchboard.engine.spi;
 import io.switchboard.engine.Server;
 import io.switchboard.engine.ServerStats;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The lifecycle every model shares: the start and stop log lines, and graceful shutdown in the same
- * three steps everywhere (stop accepting, drain and close connections, stop threads).
+ * three steps everywhere (stop accepting, drain and close connections, stop threads), all within
+ * one deadline: connections get {@link io.switchboard.engine.Limits#shutdownDeadline()} from the
+ * start of the shutdown to drain, and the model's threads at most {@link #THREAD_GRACE} more to
+ * end, after which {@link #shutdown()} returns whatever they are doing (a process then exits; a
+ * thread busy with a handler that never returns cannot hold it).
  *
  * <p>Thread contract: {@link #shutdown()} may be called from any thread, any number of times; every
  * caller returns once the server has stopped.
  */
 public abstract class AbstractServer implements Server {
   private static final System.Logger LOG = System.getLogger("io.switchboard.server");
+
+  /**
+   * How long, after the drain deadline, the aborts of the connections left and the model's threads
+   * may take to end before {@link #shutdown()} returns regardless.
+   */
+  public static final Duration THREAD_GRACE = Duration.ofSeconds(1);
 
   protected final ConnectionGroup connections;
   private final String description;
@@ -72,9 +83,11 @@ public abstract class AbstractServer implements Server {
           connections.application().name(),
           description,
           connections.count());
-      stopAccepting();
-      int aborted = connections.closeAll(connections.limits().shutdownDeadline());
-      stopThreads();
+      long drainEnd = System.nanoTime() + connections.limits().shutdownDeadline().toNanos();
+      long end = drainEnd + THREAD_GRACE.toNanos();
+      stopAccepting(drainEnd);
+      int aborted = connections.closeAll(drainEnd, end);
+      stopThreads(end);
       LOG.log(
           System.Logger.Level.INFO,
           "{0} on {1} stopped{2}",
@@ -94,11 +107,37 @@ public abstract class AbstractServer implements Server {
     }
   }
 
-  /** Closes the listener; no connection is accepted after this returns. */
-  protected abstract void stopAccepting();
+  /**
+   * Closes the listener; no connection is accepted after this returns. Waits for nothing past
+   * {@code untilNanos} ({@link System#nanoTime()}).
+   */
+  protected abstract void stopAccepting(long untilNanos);
 
-  /** Releases the model's threads; every connection is closed by now. */
-  protected abstract void stopThreads();
+  /**
+   * Releases the model's threads; every connection is closed by now. Waits for them until {@code
+   * untilNanos} ({@link System#nanoTime()}) at the most.
+   */
+  protected abstract void stopThreads(long untilNanos);
+
+  /**
+   * Waits for {@code thread} to end, but not past {@code untilNanos}; false if it is still alive.
+   */
+  public static boolean join(Thread thread, long untilNanos) {
+    try {
+      long left = untilNanos - System.nanoTime();
+      if (left > 0) {
+        thread.join(Duration.ofNanos(left));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !thread.isAlive();
+  }
+
+  /** Nanoseconds from now until {@code untilNanos}, at least 0. */
+  public static long nanosLeft(long untilNanos) {
+    return Math.max(0, untilNanos - System.nanoTime());
+  }
 
   public static String hostAndPort(InetSocketAddress address) {
     return address.getAddress().getHostAddress() + ":" + address.getPort();

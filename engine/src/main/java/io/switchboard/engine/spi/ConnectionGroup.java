@@ -5,7 +5,7 @@ import io.switchboard.engine.Limits;
 import io.switchboard.engine.ServerStats;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -159,25 +159,36 @@ public final class ConnectionGroup {
 
   void unregister(AbstractConnection<?> connection) {
     if (open.remove(connection)) {
+      givePlaceBack(connection);
+    }
+  }
+
+  /**
+   * Frees {@code connection}'s place now, though it is still open: a dropped connection counts no
+   * more, while it stays in the group for the sweep that bounds its close and for shutdown.
+   */
+  void givePlaceBack(AbstractConnection<?> connection) {
+    if (connection.holdsPlace.compareAndSet(true, false)) {
       release();
     }
   }
 
-  /** Connections admitted and not yet closed. */
+  /** Connections admitted and not yet closed, less those dropped (they hold no place). */
   public int count() {
     return admitted.get();
   }
 
   /**
    * Starts the sweep that enforces the per-connection timeouts ({@link Limits#idleTimeout()},
-   * {@link Limits#frameTimeout()}, {@link Limits#closeTimeout()}) on every connection.
+   * {@link Limits#frameTimeout()}, {@link Limits#closeTimeout()}, {@link Limits#dropTimeout()}) on
+   * every connection.
    */
   // The sweep ends by shutting its executor down, not through the future; nothing it runs may
   // throw out of it, because a periodic task that throws is silently never run again.
   @SuppressWarnings("FutureReturnValueIgnored")
   public void startSweep() {
     // Sweeping four times per shortest timeout enforces each within 1.25 times its length.
-    long shortest = limits.closeTimeout().toMillis();
+    long shortest = Math.min(limits.closeTimeout().toMillis(), limits.dropTimeout().toMillis());
     if (limits.hasIdleTimeout()) {
       shortest = Math.min(shortest, limits.idleTimeout().toMillis());
     }
@@ -211,16 +222,18 @@ public final class ConnectionGroup {
 
   /**
    * Asks every connection to close after its queued output is written, waits until all have closed
-   * or the deadline passes, then aborts those left.
+   * or {@code drainUntil} ({@link System#nanoTime()}) passes, then aborts those left. The aborts
+   * run the handlers' {@code closed} callbacks, which on some models would run on the calling
+   * thread: they run on a thread of their own, waited for until {@code abortUntil} at the most, so
+   * a slow handler cannot hold the shutdown past its deadline.
    *
    * @return how many connections had to be aborted
    */
-  public int closeAll(Duration deadline) {
+  public int closeAll(long drainUntil, long abortUntil) {
     open.forEach(AbstractConnection::serverStopping);
-    long end = System.nanoTime() + deadline.toNanos();
     synchronized (drained) {
       while (admitted.get() > 0) {
-        long left = end - System.nanoTime();
+        long left = drainUntil - System.nanoTime();
         if (left <= 0) {
           break;
         }
@@ -232,18 +245,27 @@ public final class ConnectionGroup {
         }
       }
     }
-    int aborted = 0;
-    for (AbstractConnection<?> connection : open) {
-      connection.abort(
-          "server shutdown, output not drained by the deadline",
-          new IOException("server shut down before the output drained"));
-      aborted++;
+    List<AbstractConnection<?>> left = List.copyOf(open);
+    if (!left.isEmpty()) {
+      Thread aborts =
+          Thread.ofPlatform()
+              .name(app.name() + "-shutdown-aborts")
+              .daemon()
+              .start(
+                  () -> {
+                    for (AbstractConnection<?> connection : left) {
+                      connection.abort(
+                          "server shutdown, output not drained by the deadline",
+                          new IOException("server shut down before the output drained"));
+                    }
+                  });
+      AbstractServer.join(aborts, abortUntil);
     }
     ScheduledExecutorService timeouts = sweeper;
     if (timeouts != null) {
       timeouts.shutdownNow();
     }
-    return aborted;
+    return left.size();
   }
 
   private void signalDrained() {
