@@ -36,7 +36,7 @@ public final class LineFront implements Handler<String> {
           "commands (a line without / is a message to your current room; start it with // to"
               + " send a line that begins with /):",
           "/nick NAME        change your name (1-24 letters, digits, - _ .)",
-          "/join ROOM        join or create a room and talk there (you may be in several)",
+          "/join ROOM [KEY]  join or create a room and talk there (you may be in several)",
           "/leave [ROOM]     leave a room (default: the one you talk in)",
           "/rooms            list rooms with member counts",
           "/who [ROOM]       list a room's members",
@@ -177,7 +177,7 @@ public final class LineFront implements Handler<String> {
         }
       }
       case LineRequest.Join join -> {
-        if (!session.join(join.room())) {
+        if (!session.join(join.room(), join.key())) {
           member.send(LineFormat.talkingIn(session.currentRoom()));
         }
       }

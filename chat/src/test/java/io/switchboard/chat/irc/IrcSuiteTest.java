@@ -239,6 +239,25 @@ class IrcSuiteTest {
       alice.send("TOPIC #dev :ship it today");
       bob.until("#dev -- alice set the topic: ship it today");
 
+      // The rules an IRC operator sets hold on the line front, and show there as notices.
+      alice.join("#vault");
+      alice.send("MODE #vault +k sesame");
+      alice.expect("MODE");
+      bob.send("/join vault");
+      assertThat(bob.expectPrefix("! bad-key ")).isEqualTo("! bad-key #vault needs a key to join");
+      bob.send("/join vault sesame");
+      bob.expectPrefix("= joined #vault, members (2): alice, bob");
+      alice.send("MODE #vault +m");
+      bob.until("#vault -- alice moderated the room");
+      bob.send("may I speak?");
+      assertThat(bob.expectPrefix("! cannot-send "))
+          .isEqualTo("! cannot-send #vault is moderated: only operators and voiced members speak");
+      alice.send("KICK #vault bob :enough");
+      bob.until("#vault -- bob was kicked by alice (enough)");
+      bob.send("/who vault");
+      bob.until("= members of #vault (1): alice");
+      bob.send("/join dev"); // talk in #dev again
+
       // A nick change: one NICK for the IRC client however many rooms it shares.
       bob.send("/nick robert");
       assertThat(alice.expect("NICK")).isEqualTo(":bob!line@127.0.0.1 NICK robert");
