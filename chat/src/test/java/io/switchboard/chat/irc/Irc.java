@@ -19,7 +19,7 @@ final class Irc implements AutoCloseable {
   final LineClient line;
   String nick;
 
-  private Irc(LineClient line) {
+  Irc(LineClient line) {
     this.line = line;
   }
 

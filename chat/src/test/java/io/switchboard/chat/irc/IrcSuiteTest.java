@@ -319,6 +319,44 @@ class IrcSuiteTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void aSlowIrcClientIsDroppedWithErrorWhileOthersKeepReceiving(ModelVariant model)
+      throws Exception {
+    assumeConcurrent(model);
+    ChatSettings settings =
+        ChatSettings.DEFAULT.withSlowConsumerBytes(256 * 1024).withRateLimit(1_000_000, 1_000_000);
+    try (Fronts fronts = Fronts.start(model, IrcSettings.named(SERVER), settings, 4);
+        LineClient fast = fronts.line("fast");
+        LineClient slow = LineClient.connect(fronts.irc().localAddress(), 4096);
+        LineClient sender = fronts.line("sender")) {
+      Irc slowIrc = new Irc(slow);
+      slowIrc.register("slowirc");
+      slowIrc.join("#lobby"); // and it reads no more
+      fast.until("#lobby -- slowirc joined");
+      String filler = "x".repeat(1000);
+      // Batches of 50 KB until the hub drops the client that does not read; bounded, so a hub
+      // that never drops fails instead of filling memory.
+      boolean dropped = false;
+      int said = 0;
+      while (!dropped && said < 20_000) {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+          batch.append(filler).append(' ').append(++said).append('\n');
+        }
+        sender.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+        String last = " " + said;
+        dropped =
+            fast.until(line -> line.endsWith(last)).stream()
+                .anyMatch(line -> line.equals("#lobby -- slowirc disconnected (too slow)"));
+      }
+      assertThat(dropped).as("slow IRC client dropped after %d lines", said).isTrue();
+      // Its ERROR, with why, comes after what was queued for it, once it reads.
+      assertThat(slow.untilClosed().getLast())
+          .startsWith("ERROR :Closing link: (~slowirc@127.0.0.1) [too slow: more than 262144");
+    }
+  }
+
   // ---- Channel operators and the join rules --------------------------------------------------
 
   @ParameterizedTest(name = "{0}")
