@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The chat hub: rooms, names, messages and history, knowing no IO model and no wire format. Fronts
- * (the line protocol now; IRC, WebSocket or a bus between hubs later) put their users in through
- * {@link #connect(Member)} and share the same rooms; see {@link Member} for how a front plugs in.
+ * The chat hub: rooms (with their roles, rules and topics), names, messages and history, knowing no
+ * IO model and no wire format. Fronts (the line protocol and IRC now; WebSocket or a bus between
+ * hubs later) put their users in through {@link #connect(Member)} or {@link #connectAs} and share
+ * the same rooms; see {@link Member} for how a front plugs in.
  *
  * <p>Thread contract: every method may be called from any thread at once (one thread per connection
  * on blocking models, several event loops on the reactor). Names and rooms live in concurrent maps;
