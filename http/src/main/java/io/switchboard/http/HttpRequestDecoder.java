@@ -197,6 +197,11 @@ public final class HttpRequestDecoder implements Decoder<HttpRequest> {
     return rest;
   }
 
+  /** Bytes of memory this decoder holds now (its buffers' sizes): bounded by the limits. */
+  int heldBytes() {
+    return head.length + (body == null ? 0 : body.length) + (kept == null ? 0 : kept.length);
+  }
+
   /** True while the decoder holds the bytes after an upgrade request (see the class comment). */
   public boolean holdingForUpgrade() {
     return holding;

@@ -82,6 +82,22 @@ final class RawHttp implements AutoCloseable {
 
   /** Reads one response; {@code head}: it answers a HEAD, so no body follows whatever it says. */
   Response read(boolean head) {
+    Response response = readHead();
+    String length = response.header("content-length");
+    int status = response.status();
+    if (head || length == null || status == 304 || status == 204) {
+      return response;
+    }
+    try {
+      byte[] body = in.readNBytes(Integer.parseInt(length));
+      return new Response(status, response.statusLine(), response.headers(), body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads a status line and header fields; the body (if any) is left to {@link #input()}. */
+  Response readHead() {
     try {
       String statusLine = line();
       if (statusLine == null) {
@@ -96,12 +112,7 @@ final class RawHttp implements AutoCloseable {
             line.substring(colon + 1).trim());
       }
       int status = Integer.parseInt(statusLine.split(" ")[1]);
-      String length = headers.get("content-length");
-      byte[] body = new byte[0];
-      if (!head && length != null && status != 304 && status != 204) {
-        body = in.readNBytes(Integer.parseInt(length));
-      }
-      return new Response(status, statusLine, headers, body);
+      return new Response(status, statusLine, headers, new byte[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
