@@ -37,6 +37,9 @@ final class Apps {
   /** What request/response services get: a client silent for five minutes is gone. */
   static final Duration SERVICE_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+  /** What the web server gets: keep-alive connections idle this long are closed. */
+  static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Map<String, Entry> APPS = new LinkedHashMap<>();
 
   /** What {@code serve} runs when no {@code --app} is given. */
@@ -47,6 +50,13 @@ final class Apps {
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
     register(
         "chat", serve -> serve.chat.application(), State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO);
+    // A kept-alive browser connection that has said nothing for a minute is let go (nginx waits
+    // 75 s); the client simply opens another.
+    register(
+        "http",
+        serve -> serve.http.application(serve.root),
+        State.PER_CONNECTION,
+        HTTP_IDLE_TIMEOUT);
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }

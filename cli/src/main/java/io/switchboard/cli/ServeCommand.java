@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
       "  switchboard serve --app echo --model virtual --port 7000",
       "  switchboard serve --app upper --model select --selector poll --port 0",
       "  switchboard serve --app echo --model select --processes 4 --port 7000",
+      "  switchboard serve --app http --model reactor --port 8080 --root ./site --listing",
       "Then connect with: nc 127.0.0.1 7000",
     })
 final class ServeCommand implements Callable<Integer> {
@@ -66,8 +67,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "APP",
       defaultValue = Apps.DEFAULT,
       description =
-          "Application to serve: chat (the chat hub), echo, upper, ack, pid "
-              + "(default: ${DEFAULT-VALUE}).")
+          "Application to serve: chat (the chat hub), http (the web server), echo, upper, ack,"
+              + " pid (default: ${DEFAULT-VALUE}).")
   String app;
 
   @Option(
@@ -145,6 +146,9 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The chat hub's options ({@code --chat-...}). */
   @Mixin ChatOptions chat = new ChatOptions();
+
+  /** The web server's options ({@code --listing}, {@code --worker-...}). */
+  @Mixin HttpOptions http = new HttpOptions();
 
   @Option(
       names = "--shutdown-deadline",
@@ -270,7 +274,13 @@ final class ServeCommand implements Callable<Integer> {
   private void printBanner(PrintWriter out, String description, InetSocketAddress bound) {
     String where = bound.getAddress().getHostAddress() + " " + bound.getPort();
     out.printf("%s on %s listening on %s%n", app, description, AbstractServer.hostAndPort(bound));
-    out.printf("  connect with:  nc %s%n", where);
+    if (app.equals("http")) {
+      String url = "http://" + AbstractServer.hostAndPort(bound) + "/";
+      out.printf("  open:          %s in a browser%n", url);
+      out.printf("            or:  curl %s%n", url);
+    } else {
+      out.printf("  connect with:  nc %s%n", where);
+    }
     if (app.equals("chat")) {
       out.printf("            or:  ./switchboard chat %s%n", AbstractServer.hostAndPort(bound));
     }
