@@ -26,6 +26,9 @@ public final class Bench {
   private final Progress progress;
   private final PrintStream terminal;
 
+  /** The files the http scenarios fetch, while a run that has them is in progress. */
+  private HttpSite site;
+
   /**
    * @param terminal where the result table goes
    * @param progress where the progress line goes (typically the same terminal)
@@ -58,6 +61,7 @@ public final class Bench {
   public BenchReport measure() throws IOException, InterruptedException {
     List<Job> jobs = jobs();
     List<Sample> samples = new ArrayList<>();
+    site = options.scenarios().stream().anyMatch(Scenario::http) ? HttpSite.create() : null;
     Pinning pinning = options.pin() ? Pinning.apply(progress) : Pinning.NONE;
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
@@ -83,6 +87,9 @@ public final class Bench {
     } finally {
       pinning.undo();
       progress.done();
+      if (site != null) {
+        site.close();
+      }
     }
     return new BenchReport(options, machine(), started, samples);
   }
@@ -92,10 +99,22 @@ public final class Bench {
       throws InterruptedException {
     status.accept("starting server");
     int maxConnections = job.point.connections() + options.senders() + 1_000;
+    if (job.model.model().equals(NginxServer.MODEL)) {
+      try (NginxServer nginx =
+          NginxServer.start(site.root(), maxConnections, pinning.serverCpus())) {
+        Trial trial = new Trial(options, job.scenario, job.point, job.model, nginx, load, status);
+        Measurement measurement = HttpScenario.run(trial);
+        return nginx.isAlive() ? measurement : measurement.withError("nginx died");
+      } catch (IOException e) {
+        return Measurement.failed(e.getMessage());
+      }
+    }
     List<String> appArgs =
-        job.scenario == Scenario.FANOUT
-            ? FanoutScenario.serverArgs(job.point, options.senders())
-            : List.of();
+        switch (job.scenario) {
+          case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
+          case HTTP, HTTP_CPU -> List.of("--root", site.root().toString());
+          default -> List.of();
+        };
     List<String> command =
         launcher.command(
             job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
@@ -107,6 +126,7 @@ public final class Bench {
             case IDLE -> IdleScenario.run(trial);
             case CONNECT -> ConnectScenario.run(trial);
             case FANOUT -> FanoutScenario.run(trial);
+            case HTTP, HTTP_CPU -> HttpScenario.run(trial);
           };
       if (!server.isAlive()) {
         return new Measurement(
@@ -122,17 +142,54 @@ public final class Bench {
 
   /** Rounds outside, models inside: A B C, A B C, ... for each scenario and point. */
   private List<Job> jobs() {
+    boolean nginxInstalled = NginxServer.binary() != null;
+    if (!nginxInstalled && options.models().stream().anyMatch(Bench::isNginx)) {
+      terminal.println("install nginx to compare (tools/ensure-packages tools/bench-packages)");
+    }
     List<Job> jobs = new ArrayList<>();
     for (Scenario scenario : options.scenarios()) {
+      List<ModelSpec> models = modelsFor(scenario, nginxInstalled);
       for (Point point : options.points(scenario)) {
         for (int round = 1; round <= options.rounds(); round++) {
-          for (ModelSpec model : options.models()) {
+          for (ModelSpec model : models) {
             jobs.add(new Job(scenario, point, model, round));
           }
         }
       }
     }
     return jobs;
+  }
+
+  /**
+   * The servers a scenario measures: nginx only in {@code http} (it serves files, it has no
+   * calculator) and only when installed; in {@code http-cpu} each model twice, as given and with
+   * the worker pool ({@code worker-threads}), unless the spec already says.
+   */
+  private List<ModelSpec> modelsFor(Scenario scenario, boolean nginxInstalled) {
+    List<ModelSpec> models = new ArrayList<>();
+    for (ModelSpec model : options.models()) {
+      if (isNginx(model)) {
+        if (scenario == Scenario.HTTP && nginxInstalled) {
+          models.add(model);
+        }
+        continue;
+      }
+      models.add(model);
+      if (scenario == Scenario.HTTP_CPU && !model.options().containsKey(WORKER_THREADS)) {
+        models.add(model.with(WORKER_THREADS, Integer.toString(HTTP_CPU_WORKERS)));
+      }
+    }
+    return models;
+  }
+
+  /** The {@code serve} option that turns the http app's worker pool on. */
+  static final String WORKER_THREADS = "worker-threads";
+
+  /** The pool {@code http-cpu} adds: as many workers as the machine has cores. */
+  static final int HTTP_CPU_WORKERS = Runtime.getRuntime().availableProcessors();
+
+  private static boolean isNginx(ModelSpec model) {
+    return model.model().equals(NginxServer.MODEL);
   }
 
   private record Job(Scenario scenario, Point point, ModelSpec model, int round) {}

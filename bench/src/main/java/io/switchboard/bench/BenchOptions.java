@@ -187,13 +187,21 @@ public record BenchOptions(
         models, scenarios, connections, duration, warmup, rounds, out, pin, rates, senders, value);
   }
 
-  /** The points a scenario visits: its connection counts, times the rates for fanout. */
+  /** The files the http scenario fetches: a small page and a large download. */
+  public static final List<Integer> HTTP_FILE_SIZES = List.of(1024, 1 << 20);
+
+  /**
+   * The points a scenario visits: its connection counts, times the rates for fanout and the file
+   * sizes for http.
+   */
   public List<Point> points(Scenario scenario) {
     List<Integer> counts = connections.isEmpty() ? scenario.defaultConnections() : connections;
     List<Point> points = new ArrayList<>();
     for (int count : counts) {
       if (scenario == Scenario.FANOUT) {
         rates.forEach(rate -> points.add(new Point(count, rate)));
+      } else if (scenario == Scenario.HTTP) {
+        HTTP_FILE_SIZES.forEach(size -> points.add(new Point(count, 0, size)));
       } else {
         points.add(new Point(count, 0));
       }

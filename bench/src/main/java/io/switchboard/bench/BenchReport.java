@@ -186,7 +186,11 @@ public record BenchReport(
           .append('\n');
       List<String> header =
           new ArrayList<>(
-              List.of(scenario == Scenario.FANOUT ? "receivers @ rate" : "connections", "model"));
+              List.of(
+                  scenario == Scenario.FANOUT
+                      ? "receivers @ rate"
+                      : scenario == Scenario.HTTP ? "connections × file" : "connections",
+                  "model"));
       scenario.shown().forEach(m -> header.add(m.label()));
       List<List<String>> cells = new ArrayList<>();
       for (Row row : mine) {
@@ -291,6 +295,7 @@ public record BenchReport(
           .field("scenario", row.scenario().key())
           .field("connections", row.point().connections())
           .field("rate", row.point().rate())
+          .field("bytes", row.point().bytes())
           .field("model", row.model())
           .field("ok_rounds", row.okRounds())
           .field("rounds", row.rounds());
@@ -308,6 +313,7 @@ public record BenchReport(
           .field("scenario", sample.scenario().key())
           .field("connections", sample.point().connections())
           .field("rate", sample.point().rate())
+          .field("bytes", sample.point().bytes())
           .field("model", sample.model())
           .field("round", sample.round());
       metrics(json.name("metrics"), sample.measurement().values());

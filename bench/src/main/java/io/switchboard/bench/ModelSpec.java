@@ -61,6 +61,14 @@ public record ModelSpec(String label, String model, Map<String, String> options)
     return serve;
   }
 
+  /** This spec with one more option ({@code select} becomes {@code select:worker-threads=2}). */
+  public ModelSpec with(String key, String value) {
+    Map<String, String> more = new LinkedHashMap<>(options);
+    more.put(key, value);
+    String label = this.label + (options.isEmpty() ? ":" : ",") + key + "=" + value;
+    return new ModelSpec(label, model, more);
+  }
+
   /** Netty is the reference every figure is compared with. */
   public boolean isNetty() {
     return model.equals("netty");

@@ -60,6 +60,39 @@ public enum Scenario {
           Metric.P99_US,
           Metric.P999_US,
           Metric.SERVER_CPU_S,
+          Metric.THREADS)),
+  /**
+   * The web server: N kept-alive connections each fetch one file (1 KiB, then 1 MiB) over and over,
+   * one request in flight each; {@code nginx} among the models is measured too.
+   */
+  HTTP(
+      "http",
+      List.of(100, 1_000),
+      Metric.REQS_PER_S,
+      List.of(
+          Metric.REQS_PER_S,
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.MIB_PER_S,
+          Metric.CPU_US_PER_REQ,
+          Metric.RSS_MIB,
+          Metric.THREADS)),
+  /**
+   * The web server while it computes: N connections fetch a 1 KiB file (cheap) while a few others
+   * ask the calculator a heavy question; the cheap requests' latency shows whether heavy work holds
+   * up the loop. Each model runs as given and with the worker pool.
+   */
+  HTTP_CPU(
+      "http",
+      List.of(100),
+      Metric.P99_US,
+      List.of(
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.P999_US,
+          Metric.REQS_PER_S,
+          Metric.HEAVY_PER_S,
+          Metric.SERVER_CPU_S,
           Metric.THREADS));
 
   private final String app;
@@ -79,9 +112,14 @@ public enum Scenario {
     this.shown = shown;
   }
 
-  /** The name on the command line and in reports. */
+  /** The name on the command line and in reports ({@code http-cpu}). */
   public String key() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** True for the scenarios that talk HTTP to the web server (and to nginx). */
+  public boolean http() {
+    return this == HTTP || this == HTTP_CPU;
   }
 
   /** The {@code serve --app} the scenario talks to. */
@@ -105,10 +143,11 @@ public enum Scenario {
 
   public static Scenario parse(String name) {
     try {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout", e);
+          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout, http, http-cpu",
+          e);
     }
   }
 }

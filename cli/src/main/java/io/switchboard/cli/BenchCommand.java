@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
       "",
       "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections:",
       "RSS and threads per connection), connect (connect, one round trip, close: conns/s),",
-      "fanout (the chat hub: receivers in one room, senders at a fixed total rate).",
+      "fanout (the chat hub: receivers in one room, senders at a fixed total rate),",
+      "http (the web server: kept-alive connections fetch a 1 KiB, then a 1 MiB file; add",
+      "nginx to --models to measure it too), http-cpu (cheap requests' latency while heavy",
+      "calculator requests run; each model with and without --worker-threads).",
       "",
       "Writes a table to the terminal, <out>/report.json and PNG charts in <out>.",
     },
@@ -39,6 +42,8 @@ import picocli.CommandLine.Option;
           + "--scenario echo --connections 1000",
       "  switchboard bench --models virtual,netty:transport=epoll --scenario idle "
           + "--connections 15000 --rounds 1",
+      "  switchboard bench --models reactor,select,netty,nginx --scenario http --pin",
+      "  switchboard bench --models select,reactor,netty,virtual --scenario http-cpu --pin",
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -57,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
       names = "--scenario",
       defaultValue = "echo",
       paramLabel = "NAME,...",
-      description = "echo, idle, connect, fanout, or several (default: ${DEFAULT-VALUE}).")
+      description =
+          "echo, idle, connect, fanout, http, http-cpu, or several (default: ${DEFAULT-VALUE}).")
   String scenarios;
 
   @Option(
@@ -65,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "N,...",
       description =
           "Connection counts (echo default 1,100,1000,10000; idle 15000; fanout "
-              + "receivers 100,1000).")
+              + "receivers 100,1000; http 100,1000; http-cpu 100).")
   String connections;
 
   @Option(
