@@ -6,17 +6,19 @@ package io.switchboard.http;
  * does not parse, are ignored and the whole file is sent (a server may always ignore {@code
  * Range}), which spares the multipart/byteranges machinery and the amplification it invites.
  */
-final class ByteRange {
+record ByteRange(long first, long last) {
   /** A range that cannot be satisfied: the answer is 416. */
-  static final long[] UNSATISFIABLE = new long[0];
+  static final ByteRange UNSATISFIABLE = new ByteRange(-1, -1);
 
-  private ByteRange() {}
+  boolean satisfiable() {
+    return first >= 0;
+  }
 
   /**
    * The inclusive span {@code [first, last]} of a file of {@code size} bytes that {@code field}
    * asks for; {@code null} to ignore the field; {@link #UNSATISFIABLE} for a 416.
    */
-  static long[] parse(String field, long size) {
+  static ByteRange parse(String field, long size) {
     String value = field.trim();
     if (!value.regionMatches(true, 0, "bytes=", 0, 6)) {
       return null;
@@ -31,7 +33,7 @@ final class ByteRange {
     }
     String first = spec.substring(0, dash).trim();
     String last = spec.substring(dash + 1).trim();
-    if (!digits(first) && !first.isEmpty() || !digits(last) && !last.isEmpty()) {
+    if ((!digits(first) && !first.isEmpty()) || (!digits(last) && !last.isEmpty())) {
       return null;
     }
     if (first.isEmpty()) {
@@ -42,7 +44,7 @@ final class ByteRange {
       if (suffix == 0 || size == 0) {
         return UNSATISFIABLE;
       }
-      return new long[] {Math.max(0, size - suffix), size - 1};
+      return new ByteRange(Math.max(0, size - suffix), size - 1);
     }
     long start = number(first);
     if (!last.isEmpty() && number(last) < start) {
@@ -52,7 +54,7 @@ final class ByteRange {
       return UNSATISFIABLE;
     }
     long end = last.isEmpty() ? size - 1 : Math.min(number(last), size - 1);
-    return new long[] {start, end};
+    return new ByteRange(start, end);
   }
 
   private static boolean digits(String text) {

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param headers the header fields, in order
  * @param body the body; empty when there is none
  */
+// The body is an array for the decoder's sake (no copy); equals and hashCode compare its content.
+@SuppressWarnings("ArrayRecordComponent")
 public record HttpRequest(
     String method, String target, int minorVersion, HttpHeaders headers, byte[] body) {
 

@@ -392,7 +392,7 @@ public final class HttpRequestDecoder implements Decoder<HttpRequest> {
           state = CHUNK_SIZE_CR;
         } else if (b == LF) {
           return endChunkSize();
-        } else if (b < 0x20 && b != HTAB || b == 0x7f) {
+        } else if ((b < 0x20 && b != HTAB) || b == 0x7f) {
           throw bad("invalid character in a chunk extension");
         }
       }
@@ -435,7 +435,7 @@ public final class HttpRequestDecoder implements Decoder<HttpRequest> {
           state = TRAILER_CR;
         } else if (b == LF) {
           state = TRAILER_START;
-        } else if (b < 0x20 && b != HTAB || b == 0x7f) {
+        } else if ((b < 0x20 && b != HTAB) || b == 0x7f) {
           throw bad("invalid character in a trailer field");
         }
       }
@@ -484,7 +484,7 @@ public final class HttpRequestDecoder implements Decoder<HttpRequest> {
       state = FIELD_CR;
     } else if (b == LF) {
       endField();
-    } else if (b < 0x20 && b != HTAB || b == 0x7f) {
+    } else if ((b < 0x20 && b != HTAB) || b == 0x7f) {
       throw bad("invalid character in a field value");
     } else {
       append(b);

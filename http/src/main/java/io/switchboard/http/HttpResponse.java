@@ -9,10 +9,10 @@ import java.util.Map;
 
 /**
  * One response: a status, header fields, and a body that is either bytes or a range of a file (sent
- * with zero-copy {@code sendFile} where the model allows). {@link #encodeHead()} writes the head
- * with {@code Date}, {@code Server} and the framing fields; {@link ResponseQueue} sends heads and
- * bodies in request order. Every response has a {@code Content-Length} (except those that must not:
- * 1xx, 204, 304), so a kept-alive connection always knows where the next response starts.
+ * with zero-copy {@code sendFile} where the model allows). {@link #encodeHead(boolean)} writes the
+ * head with {@code Date}, {@code Server} and the framing fields; {@link ResponseQueue} sends heads
+ * and bodies in request order. Every response has a {@code Content-Length} (except those that must
+ * not: 1xx, 204, 304), so a kept-alive connection always knows where the next response starts.
  *
  * <p>Thread contract: built by one thread, then handed over (to a {@link ResponseQueue}) and not
  * changed.

@@ -110,7 +110,7 @@ public final class HttpServer implements Handler<HttpRequest> {
       HttpRequest request, ResponseQueue.Place place, boolean keepAlive, boolean http10KeepAlive)
       throws HttpStatusException {
     int hosts = request.headers().all("host").size();
-    if (hosts > 1 || hosts == 0 && request.minorVersion() >= 1) {
+    if (hosts > 1 || (hosts == 0 && request.minorVersion() >= 1)) {
       throw new HttpStatusException(400, "an HTTP/1.1 request needs exactly one Host field");
     }
     String method = request.method();
@@ -118,7 +118,7 @@ public final class HttpServer implements Handler<HttpRequest> {
     boolean calculatorRoute = target.path().equals(CalculatorPage.PATH);
     String allowed = calculatorRoute ? "GET, HEAD, POST" : "GET, HEAD";
     boolean allowedMethod =
-        method.equals("GET") || method.equals("HEAD") || calculatorRoute && method.equals("POST");
+        method.equals("GET") || method.equals("HEAD") || (calculatorRoute && method.equals("POST"));
     if (!allowedMethod) {
       if (!KNOWN_METHODS.contains(method)) {
         throw new HttpStatusException(501, "method not implemented: " + method);

@@ -129,9 +129,9 @@ public record RequestTarget(List<String> segments, boolean directory, String que
     StringBuilder out = new StringBuilder(segment.length());
     for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if (c >= 'a' && c <= 'z'
-          || c >= 'A' && c <= 'Z'
-          || c >= '0' && c <= '9'
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
           || "-._~!$&'()*+,;=:@".indexOf(c) >= 0) {
         out.append((char) c);
       } else {

@@ -138,15 +138,15 @@ public final class StaticFiles {
     int status = 200;
     String range = headers.get("range");
     if (range != null && !head && rangeStillValid(headers.get("if-range"), etag, modified)) {
-      long[] span = ByteRange.parse(range, size);
-      if (span == ByteRange.UNSATISFIABLE) {
+      ByteRange span = ByteRange.parse(range, size);
+      if (span != null && !span.satisfiable()) {
         return HttpResponse.error(416, "range not satisfiable: " + range)
             .header("Content-Range", "bytes */" + size);
       }
       if (span != null) {
         status = 206;
-        start = span[0];
-        count = span[1] - span[0] + 1;
+        start = span.first();
+        count = span.last() - span.first() + 1;
       }
     }
     HttpResponse response =

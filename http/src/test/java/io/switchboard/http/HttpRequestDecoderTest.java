@@ -60,8 +60,8 @@ class HttpRequestDecoderTest {
   void readsAChunkedBody() throws Exception {
     HttpRequest request =
         decodeAll(
-                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "3;ext=1\r\nabc\r\n0A\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\n")
+                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n"
+                    .concat("0A\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\n"))
             .get(0);
     assertThat(new String(request.body(), StandardCharsets.US_ASCII)).isEqualTo("abc0123456789");
   }

@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
@@ -161,7 +162,7 @@ class HttpSuiteTest {
         {
           "400",
           "POST /calc HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
-              + "Transfer-Encoding: chunked\r\n\r\n"
+              .concat("Transfer-Encoding: chunked\r\n\r\n")
         },
         {"400", "GET / HTTP/1.1\r\nHost: t\rX: 1\r\n\r\n"},
         {"413", "POST /calc HTTP/1.1\r\nHost: t\r\nContent-Length: 1025\r\n\r\n"},
@@ -368,9 +369,21 @@ class HttpSuiteTest {
         assertThat(notForm.status()).isEqualTo(415);
         RawHttp.Response chunked =
             client.exchange(
-                "POST /calc HTTP/1.1\r\nHost: t\r\nAccept: application/json\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n5\r\nexpr=\r\n3\r\n6*7\r\n0\r\n\r\n");
+                String.join(
+                    "\r\n",
+                    "POST /calc HTTP/1.1",
+                    "Host: t",
+                    "Accept: application/json",
+                    "Content-Type: application/x-www-form-urlencoded",
+                    "Transfer-Encoding: chunked",
+                    "",
+                    "5",
+                    "expr=",
+                    "3",
+                    "6*7",
+                    "0",
+                    "",
+                    ""));
         assertThat(chunked.text()).contains("\"result\":\"42\"");
         assertThat(client.exchange("PUT /calc HTTP/1.1\r\nHost: t\r\n\r\n").header("allow"))
             .isEqualTo("GET, HEAD, POST");
@@ -405,6 +418,26 @@ class HttpSuiteTest {
       // The sweep runs four times per timeout: closed within 1.25 times the deadline (+ slack).
       assertThat(waited).isBetween(deadline.toMillis(), 3 * deadline.toMillis());
       Await.until("the loris's connection is gone", () -> server.connectionCount() == 0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(ALL)
+  void aFullServerAnswers503AndServesTheOthers(ModelVariant variant) {
+    assumeTrue(variant.concurrent(), "iterative never holds two connections: the next waits");
+    try (Server server = start(variant, settings(), Limits.DEFAULT.withMaxConnections(1));
+        RawHttp first = RawHttp.connect(server.localAddress())) {
+      assertThat(first.exchange("GET /small.txt HTTP/1.1\r\nHost: t\r\n\r\n").status())
+          .isEqualTo(200);
+      try (RawHttp second = RawHttp.connect(server.localAddress())) {
+        RawHttp.Response refused = second.read();
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("retry-after")).isEqualTo("1");
+        assertThat(refused.text()).isEqualTo("server full, try again later\n");
+        assertThat(second.closedByServer()).isTrue();
+      }
+      assertThat(first.exchange("GET /small.txt HTTP/1.1\r\nHost: t\r\n\r\n").status())
+          .isEqualTo(200);
     }
   }
 

@@ -28,6 +28,8 @@ final class RawHttp implements AutoCloseable {
   private final OutputStream out;
 
   /** One response as read off the wire. */
+  // A test's value: compared field by field where it matters, never with equals.
+  @SuppressWarnings("ArrayRecordComponent")
   record Response(int status, String statusLine, Map<String, String> headers, byte[] body) {
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -104,8 +106,7 @@ final class RawHttp implements AutoCloseable {
         throw new AssertionError("the server closed the connection instead of answering");
       }
       Map<String, String> headers = new LinkedHashMap<>();
-      String line;
-      while (!(line = line()).isEmpty()) {
+      for (String line = line(); !line.isEmpty(); line = line()) {
         int colon = line.indexOf(':');
         headers.put(
             line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
