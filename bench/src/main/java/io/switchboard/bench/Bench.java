@@ -192,6 +192,14 @@ public final class Bench {
     return model.model().equals(NginxServer.MODEL);
   }
 
+  /**
+   * True for a server that is not a switchboard model but a reference the bench starts itself
+   * ({@code nginx}), which {@code --models} accepts too.
+   */
+  public static boolean isReferenceServer(ModelSpec model) {
+    return isNginx(model);
+  }
+
   private record Job(Scenario scenario, Point point, ModelSpec model, int round) {}
 
   private static String left(long startNanos, int done, int total) {

@@ -165,7 +165,18 @@ public record BenchReport(
 
   // ---- the terminal table ----
 
-  /** The medians as text tables, one per scenario; ratios to Netty in parentheses. */
+  /** The widest line of the terminal table: it fits a 100-column terminal. */
+  static final int TABLE_WIDTH = 100;
+
+  /** Model labels longer than this are shortened in the table (the JSON has them whole). */
+  private static final int MODEL_WIDTH = 24;
+
+  /**
+   * The medians as text tables, one per scenario, at most {@link #TABLE_WIDTH} columns wide: each
+   * figure with its ratio to Netty ("162,243 1.24x"), as many figures as fit, in the order of
+   * importance the scenario gives; the rest are named under the table and are in the JSON. Failed
+   * rounds are listed under the table.
+   */
   public String table() {
     StringBuilder text = new StringBuilder();
     List<Row> rows = rows();
@@ -179,69 +190,96 @@ public record BenchReport(
               .collect(Collectors.joining(", "));
       text.append('\n')
           .append(scenario.key())
-          .append(" — medians of ")
+          .append(": medians of ")
           .append(options.rounds())
           .append(" round(s)")
-          .append(reference.isEmpty() ? "" : "; (x) = ratio to the best Netty: " + reference)
+          .append(reference.isEmpty() ? "" : "; ratios to the best Netty, " + reference)
           .append('\n');
-      List<String> header =
-          new ArrayList<>(
-              List.of(
-                  scenario == Scenario.FANOUT
-                      ? "receivers @ rate"
-                      : scenario == Scenario.HTTP ? "connections × file" : "connections",
-                  "model"));
-      scenario.shown().forEach(m -> header.add(m.label()));
-      List<List<String>> cells = new ArrayList<>();
-      for (Row row : mine) {
-        List<String> line = new ArrayList<>(List.of(row.point().label(), row.model()));
-        for (Metric metric : scenario.shown()) {
-          Double value = row.medians().get(metric);
-          Double ratio = row.ratios().get(metric);
-          line.add(
-              value == null
-                  ? "-"
-                  : format(value) + (ratio == null ? "" : String.format(" (%.2fx)", ratio)));
+      List<List<String>> columns = new ArrayList<>();
+      columns.add(
+          column(
+              scenario == Scenario.FANOUT
+                  ? "receivers @ rate"
+                  : scenario == Scenario.HTTP ? "connections × file" : "connections",
+              mine,
+              r -> r.point().label()));
+      columns.add(column("model", mine, r -> shorten(r.model())));
+      int width = columns.stream().mapToInt(BenchReport::width).sum() + 2;
+      List<String> left = new ArrayList<>();
+      for (Metric metric : scenario.shown()) {
+        List<String> column =
+            column(
+                metric.label(),
+                mine,
+                row -> {
+                  Double value = row.medians().get(metric);
+                  Double ratio = row.ratios().get(metric);
+                  return value == null
+                      ? "-"
+                      : format(value) + (ratio == null ? "" : String.format(" %.2fx", ratio));
+                });
+        if (left.isEmpty() && width + 2 + width(column) <= TABLE_WIDTH) {
+          columns.add(column);
+          width += 2 + width(column);
+        } else {
+          left.add(metric.label());
         }
-        if (row.error() != null) {
-          line.add(
-              String.format(
-                  "%d/%d failed: %s", row.rounds() - row.okRounds(), row.rounds(), row.error()));
-        }
-        cells.add(line);
       }
-      appendAligned(text, header, cells);
+      appendAligned(text, columns);
+      if (!left.isEmpty()) {
+        text.append("(also in report.json: ").append(String.join(", ", left)).append(")\n");
+      }
+      for (Row row : mine) {
+        if (row.error() != null) {
+          text.append(
+              String.format(
+                  "%s at %s: %d of %d rounds failed: %s%n",
+                  row.model(),
+                  row.point().label(),
+                  row.rounds() - row.okRounds(),
+                  row.rounds(),
+                  row.error()));
+        }
+      }
     }
     return text.toString();
   }
 
-  private static void appendAligned(
-      StringBuilder text, List<String> header, List<List<String>> rows) {
-    int[] widths = new int[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      widths[i] = header.get(i).length();
-      for (List<String> row : rows) {
-        if (i < row.size()) {
-          widths[i] = Math.max(widths[i], row.get(i).length());
-        }
+  /** The rows (model and point) in which a round failed, for the exit status. */
+  public List<Row> failures() {
+    return rows().stream().filter(row -> row.error() != null).toList();
+  }
+
+  private static List<String> column(
+      String header, List<Row> rows, java.util.function.Function<Row, String> cell) {
+    List<String> column = new ArrayList<>();
+    column.add(header);
+    rows.forEach(row -> column.add(cell.apply(row)));
+    return column;
+  }
+
+  private static int width(List<String> column) {
+    return column.stream().mapToInt(String::length).max().orElse(0);
+  }
+
+  private static String shorten(String model) {
+    return model.length() <= MODEL_WIDTH
+        ? model
+        : model.substring(0, MODEL_WIDTH / 2 - 1)
+            + "…"
+            + model.substring(model.length() - MODEL_WIDTH / 2);
+  }
+
+  /** The columns side by side: the first two (point, model) left-aligned, figures right. */
+  private static void appendAligned(StringBuilder text, List<List<String>> columns) {
+    int[] widths = columns.stream().mapToInt(BenchReport::width).toArray();
+    for (int line = 0; line < columns.get(0).size(); line++) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < columns.size(); i++) {
+        String cell = columns.get(i).get(line);
+        out.append(String.format((i < 2 ? "%-" : "%") + widths[i] + "s  ", cell));
       }
-    }
-    List<List<String>> all = new ArrayList<>();
-    all.add(header);
-    all.addAll(rows);
-    for (List<String> row : all) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.size(); i++) {
-        String cell = row.get(i);
-        if (i >= widths.length) {
-          line.append("  ").append(cell);
-        } else if (i < 2) {
-          line.append(String.format("%-" + widths[i] + "s  ", cell));
-        } else {
-          line.append(String.format("%" + widths[i] + "s  ", cell));
-        }
-      }
-      text.append(line.toString().stripTrailing()).append('\n');
+      text.append(out.toString().stripTrailing()).append('\n');
     }
   }
 

@@ -1,10 +1,14 @@
 package io.switchboard.bench;
 
+import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -68,11 +72,39 @@ public final class Charts {
               "http-cpu-p99",
               "http-cpu: p99 of cheap requests while heavy ones compute"));
 
-  /** Writes every chart the report has data for into {@code dir}; returns the files written. */
+  /**
+   * One colour per model for the whole run, in the order the models were given, so a model is the
+   * same colour in every chart (a distinct palette; it repeats only past twelve models).
+   */
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4),
+    new Color(0xff7f0e),
+    new Color(0x2ca02c),
+    new Color(0xd62728),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2),
+    new Color(0x7f7f7f),
+    new Color(0xbcbd22),
+    new Color(0x17becf),
+    new Color(0x393b79),
+    new Color(0xad494a)
+  };
+
+  /**
+   * Writes every chart the report has data for into {@code dir}, after removing the charts an
+   * earlier run left there (a chart this run does not draw must not pass for one of its own);
+   * returns the files written.
+   */
   public static List<Path> write(BenchReport report, Path dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
+    removeOldCharts(dir);
     List<BenchReport.Row> rows = report.rows();
+    Map<String, Color> colours = new HashMap<>();
+    for (ModelSpec model : report.options().models()) {
+      colours.put(model.label(), PALETTE[colours.size() % PALETTE.length]);
+    }
     List<Path> written = new ArrayList<>();
     for (Figure figure : FIGURES) {
       List<BenchReport.Row> mine =
@@ -86,7 +118,8 @@ public final class Charts {
               figure.scenario(),
               figure.metric().label(),
               mine,
-              r -> r.medians().get(figure.metric()));
+              r -> r.medians().get(figure.metric()),
+              colours);
       if (figure.logarithmic()) {
         java.util.DoubleSummaryStatistics range =
             mine.stream()
@@ -117,7 +150,8 @@ public final class Charts {
                     figure.scenario(),
                     "× Netty",
                     mine,
-                    r -> r.ratios().get(figure.metric())),
+                    r -> r.ratios().get(figure.metric()),
+                    colours),
                 dir.resolve(figure.file() + "-vs-netty.png")));
       }
     }
@@ -129,7 +163,8 @@ public final class Charts {
       Scenario scenario,
       String yTitle,
       List<BenchReport.Row> rows,
-      java.util.function.Function<BenchReport.Row, Double> value) {
+      java.util.function.Function<BenchReport.Row, Double> value,
+      Map<String, Color> colours) {
     CategoryChart chart =
         new CategoryChartBuilder()
             .width(1000)
@@ -142,7 +177,7 @@ public final class Charts {
             .yAxisTitle(yTitle)
             .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setYAxisDecimalPattern("#,##0.##");
     List<String> points = rows.stream().map(r -> r.point().label()).distinct().toList();
     List<String> models = rows.stream().map(BenchReport.Row::model).distinct().toList();
@@ -158,9 +193,20 @@ public final class Charts {
                 .orElse(null); // no bar
         values.add(v);
       }
-      chart.addSeries(model, points, values);
+      chart
+          .addSeries(model, points, values)
+          .setFillColor(colours.getOrDefault(model, PALETTE[PALETTE.length - 1]));
     }
     return chart;
+  }
+
+  /** Deletes the PNG files in {@code dir}: the bench's charts from an earlier run. */
+  private static void removeOldCharts(Path dir) throws IOException {
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.png")) {
+      for (Path chart : old) {
+        Files.delete(chart);
+      }
+    }
   }
 
   private static Path save(CategoryChart chart, Path file) throws IOException {

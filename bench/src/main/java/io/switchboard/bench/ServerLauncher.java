@@ -95,6 +95,12 @@ public record ServerLauncher(
       command.add(option.getValue());
     }
     command.addAll(appArgs);
+    // A line per connection opened and closed is what an operator wants, and what a connection
+    // storm of a benchmark should not pay for: the bench measures the model, not the log. (A
+    // build from before the option, run with jar=, would refuse it.)
+    if (model.jar() == null) {
+      command.addAll(List.of("--log-level", "warn"));
+    }
     command.addAll(
         List.of(
             "--port",

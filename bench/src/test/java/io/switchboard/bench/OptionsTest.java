@@ -42,6 +42,8 @@ class OptionsTest {
             "poll",
             "--chat-rate-limit",
             "400",
+            "--log-level",
+            "warn",
             "--port",
             "0",
             "--max-connections",

@@ -96,8 +96,46 @@ class ReportTest {
             "echo",
             "msgs/s",
             "netty:transport=epoll",
-            "920 (0.92x)",
-            "1/1 failed: only 4,113 of 15,000 connections were served");
+            "920 0.92x",
+            "1 of 1 rounds failed: only 4,113 of 15,000 connections were served");
+    assertThat(table.lines())
+        .as("every line fits a 100-column terminal")
+        .allMatch(line -> line.length() <= BenchReport.TABLE_WIDTH);
+    assertThat(report(Path.of("unused")).failures()).hasSize(1);
+  }
+
+  @Test
+  void everyModelKeepsItsColourAndOldChartsGo(@TempDir Path dir) throws Exception {
+    Path stale = Files.writeString(dir.resolve("fanout-p99.png"), "from an earlier run");
+    Path mine = Files.writeString(dir.resolve("notes.txt"), "not the bench's");
+    List<Path> charts = Charts.write(report(dir), dir);
+    assertThat(stale).doesNotExist();
+    assertThat(mine).exists();
+    // The same model, the same colour, in two charts that hold different models.
+    java.awt.image.BufferedImage throughput =
+        javax.imageio.ImageIO.read(dir.resolve("echo-throughput.png").toFile());
+    java.awt.image.BufferedImage idle =
+        javax.imageio.ImageIO.read(dir.resolve("idle-rss-per-connection.png").toFile());
+    // Colours follow the order the models were given: select first, then nio, then epoll.
+    assertThat(colours(throughput)).contains(0x1f77b4, 0xff7f0e, 0x2ca02c);
+    assertThat(colours(idle)).contains(0x1f77b4);
+    assertThat(charts).isNotEmpty();
+  }
+
+  /** The bar colours in a chart: the pixels of the palette's colours that appear in it. */
+  private static java.util.Set<Integer> colours(java.awt.image.BufferedImage image) {
+    java.util.Set<Integer> found = new java.util.HashSet<>();
+    java.util.Set<Integer> palette =
+        java.util.Set.of(0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b);
+    for (int x = 0; x < image.getWidth(); x++) {
+      for (int y = 0; y < image.getHeight(); y++) {
+        int rgb = image.getRGB(x, y) & 0xffffff;
+        if (palette.contains(rgb)) {
+          found.add(rgb);
+        }
+      }
+    }
+    return found;
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The chat hub: rooms, names, messages and history, knowing no IO model and no wire format. Fronts
@@ -30,6 +31,8 @@ public final class ChatHub {
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   private final Queue<Session> slow = new ConcurrentLinkedQueue<>();
   private final AtomicLong guests = new AtomicLong();
+  private final LongAdder slowDrops = new LongAdder();
+  private final LongAdder floodNotices = new LongAdder();
 
   public ChatHub(ChatSettings settings) {
     this(settings, Clock.systemUTC());
@@ -86,6 +89,33 @@ public final class ChatHub {
         .map(room -> new RoomCount(room.name(), room.size()))
         .sorted(Comparator.comparing(count -> NameRules.key(count.room())))
         .toList();
+  }
+
+  // ---- For metrics --------------------------------------------------------------------------
+
+  /** Members connected now. */
+  public int memberCount() {
+    return names.size();
+  }
+
+  /** Rooms the hub keeps now (empty ones included, until their place is needed). */
+  public int roomCount() {
+    return rooms.size();
+  }
+
+  /** Members dropped so far for not reading fast enough. */
+  public long slowDrops() {
+    return slowDrops.sum();
+  }
+
+  /** Times a member passed the flood limit (one per burst of dropped lines). */
+  public long floodNotices() {
+    return floodNotices.sum();
+  }
+
+  /** Counts one flood notice; called by the session that gave it. */
+  void flooded() {
+    floodNotices.increment();
   }
 
   // ---- For sessions and rooms ----------------------------------------------------------------
@@ -156,6 +186,7 @@ public final class ChatHub {
   /** Drops the queued slow members; callers hold no hub lock. */
   void dropSlowMembers() {
     for (Session session; (session = slow.poll()) != null; ) {
+      slowDrops.increment();
       String reason =
           String.format(
               "too slow: more than %d bytes waiting to be sent to you; reconnect and read faster",

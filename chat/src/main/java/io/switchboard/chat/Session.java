@@ -66,6 +66,7 @@ public final class Session {
       return false;
     }
     flooding = true;
+    hub.flooded();
     throw new ChatException(
         Code.FLOOD, "too many lines: " + rateText() + "; lines are dropped until you slow down");
   }

@@ -18,8 +18,10 @@ import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -61,23 +63,99 @@ class ChatClientTest {
     }
   }
 
-  @Test
-  void serverShutdownEndsTheClient() throws Exception {
-    Server hub = startHub();
-    try (PipedOutputStream keyboard = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keyboard)) {
+  /** A client whose keyboard stays silent (stdin open), run on its own thread. */
+  private record Running(
+      CompletableFuture<Integer> code,
+      ByteArrayOutputStream out,
+      ByteArrayOutputStream err,
+      PipedOutputStream keyboard) {
+
+    static Running start(int port, String name) throws IOException {
+      PipedOutputStream keyboard = new PipedOutputStream();
+      PipedInputStream in = new PipedInputStream(keyboard);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      CompletableFuture<Integer> run =
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      CompletableFuture<Integer> code =
           CompletableFuture.supplyAsync(
               () ->
-                  new ChatClient(in, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
-                      .run("127.0.0.1", hub.localAddress().getPort(), "waiter", null));
-      Await.until("the client connected", () -> hub.connectionCount() == 1 || run.isDone());
-      assertThat(run.isDone())
-          .as("the client ended before the hub closed: %s", run.isDone() ? run.join() : null)
-          .isFalse();
+                  new ChatClient(
+                          in,
+                          new PrintStream(out, true, StandardCharsets.UTF_8),
+                          new PrintStream(err, true, StandardCharsets.UTF_8))
+                      .run("127.0.0.1", port, name, null));
+      return new Running(code, out, err, keyboard);
+    }
+
+    int exitCode() throws Exception {
+      return code.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    String shown() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String told() {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void serverShutdownEndsTheClientWithTheReasonAndANonZeroStatus() throws Exception {
+    Server hub = startHub();
+    try {
+      Running client = Running.start(hub.localAddress().getPort(), "waiter");
+      Await.until("the client joined", () -> client.shown().contains("= joined #lobby"));
       hub.shutdown();
-      assertThat(run.get(20, TimeUnit.SECONDS)).isZero();
+      assertThat(client.exitCode()).isEqualTo(ChatClient.EXIT_ENDED_BY_SERVER);
+      assertThat(client.shown()).contains("= server shutting down");
+      assertThat(client.told())
+          .contains("the server ended the session: the server is shutting down");
+    } finally {
+      hub.shutdown();
+    }
+  }
+
+  @Test
+  void aFullServerRefusesAtOnceWithItsOwnStatus() throws Exception {
+    Server hub =
+        Engines.named("virtual")
+            .create(EngineOptions.DEFAULT)
+            .start(
+                new InetSocketAddress("127.0.0.1", 0),
+                ChatServer.application(ChatSettings.DEFAULT),
+                Limits.DEFAULT.withMaxConnections(1));
+    try (LineClient occupant = LineClient.connect(hub.localAddress())) {
+      greeting(occupant);
+      Running client = Running.start(hub.localAddress().getPort(), null);
+      assertThat(client.exitCode()).isEqualTo(ChatClient.EXIT_REFUSED);
+      assertThat(client.told()).contains("refused by the server: the chat is full");
+    } finally {
+      hub.shutdown();
+    }
+  }
+
+  @Test
+  void aServerThatDiesEndsTheClientWithANonZeroStatus() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Running client = Running.start(server.getLocalPort(), null);
+      try (Socket accepted = server.accept()) {
+        accepted.getOutputStream().write("= welcome\r\n".getBytes(StandardCharsets.UTF_8));
+        accepted.setSoLinger(true, 0); // dies: a reset, no goodbye
+      }
+      assertThat(client.exitCode()).isEqualTo(ChatClient.EXIT_ENDED_BY_SERVER);
+      assertThat(client.told()).contains("the server ended the session: ");
+    }
+  }
+
+  @Test
+  void leavingByEndOfInputExitsZero() throws Exception {
+    Server hub = startHub();
+    try {
+      Running client = Running.start(hub.localAddress().getPort(), "leaver");
+      Await.until("the client joined", () -> client.shown().contains("= joined #lobby"));
+      client.keyboard().close(); // Ctrl-D
+      assertThat(client.exitCode()).isEqualTo(ChatClient.EXIT_QUIT);
+      assertThat(client.told()).isEmpty();
     } finally {
       hub.shutdown();
     }
@@ -96,7 +174,7 @@ class ChatClientTest {
                 System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))
             .run("127.0.0.1", port, null, null);
-    assertThat(code).isEqualTo(1);
+    assertThat(code).isEqualTo(ChatClient.EXIT_UNREACHABLE);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot connect to 127.0.0.1:");
   }
 }

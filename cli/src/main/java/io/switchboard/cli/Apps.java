@@ -1,9 +1,11 @@
 package io.switchboard.cli;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.switchboard.engine.Application;
 import io.switchboard.services.LineService;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -32,7 +34,16 @@ final class Apps {
   }
 
   private record Entry(
-      Function<ServeCommand, Application<?>> factory, State state, Duration idleTimeout) {}
+      Function<ServeCommand, Application<?>> factory,
+      State state,
+      Duration idleTimeout,
+      Function<ServeCommand, MeterBinder> meters,
+      Function<String, List<String>> hints) {}
+
+  /** How to reach a line service at {@code HOST PORT}: nc. */
+  private static List<String> lineHints(String hostPort) {
+    return List.of("nc " + hostPort.replace(':', ' '));
+  }
 
   /** What request/response services get: a client silent for five minutes is gone. */
   static final Duration SERVICE_IDLE_TIMEOUT = Duration.ofMinutes(5);
@@ -49,31 +60,59 @@ final class Apps {
     // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
     register(
-        "chat", serve -> serve.chat.application(), State.SHARED_ACROSS_CONNECTIONS, Duration.ZERO);
+        "chat",
+        serve -> serve.chat.application(),
+        State.SHARED_ACROSS_CONNECTIONS,
+        Duration.ZERO,
+        serve -> serve.chat::bindTo,
+        hostPort -> List.of("nc " + hostPort.replace(':', ' '), "./switchboard chat " + hostPort));
     // A kept-alive browser connection that has said nothing for a minute is let go (nginx waits
     // 75 s); the client simply opens another.
     register(
         "http",
         serve -> serve.http.application(serve.root),
         State.PER_CONNECTION,
-        HTTP_IDLE_TIMEOUT);
+        HTTP_IDLE_TIMEOUT,
+        serve -> null,
+        hostPort ->
+            List.of("a browser at http://" + hostPort + "/", "curl http://" + hostPort + "/"));
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }
   }
 
-  /** Adds an app made from the command line's options. */
+  /**
+   * Adds an app made from the command line's options.
+   *
+   * @param meters the app's own metrics, bound after the app is made; {@code serve -> null} for
+   *     none
+   * @param hints the commands a user connects with, given {@code HOST:PORT} (the banner's "connect
+   *     with" lines)
+   */
   static void register(
       String name,
       Function<ServeCommand, Application<?>> factory,
       State state,
-      Duration idleTimeout) {
-    APPS.put(name, new Entry(factory, state, idleTimeout));
+      Duration idleTimeout,
+      Function<ServeCommand, MeterBinder> meters,
+      Function<String, List<String>> hints) {
+    APPS.put(name, new Entry(factory, state, idleTimeout, meters, hints));
   }
 
   /** Adds an app that has no options of its own; package-private so tests can add one. */
   static void register(String name, Supplier<Application<?>> factory, State state) {
-    register(name, serve -> factory.get(), state, SERVICE_IDLE_TIMEOUT);
+    register(
+        name, serve -> factory.get(), state, SERVICE_IDLE_TIMEOUT, serve -> null, Apps::lineHints);
+  }
+
+  /** The commands a user connects to the app with at {@code hostPort} ("127.0.0.1:7000"). */
+  static List<String> hints(String name, String hostPort) {
+    return entry(name).hints().apply(hostPort);
+  }
+
+  /** The app's own metrics (made after {@link #named}), or {@code null}. */
+  static MeterBinder meters(String name, ServeCommand serve) {
+    return entry(name).meters().apply(serve);
   }
 
   /** The app called {@code name}, made from {@code serve}'s options. */

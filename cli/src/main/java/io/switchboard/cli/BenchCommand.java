@@ -2,7 +2,10 @@ package io.switchboard.cli;
 
 import io.switchboard.bench.Bench;
 import io.switchboard.bench.BenchOptions;
+import io.switchboard.bench.BenchReport;
+import io.switchboard.bench.ModelSpec;
 import io.switchboard.bench.ServerLauncher;
+import io.switchboard.engine.spi.Engines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,11 +146,25 @@ final class BenchCommand implements Callable<Integer> {
               BenchOptions.parseCounts(rates),
               senders,
               loadThreads);
+      // Checked before anything runs: a typo found after an hour of measuring costs the hour.
+      for (ModelSpec model : options.models()) {
+        if (!Bench.isReferenceServer(model)) {
+          Engines.named(model.model());
+        }
+      }
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("switchboard bench: " + e.getMessage());
       return 2;
     }
-    new Bench(options, ServerLauncher.current(), System.out).run();
+    BenchReport report = new Bench(options, ServerLauncher.current(), System.out).run();
+    if (!report.failures().isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "switchboard bench: %d measurement(s) failed (listed under the table)%n",
+              report.failures().size());
+      return 1;
+    }
     return 0;
   }
 

@@ -20,6 +20,10 @@ import picocli.CommandLine.Parameters;
     },
     footer = {
       "",
+      "Exit status: 0 when you leave (/quit, Ctrl-D, Ctrl-C, end of input), 1 when the hub cannot"
+          + " be reached, 3 when it is full, 4 when it ends the session itself (it shuts down,"
+          + " or drops you: too slow, a line too long); the reason is printed.",
+      "",
       "Examples:",
       "  switchboard chat 127.0.0.1:7000 --name alice --room dev",
       "  echo 'sensor 21.5C' | switchboard chat 127.0.0.1:7000 --name probe-1",

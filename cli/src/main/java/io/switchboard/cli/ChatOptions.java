@@ -1,5 +1,9 @@
 package io.switchboard.cli;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.chat.ChatHub;
 import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Application;
@@ -40,8 +44,29 @@ final class ChatOptions {
     return ChatSettings.DEFAULT.withRateLimit(rateLimit, burst).withHistorySize(history);
   }
 
+  /** The hub {@link #application()} made, for its metrics. */
+  private ChatHub hub;
+
   /** The chat hub over the line protocol, with these settings. */
   Application<?> application() {
-    return ChatServer.application(settings());
+    hub = new ChatHub(settings());
+    return ChatServer.application(hub);
+  }
+
+  /** The hub's figures: rooms and members now, slow members dropped, flood limits hit. */
+  void bindTo(MeterRegistry registry) {
+    ChatHub chat = hub;
+    Gauge.builder("switchboard.chat.rooms", chat, ChatHub::roomCount)
+        .description("rooms the hub keeps")
+        .register(registry);
+    Gauge.builder("switchboard.chat.members", chat, ChatHub::memberCount)
+        .description("members connected")
+        .register(registry);
+    FunctionCounter.builder("switchboard.chat.slow.dropped", chat, ChatHub::slowDrops)
+        .description("members dropped for not reading fast enough")
+        .register(registry);
+    FunctionCounter.builder("switchboard.chat.flood.limited", chat, ChatHub::floodNotices)
+        .description("times a member passed the flood limit")
+        .register(registry);
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "switchboard",
     mixinStandardHelpOptions = true,
-    version = "switchboard 0.1.0",
+    versionProvider = Version.class,
     description = "A concurrent TCP server toolkit: one application contract, every IO model.",
     subcommands = {
       ServeCommand.class,

@@ -151,6 +151,18 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin HttpOptions http = new HttpOptions();
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (connections, bytes, frames,"
+              + " queues, drops, the app's own and the JVM's; default: off). With --processes N,"
+              + " worker I serves them on PORT+I.")
+  Integer metricsPort;
+
+  /** {@code --log-level}, {@code --log-format}. */
+  @Mixin LoggingOptions logging = new LoggingOptions();
+
+  @Option(
       names = "--shutdown-deadline",
       defaultValue = "5",
       paramLabel = "SECONDS",
@@ -174,12 +186,14 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    logging.apply(workerIndex);
     if (processes != null) {
       return supervise(out, err);
     }
     Server server;
+    EngineProvider provider;
     try {
-      EngineProvider provider = Engines.named(model);
+      provider = Engines.named(model);
       Application<?> application = Apps.named(app, this);
       Limits limits =
           Limits.DEFAULT
@@ -208,15 +222,35 @@ final class ServeCommand implements Callable<Integer> {
       err.println("switchboard serve: " + e);
       return 1;
     }
+    Metrics metrics = null;
+    if (metricsPort != null) {
+      int at = metricsPort + (workerIndex == null ? 0 : workerIndex);
+      try {
+        metrics =
+            Metrics.serve(
+                address(at), app, provider.model(), server.stats(), Apps.meters(app, this));
+      } catch (IOException e) {
+        err.println(
+            "switchboard serve: cannot serve metrics on "
+                + host
+                + ":"
+                + at
+                + ": "
+                + e.getMessage()
+                + " (pick another --metrics-port)");
+        server.shutdown();
+        return 1;
+      }
+    }
     if (workerIndex != null) {
       // One line, the one the supervisor waits for; the user hears from the supervisor.
       out.printf(
           "%s on %s listening on %s%n",
-          app, model, AbstractServer.hostAndPort(server.localAddress()));
+          app, provider.model(), AbstractServer.hostAndPort(server.localAddress()));
       out.flush();
       Lifeline.watch(() -> System.exit(0));
     } else {
-      printBanner(out, model, server.localAddress());
+      printBanner(out, provider.model(), server.localAddress(), metrics);
     }
     TerminationHook.serveUntilTerminated(server);
     return 0; // not reached: the hook ends the process
@@ -251,7 +285,7 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownSeconds),
                 out,
                 err,
-                () -> printBanner(out, description, address(reserved.port())))
+                () -> printBanner(out, description, address(reserved.port()), null))
             .run();
       }
     } catch (IllegalArgumentException e) {
@@ -271,21 +305,44 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private void printBanner(PrintWriter out, String description, InetSocketAddress bound) {
-    String where = bound.getAddress().getHostAddress() + " " + bound.getPort();
-    out.printf("%s on %s listening on %s%n", app, description, AbstractServer.hostAndPort(bound));
-    if (app.equals("http")) {
-      String url = "http://" + AbstractServer.hostAndPort(bound) + "/";
-      out.printf("  open:          %s in a browser%n", url);
-      out.printf("            or:  curl %s%n", url);
-    } else {
-      out.printf("  connect with:  nc %s%n", where);
+  /**
+   * The few lines a person needs: where the server listens, how to connect, how to stop it. A
+   * server bound to every interface (0.0.0.0) is reached from this machine at 127.0.0.1, so the
+   * hints use that and say how to reach it from elsewhere.
+   */
+  private void printBanner(
+      PrintWriter out, String description, InetSocketAddress bound, Metrics metrics) {
+    boolean everywhere = bound.getAddress().isAnyLocalAddress();
+    String reach =
+        (everywhere ? InetAddress.getLoopbackAddress() : bound.getAddress()).getHostAddress()
+            + ":"
+            + bound.getPort();
+    out.printf(
+        "%s on %s listening on %s%s%n",
+        app, description, shown(bound), everywhere ? " (every interface)" : "");
+    String label = "  connect with:  ";
+    for (String hint : Apps.hints(app, reach)) {
+      out.printf("%s%s%n", label, hint);
+      label = "            or:  ";
     }
-    if (app.equals("chat")) {
-      out.printf("            or:  ./switchboard chat %s%n", AbstractServer.hostAndPort(bound));
+    if (everywhere) {
+      out.printf("  (from another machine, use this machine's address instead of 127.0.0.1)%n");
+    }
+    if (metrics != null) {
+      out.printf("  metrics at:    http://%s/metrics%n", shown(metrics.address()));
     }
     out.printf("  stop with:     Ctrl-C%n");
     out.flush();
+  }
+
+  /**
+   * An address as the user wrote it: the JDK reports a listener bound to 0.0.0.0 as the IPv6
+   * wildcard, which nobody typed.
+   */
+  private String shown(InetSocketAddress address) {
+    return address.getAddress().isAnyLocalAddress()
+        ? host + ":" + address.getPort()
+        : AbstractServer.hostAndPort(address);
   }
 
   private EngineOptions engineOptions() {

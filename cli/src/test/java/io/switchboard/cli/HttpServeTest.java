@@ -80,8 +80,8 @@ class HttpServeTest {
     Matcher matcher = LISTENING.matcher(String.valueOf(first));
     assertThat(matcher.find()).as("first line: %s", first).isTrue();
     String url = "http://127.0.0.1:" + matcher.group(2);
-    assertThat(stdout.readLine()).contains("open:", url + "/");
-    assertThat(stdout.readLine()).contains("curl " + url + "/");
+    assertThat(stdout.readLine()).contains("connect with:", "a browser at " + url + "/");
+    assertThat(stdout.readLine()).contains("or:", "curl " + url + "/");
     return url;
   }
 

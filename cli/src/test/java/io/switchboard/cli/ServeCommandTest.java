@@ -75,10 +75,11 @@ class ServeCommandTest {
 
       process.toHandle().destroy(); // SIGTERM, leaving our pipes open to read the last lines
       assertThat(process.waitFor(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("a clean stop on SIGTERM exits 0").isZero();
       String log = stderr.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
       assertThat(log)
           .contains(app + " on " + model)
-          .contains("listening on")
+          .contains("started with")
           .contains("stopping")
           .contains("stopped");
     } finally {

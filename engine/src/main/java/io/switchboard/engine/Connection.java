@@ -64,10 +64,29 @@ public interface Connection {
   void resumeReading();
 
   /** Flushes what is queued, then closes. Sends after this are refused. Idempotent. */
-  void close();
+  default void close() {
+    close(null);
+  }
+
+  /**
+   * {@link #close()}, saying why for the server's log ("quit", "line too long"); the reason is
+   * never sent to the peer. The first reason given for a connection is the one logged.
+   *
+   * @param reason a few words, or {@code null} for "closed by the server"
+   */
+  void close(String reason);
 
   /** Closes now, discarding queued output. Idempotent. */
-  void abort();
+  default void abort() {
+    abort((String) null);
+  }
+
+  /**
+   * {@link #abort()}, saying why for the server's log ("too slow"); never sent to the peer.
+   *
+   * @param reason a few words, or {@code null} for "aborted by the server"
+   */
+  void abort(String reason);
 
   /** True until the connection starts closing. */
   boolean isOpen();

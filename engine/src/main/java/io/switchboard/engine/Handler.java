@@ -42,6 +42,13 @@ public interface Handler<F> {
   void malformed(Connection connection, FrameException error);
 
   /**
+   * The server is shutting down: the connection is closed right after this returns, once what is
+   * queued has been written (within {@link Limits#shutdownDeadline()}). The app's chance to say
+   * goodbye in its own protocol (chat: {@code = server shutting down}); the default says nothing.
+   */
+  default void stopping(Connection connection) {}
+
+  /**
    * The connection is closed and will receive nothing more.
    *
    * @param cause {@code null} for an orderly close (either side), otherwise why it ended: an {@link

@@ -11,6 +11,9 @@ public interface Server extends AutoCloseable {
   /** Connections open right now. */
   int connectionCount();
 
+  /** The server's counters since it started, for metrics. */
+  ServerStats stats();
+
   /**
    * Stops accepting, asks every connection to close after its queued output is written, waits for
    * that until {@link Limits#shutdownDeadline()}, then aborts whatever is left and releases the

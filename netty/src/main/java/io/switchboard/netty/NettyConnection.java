@@ -132,7 +132,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       releaseHeld();
-      abort(null);
+      abort("closed by the peer", null); // unless we closed first: then our reason stands
     }
 
     @Override

@@ -147,6 +147,7 @@ public final class NettyEngine implements Engine {
     @Override
     protected void initChannel(Channel channel) {
       if (!group.tryAdmit()) {
+        group.refused();
         channel.config().setAutoRead(false);
         channel
             .writeAndFlush(Unpooled.wrappedBuffer(app.refusal()))

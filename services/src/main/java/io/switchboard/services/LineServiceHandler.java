@@ -56,7 +56,7 @@ public abstract class LineServiceHandler implements Handler<String> {
             ? "line not complete within " + FrameTimeoutException.seconds(timeout.timeout())
             : error.getMessage();
     connection.send("ERROR " + reason + "\r\n");
-    connection.close();
+    connection.close(reason);
   }
 
   private static ByteBuffer ascii(String text) {

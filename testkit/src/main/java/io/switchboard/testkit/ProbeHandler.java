@@ -132,6 +132,17 @@ public final class ProbeHandler<F> implements Handler<F> {
   }
 
   @Override
+  public void stopping(Connection connection) {
+    Record record = records.get(connection.id());
+    record.enter();
+    try {
+      delegate.stopping(connection);
+    } finally {
+      record.exit();
+    }
+  }
+
+  @Override
   public void closed(Connection connection, Throwable cause) {
     Record record = records.computeIfAbsent(connection.id(), id -> new Record());
     record.enter();

@@ -142,10 +142,10 @@ public class ChatBroadcastBenchmark {
     public void resumeReading() {}
 
     @Override
-    public void close() {}
+    public void close(String reason) {}
 
     @Override
-    public void abort() {}
+    public void abort(String reason) {}
 
     @Override
     public boolean isOpen() {

@@ -64,11 +64,27 @@ public final class ChatClient {
     this.allowTerminal = allowTerminal;
   }
 
+  /** The user left (/quit, Ctrl-D, Ctrl-C, end of input): the session ended as asked. */
+  public static final int EXIT_QUIT = 0;
+
+  /** The server could not be reached. */
+  public static final int EXIT_UNREACHABLE = 1;
+
+  /** The server turned the client away: it is full ({@code ! server-full}). */
+  public static final int EXIT_REFUSED = 3;
+
+  /**
+   * The server ended the session without being asked: it shut down, dropped the client (too slow, a
+   * line too long or too slow to finish) or went away.
+   */
+  public static final int EXIT_ENDED_BY_SERVER = 4;
+
   /**
    * Chats until the user quits or the server closes. {@code name} and {@code room} may be {@code
    * null} (the hub then picks a guest name and its default room).
    *
-   * @return 0 after a normal end, 1 if the server could not be reached
+   * @return {@link #EXIT_QUIT}, {@link #EXIT_UNREACHABLE}, {@link #EXIT_REFUSED} or {@link
+   *     #EXIT_ENDED_BY_SERVER}; when the server ended the session, why is printed to stderr
    */
   public int run(String host, int port, String name, String room) {
     Socket socket = new Socket();
@@ -79,8 +95,9 @@ public final class ChatClient {
       err.println(
           "switchboard chat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
       closeQuietly(socket);
-      return 1;
+      return EXIT_UNREACHABLE;
     }
+    Ending ending = new Ending();
     try (socket) {
       OutputStream toServer = socket.getOutputStream();
       if (name != null) {
@@ -92,21 +109,67 @@ public final class ChatClient {
       Terminal terminal = allowTerminal ? interactiveTerminal() : null;
       if (terminal != null) {
         try (terminal) {
-          interactive(socket, toServer, terminal);
+          interactive(socket, toServer, terminal, ending);
         }
       } else {
-        plain(socket, toServer);
+        plain(socket, toServer, ending);
       }
-      return 0;
     } catch (IOException e) {
-      err.println("switchboard chat: connection ended by the server (" + e.getMessage() + ")");
-      return 0;
+      ending.lost(e);
+    }
+    return ending.report(err);
+  }
+
+  /**
+   * How the session ended, told by the lines the server sent last: the client's own /quit, a
+   * refusal, or an end the server chose (with its reason when it gave one).
+   *
+   * <p>Thread contract: the receiving thread records; the caller reports once both are done.
+   */
+  private static final class Ending {
+    private volatile boolean quit;
+    private volatile String refusal;
+    private volatile String reason;
+
+    void quitting() {
+      quit = true;
+    }
+
+    void heard(String line) {
+      String code = LineFormat.errorCode(line);
+      if (LineFormat.SERVER_FULL.equals(code)) {
+        refusal = LineFormat.errorText(line);
+      } else if (code != null && LineFormat.ENDS_SESSION.contains(code)) {
+        reason = LineFormat.errorText(line);
+      } else if (line.equals(LineFormat.shuttingDown())) {
+        reason = "the server is shutting down";
+      }
+    }
+
+    void lost(IOException e) {
+      if (reason == null) {
+        reason = "connection lost (" + e.getMessage() + ")";
+      }
+    }
+
+    int report(PrintStream err) {
+      if (refusal != null) {
+        err.println("switchboard chat: refused by the server: " + refusal);
+        return EXIT_REFUSED;
+      }
+      if (quit && reason == null) {
+        return EXIT_QUIT;
+      }
+      err.println(
+          "switchboard chat: the server ended the session: "
+              + (reason == null ? "it closed the connection without a word" : reason));
+      return EXIT_ENDED_BY_SERVER;
     }
   }
 
   // ---- Plain mode ----------------------------------------------------------------------------
 
-  private void plain(Socket socket, OutputStream toServer) throws IOException {
+  private void plain(Socket socket, OutputStream toServer, Ending ending) throws IOException {
     // Standard input may block forever (a device that stays silent): read it on a daemon thread
     // so the end of the connection ends the client.
     Thread input =
@@ -118,11 +181,15 @@ public final class ChatClient {
                   try (BufferedReader lines =
                       new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
+                      if (LineFormat.isQuit(line)) {
+                        ending.quitting();
+                      }
                       send(toServer, line);
                       if (LineFormat.isQuit(line)) {
                         return;
                       }
                     }
+                    ending.quitting();
                     send(toServer, LineFormat.command(LineFormat.QUIT, null));
                   } catch (IOException e) {
                     // the connection ended; the socket reader reports it
@@ -130,11 +197,13 @@ public final class ChatClient {
                 });
     try (BufferedReader fromServer = reader(socket)) {
       for (String line; (line = fromServer.readLine()) != null; ) {
+        ending.heard(line);
         out.println(line);
       }
+    } finally {
+      out.flush();
+      input.interrupt();
     }
-    out.flush();
-    input.interrupt();
   }
 
   // ---- Terminal mode -------------------------------------------------------------------------
@@ -161,7 +230,7 @@ public final class ChatClient {
     }
   }
 
-  private void interactive(Socket socket, OutputStream toServer, Terminal terminal)
+  private void interactive(Socket socket, OutputStream toServer, Terminal terminal, Ending ending)
       throws IOException {
     LineReader reader =
         LineReaderBuilder.builder().terminal(terminal).appName("switchboard").build();
@@ -175,6 +244,7 @@ public final class ChatClient {
     CountDownLatch serverClosed = new CountDownLatch(1);
     // The room the user talks in, for the prompt: followed by the receiver from the hub's replies.
     AtomicReference<String> room = new AtomicReference<>();
+    CountDownLatch roomKnown = new CountDownLatch(1);
     Thread.ofPlatform()
         .daemon(true)
         .name("chat-receiver")
@@ -182,25 +252,34 @@ public final class ChatClient {
             () -> {
               try (BufferedReader fromServer = reader(socket)) {
                 for (String line; (line = fromServer.readLine()) != null; ) {
+                  ending.heard(line);
                   String before = room.get();
-                  room.set(LineFormat.roomAfter(line, before));
-                  reader.printAbove(line); // above the line being edited, which is redrawn intact
-                  if (!Objects.equals(before, room.get())
-                      && reader.isReading()
-                      && reader instanceof LineReaderImpl editing) {
-                    editing.setPrompt(prompt(room.get()));
-                    reader.callWidget(LineReader.REDRAW_LINE);
-                    reader.callWidget(LineReader.REDISPLAY);
+                  String now = LineFormat.roomAfter(line, before);
+                  room.set(now);
+                  if (!Objects.equals(before, now) && reader instanceof LineReaderImpl editing) {
+                    // printAbove redraws the line being edited, with the prompt set here, in one
+                    // step under the reader's lock: the prompt never shows the old room.
+                    editing.setPrompt(prompt(now));
                   }
+                  if (now != null) {
+                    roomKnown.countDown();
+                  }
+                  reader.printAbove(line); // above the line being edited, which is redrawn intact
                 }
               } catch (IOException e) {
-                // closed by us after /quit, or reset by the server: both end the session
+                if (!ending.quit) {
+                  ending.lost(e); // reset by the server; after our own /quit, only its echo
+                }
               } catch (RuntimeException e) {
                 // the terminal went away under the reader
               }
               serverClosed.countDown();
+              roomKnown.countDown();
               terminal.raise(Terminal.Signal.INT); // wakes readLine so the client can exit
             });
+    // The hub puts every newcomer in a room at once: wait a moment for it, so the first prompt
+    // already names the room rather than changing under the user's first keystrokes.
+    awaitQuietly(roomKnown);
     while (serverClosed.getCount() > 0) {
       String line;
       try {
@@ -210,6 +289,9 @@ public final class ChatClient {
           break;
         }
         line = LineFormat.command(LineFormat.QUIT, null);
+      }
+      if (LineFormat.isQuit(line)) {
+        ending.quitting();
       }
       send(toServer, line);
       if (LineFormat.isQuit(line)) {

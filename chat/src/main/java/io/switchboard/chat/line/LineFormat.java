@@ -13,6 +13,7 @@ import io.switchboard.chat.ChatHub.RoomCount;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -158,6 +159,11 @@ public final class LineFormat {
     return reply("bye");
   }
 
+  /** The last line a member gets when the server shuts down. */
+  public static String shuttingDown() {
+    return reply("server shutting down");
+  }
+
   public static String reply(String text) {
     return REPLY + text;
   }
@@ -190,6 +196,28 @@ public final class LineFormat {
   /** True for an error line ({@code ! code text}). */
   public static boolean isError(String line) {
     return line.startsWith(ERROR);
+  }
+
+  /** The codes of the errors after which the server closes the connection. */
+  public static final Set<String> ENDS_SESSION =
+      Set.of(TOO_SLOW, LINE_TOO_LONG, LINE_TIMEOUT, SERVER_FULL);
+
+  /** The code of an error line ({@code ! code text}), or {@code null} for any other line. */
+  public static String errorCode(String line) {
+    if (!isError(line)) {
+      return null;
+    }
+    int space = line.indexOf(' ', ERROR.length());
+    return space < 0 ? line.substring(ERROR.length()) : line.substring(ERROR.length(), space);
+  }
+
+  /** The text of an error line after its code, or {@code null} for any other line. */
+  public static String errorText(String line) {
+    if (!isError(line)) {
+      return null;
+    }
+    int space = line.indexOf(' ', ERROR.length());
+    return space < 0 ? "" : line.substring(space + 1);
   }
 
   // ---- The pieces ----------------------------------------------------------------------------

@@ -103,7 +103,7 @@ public final class LineFront implements Handler<String> {
     @Override
     public void disconnect(String reason) {
       connection.send(LineFormat.error(LineFormat.TOO_SLOW, reason) + CRLF);
-      connection.close();
+      connection.close("too slow");
     }
 
     void send(String line) {
@@ -214,7 +214,7 @@ public final class LineFront implements Handler<String> {
       case LineFormat.QUIT, "exit" -> {
         session.quit(rest.isEmpty() ? null : rest);
         member.send(LineFormat.bye());
-        member.connection.close();
+        member.connection.close("quit");
       }
       case LineFormat.HELP, "?" -> HELP.forEach(member::reply);
       default ->
@@ -239,7 +239,16 @@ public final class LineFront implements Handler<String> {
         LineFormat.error(
                 slow ? LineFormat.LINE_TIMEOUT : LineFormat.LINE_TOO_LONG, text + "; closing")
             + CRLF);
-    connection.close();
+    connection.close(slow ? "line not complete in time" : "line too long");
+  }
+
+  @Override
+  public void stopping(Connection connection) {
+    LineMember member = connection.attribute(MEMBER);
+    if (member != null) {
+      member.closeReason = "server shutdown";
+      member.send(LineFormat.shuttingDown());
+    }
   }
 
   @Override

@@ -98,6 +98,7 @@ public final class AioEngine implements Engine {
     public void completed(AsynchronousSocketChannel channel, Void nothing) {
       acceptNext(); // at once, so other group threads accept while this one sets up
       if (!group.tryAdmit()) {
+        group.refused();
         refuse(channel);
         return;
       }

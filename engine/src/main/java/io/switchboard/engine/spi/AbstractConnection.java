@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract class AbstractConnection<F> implements Connection {
   private static final System.Logger LOG = System.getLogger(AbstractConnection.class.getName());
+  private static final System.Logger EVENTS = System.getLogger("io.switchboard.connections");
   private static final int OPEN = 0;
   private static final int CLOSING = 1;
   private static final int CLOSED = 2;
@@ -63,6 +64,13 @@ public abstract class AbstractConnection<F> implements Connection {
   private volatile long frameStartedNanos = NO_FRAME;
 
   private volatile ConcurrentHashMap<AttributeKey<?>, Object> attributes;
+
+  /** Why the connection closed, for the log; the first reason given wins. */
+  private volatile String closeReason;
+
+  private final long openedNanos = System.nanoTime();
+  private final ServerCounters counters;
+  private long bytesRead; // handler context
   // Handler-context only:
   private boolean openedFired;
   private boolean decoderFailed;
@@ -75,7 +83,8 @@ public abstract class AbstractConnection<F> implements Connection {
     this.group = group;
     this.handler = app.handler();
     this.decoder = app.decoders().apply(group.limits());
-    this.outbound = new OutboundQueue(group.limits(), this::writabilityFlipped);
+    this.counters = group.counters();
+    this.outbound = new OutboundQueue(group.limits(), this::writabilityFlipped, counters.bytesOut);
   }
 
   // ---- Connection (any thread) ---------------------------------------------------------------
@@ -103,9 +112,11 @@ public abstract class AbstractConnection<F> implements Connection {
   /** After an add: aborts if it overflowed, else wakes the writer once per batch. */
   private boolean queued(boolean added) {
     if (!added) {
+      counters.overflows.increment();
       abort(new OutboundOverflowException(outbound.queuedBytes(), group.limits().maxQueuedBytes()));
       return false;
     }
+    counters.framesOut.increment();
     if (outbound.claimFlush()) {
       flushRequested();
     }
@@ -142,25 +153,38 @@ public abstract class AbstractConnection<F> implements Connection {
   }
 
   @Override
-  public final void close() {
+  public final void close(String reason) {
+    giveReason(reason == null ? "closed by the server" : reason);
     if (state.compareAndSet(OPEN, CLOSING) && outbound.claimFlush()) {
       flushRequested(); // the consumer closes once the queue is empty (see drainTo)
     }
   }
 
   @Override
-  public final void abort() {
-    abort(null);
+  public final void abort(String reason) {
+    abort(reason == null ? "aborted by the server" : reason, null);
   }
 
   /** Closes now, discarding queued output, and tells the handler {@code cause}. Any thread. */
   public final void abort(Throwable cause) {
+    abort(null, cause);
+  }
+
+  /**
+   * Closes now, discarding queued output; logs {@code reason} (or one told by {@code cause}) and
+   * tells the handler {@code cause}. Any thread.
+   */
+  public final void abort(String reason, Throwable cause) {
+    if (reason != null) {
+      giveReason(reason);
+    }
     if (state.getAndSet(CLOSED) == CLOSED) {
       return;
     }
     outbound.clear();
     closeChannel();
     group.unregister(this);
+    logClosed(cause);
     runInContext(
         () -> {
           if (openedFired) {
@@ -217,6 +241,72 @@ public abstract class AbstractConnection<F> implements Connection {
     return "connection " + id + " from " + remoteAddress;
   }
 
+  /**
+   * The server is shutting down: lets the handler say goodbye ({@link Handler#stopping}), then
+   * closes once the output is written. Any thread.
+   */
+  final void serverStopping() {
+    giveReason("server shutdown");
+    runInContext(
+        () -> {
+          if (openedFired && state.get() == OPEN) {
+            try {
+              handler.stopping(this);
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, this + ": the handler failed in stopping()", e);
+            }
+          }
+          close("server shutdown");
+        });
+  }
+
+  /** Records why the connection is closing, unless a reason was given already. */
+  private void giveReason(String reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+  }
+
+  private void logClosed(Throwable cause) {
+    if (!EVENTS.isLoggable(Level.INFO)) {
+      return;
+    }
+    String reason = closeReason != null ? closeReason : reasonFor(cause);
+    EVENTS.log(
+        Level.INFO,
+        "{0}: {1} closed: {2} (after {3}, {4} in, {5} out)",
+        group.application().name(),
+        this,
+        reason,
+        Sizes.duration(System.nanoTime() - openedNanos),
+        Sizes.bytes(bytesRead),
+        Sizes.bytes(outbound.totalWritten()));
+  }
+
+  /** What a cause means for the log, in the words an operator looks for. */
+  static String reasonFor(Throwable cause) {
+    if (cause == null) {
+      return "closed by the server";
+    }
+    if (cause instanceof IdleTimeoutException idle) {
+      return "idle (" + idle.getMessage() + ")";
+    }
+    if (cause instanceof OutboundOverflowException) {
+      return "output overflowed (the peer reads too slowly)";
+    }
+    if (cause instanceof IOException io) {
+      String message = String.valueOf(io.getMessage());
+      if (message.contains("reset")) {
+        return "reset by the peer";
+      }
+      if (message.contains("Broken pipe")) {
+        return "the peer went away (broken pipe)";
+      }
+      return "connection error: " + message;
+    }
+    return "the handler failed: " + cause;
+  }
+
   // ---- For the model, in the handler context --------------------------------------------------
 
   /** Tells the handler the connection is open. Call once, before any bytes are read. */
@@ -239,6 +329,11 @@ public abstract class AbstractConnection<F> implements Connection {
    */
   protected final boolean onRead(ByteBuffer in) {
     touch();
+    int count = in.remaining();
+    if (count > 0) {
+      bytesRead += count;
+      counters.bytesIn.add(count);
+    }
     if (!decoderFailed && state.get() == OPEN) {
       try {
         decoder.decode(in, sink);
@@ -270,6 +365,7 @@ public abstract class AbstractConnection<F> implements Connection {
    *     paused reading first
    */
   protected final boolean onEndOfInput() {
+    giveReason("closed by the peer");
     if (!decoderFailed && state.get() == OPEN) {
       pausedWhileDelivering = false;
       try {
@@ -296,6 +392,7 @@ public abstract class AbstractConnection<F> implements Connection {
     if (state.get() != OPEN) {
       return false;
     }
+    counters.framesIn.increment();
     try {
       handler.received(this, frame);
     } catch (RuntimeException e) {
@@ -320,8 +417,9 @@ public abstract class AbstractConnection<F> implements Connection {
   /** The one failure policy: log once, abort this connection, serve everyone else. */
   private void handlerFailed(String where, RuntimeException e) {
     if (state.get() != CLOSED) {
+      counters.handlerFailures.increment();
       LOG.log(Level.WARNING, this + ": the handler failed in " + where + "; aborting it", e);
-      abort(e);
+      abort("the handler failed in " + where, e);
     }
   }
 
@@ -375,7 +473,7 @@ public abstract class AbstractConnection<F> implements Connection {
       return true;
     }
     if (state.get() == CLOSING && outbound.isEmpty()) {
-      abort(null);
+      abort((Throwable) null);
     }
     return false;
   }
@@ -406,6 +504,7 @@ public abstract class AbstractConnection<F> implements Connection {
     if (current == CLOSING) {
       if (quiet > limits.closeTimeout().toNanos()) {
         abort(
+            "closing, and the peer read nothing for " + Sizes.duration(quiet),
             new IOException(
                 "closing, and the peer read nothing for "
                     + limits.closeTimeout().toMillis()
@@ -417,6 +516,7 @@ public abstract class AbstractConnection<F> implements Connection {
       return;
     }
     if (limits.hasIdleTimeout() && quiet > limits.idleTimeout().toNanos()) {
+      counters.idleCloses.increment();
       abort(new IdleTimeoutException(limits.idleTimeout()));
       return;
     }
@@ -433,6 +533,8 @@ public abstract class AbstractConnection<F> implements Connection {
   private void frameTimedOut(Duration timeout) {
     if (state.get() == OPEN && !decoderFailed && decoder.inFrame()) {
       decoderFailed = true; // nothing more is read: the app answers and closes
+      counters.frameTimeouts.increment();
+      giveReason("frame not complete within " + FrameTimeoutException.seconds(timeout));
       malformed(new FrameTimeoutException(timeout));
     }
   }

@@ -1,6 +1,7 @@
 package io.switchboard.engine.spi;
 
 import io.switchboard.engine.Server;
+import io.switchboard.engine.ServerStats;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,12 +34,13 @@ public abstract class AbstractServer implements Server {
   public final void started(InetSocketAddress address) {
     this.localAddress = address;
     connections.startSweep();
+    // The address is the banner's ("... listening on ADDRESS", on stdout); the log line adds what
+    // the banner leaves out, so a terminal does not show the same line twice.
     LOG.log(
         System.Logger.Level.INFO,
-        "{0} on {1} listening on {2} ({3})",
+        "{0} on {1} started with {2}",
         connections.application().name(),
         description,
-        hostAndPort(address),
         connections.limits());
   }
 
@@ -50,6 +52,11 @@ public abstract class AbstractServer implements Server {
   @Override
   public final int connectionCount() {
     return connections.count();
+  }
+
+  @Override
+  public final ServerStats stats() {
+    return connections.stats();
   }
 
   @Override

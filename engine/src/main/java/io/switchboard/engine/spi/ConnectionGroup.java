@@ -2,6 +2,7 @@ package io.switchboard.engine.spi;
 
 import io.switchboard.engine.Application;
 import io.switchboard.engine.Limits;
+import io.switchboard.engine.ServerStats;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread contract: every method may be called from any thread.
  */
 public final class ConnectionGroup {
-  private static final System.Logger LOG = System.getLogger(ConnectionGroup.class.getName());
+  private static final System.Logger LOG = System.getLogger("io.switchboard.connections");
+  private static final long REFUSAL_LOG_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Limits limits;
   private final Application<?> app;
@@ -31,6 +33,12 @@ public final class ConnectionGroup {
   private final AtomicInteger admitted = new AtomicInteger();
 
   private final Set<AbstractConnection<?>> open = ConcurrentHashMap.newKeySet();
+  private final ServerCounters counters = new ServerCounters(this);
+
+  /** Refusals not yet logged: a storm of them is logged as one line a second, with the count. */
+  private final AtomicLong refusalsToLog = new AtomicLong();
+
+  private volatile long refusalLoggedNanos = System.nanoTime() - REFUSAL_LOG_NANOS;
   private final Object drained = new Object();
   private volatile ScheduledExecutorService sweeper;
 
@@ -45,6 +53,25 @@ public final class ConnectionGroup {
 
   public Application<?> application() {
     return app;
+  }
+
+  /** The counters every connection of this group adds to. */
+  ServerCounters counters() {
+    return counters;
+  }
+
+  /** The server's figures, for {@link io.switchboard.engine.Server#stats()}. */
+  public ServerStats stats() {
+    return counters;
+  }
+
+  /** Bytes queued and not yet written, over all open connections. */
+  long queuedBytes() {
+    long total = 0;
+    for (AbstractConnection<?> connection : open) {
+      total += connection.queuedBytes();
+    }
+    return total;
   }
 
   long nextId() {
@@ -84,12 +111,50 @@ public final class ConnectionGroup {
     } catch (IOException e) {
       // The client left first; nothing to tell it.
     }
-    LOG.log(System.Logger.Level.DEBUG, "refused a connection: {0} open", admitted.get());
+    refused();
+  }
+
+  /**
+   * Counts and logs a refusal; for models that write the refusal their own way (aio, netty), {@link
+   * #refuse} does it for the others.
+   */
+  public void refused() {
+    counters.refused.increment();
+    logRefusal();
+  }
+
+  /** One line per refusal, but at most one a second in a storm, with the count since. */
+  private void logRefusal() {
+    refusalsToLog.incrementAndGet();
+    long now = System.nanoTime();
+    long last = refusalLoggedNanos;
+    if (now - last < REFUSAL_LOG_NANOS) {
+      return;
+    }
+    refusalLoggedNanos = now;
+    long count = refusalsToLog.getAndSet(0);
+    if (count > 0) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: refused {1} (--max-connections {2} reached)",
+          app.name(),
+          count == 1 ? "a connection" : count + " connections",
+          limits.maxConnections());
+    }
   }
 
   /** Records an admitted connection as open. */
   public void register(AbstractConnection<?> connection) {
     open.add(connection);
+    counters.accepted.increment();
+    if (LOG.isLoggable(System.Logger.Level.INFO)) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: {1} accepted ({2} open)",
+          app.name(),
+          connection,
+          admitted.get());
+    }
   }
 
   void unregister(AbstractConnection<?> connection) {
@@ -151,7 +216,7 @@ public final class ConnectionGroup {
    * @return how many connections had to be aborted
    */
   public int closeAll(Duration deadline) {
-    open.forEach(AbstractConnection::close);
+    open.forEach(AbstractConnection::serverStopping);
     long end = System.nanoTime() + deadline.toNanos();
     synchronized (drained) {
       while (admitted.get() > 0) {
@@ -169,7 +234,9 @@ public final class ConnectionGroup {
     }
     int aborted = 0;
     for (AbstractConnection<?> connection : open) {
-      connection.abort(new IOException("server shut down before the output drained"));
+      connection.abort(
+          "server shutdown, output not drained by the deadline",
+          new IOException("server shut down before the output drained"));
       aborted++;
     }
     ScheduledExecutorService timeouts = sweeper;

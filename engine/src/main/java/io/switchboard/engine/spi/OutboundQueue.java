@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A connection's bounded queue of output waiting for the socket.
@@ -50,6 +51,7 @@ public final class OutboundQueue {
   private final int highWaterMark;
   private final long maxQueuedBytes;
   private final Runnable writabilityListener;
+  private final LongAdder bytesWritten;
 
   /** Consumer-only scratch space, made on first use so idle connections do not pay for it. */
   private ByteBuffer[] gather;
@@ -62,10 +64,20 @@ public final class OutboundQueue {
    *     #isWritable()}
    */
   public OutboundQueue(Limits limits, Runnable writabilityListener) {
+    this(limits, writabilityListener, new LongAdder());
+  }
+
+  /**
+   * @param writabilityListener run (on the thread that caused it) after each change of {@link
+   *     #isWritable()}
+   * @param bytesWritten added to as bytes reach the socket (the server's byte count)
+   */
+  public OutboundQueue(Limits limits, Runnable writabilityListener, LongAdder bytesWritten) {
     this.lowWaterMark = limits.lowWaterMark();
     this.highWaterMark = limits.highWaterMark();
     this.maxQueuedBytes = limits.maxQueuedBytes();
     this.writabilityListener = writabilityListener;
+    this.bytesWritten = bytesWritten;
   }
 
   /** Appends bytes; returns {@code false} (adding nothing) if they would pass the hard cap. */
@@ -221,6 +233,7 @@ public final class OutboundQueue {
 
   private void consumed(long bytes) {
     totalWritten += bytes;
+    bytesWritten.add(bytes);
     long after = queued.addAndGet(-bytes);
     if (after < lowWaterMark && !writable.get()) {
       updateWritability();
