@@ -17,7 +17,7 @@ import org.HdrHistogram.Recorder;
  * <p>Thread contract: callbacks run on the connection's loop thread; {@link #go}, {@link #halt} and
  * {@link #closeLater} may be called from any thread (they hop to the loop).
  */
-final class HttpLoadClient extends LoadConnection {
+final class HttpLoadClient extends ClosedLoopClient {
 
   /** What the clients of one role (all cheap ones, say) share. */
   static final class Shared {
@@ -33,9 +33,6 @@ final class HttpLoadClient extends LoadConnection {
 
   private final Shared shared;
   private final ByteBuffer request;
-  private boolean ready;
-  private boolean going;
-  private long sentAt;
 
   // The response being read.
   private boolean inHead = true;
@@ -45,6 +42,7 @@ final class HttpLoadClient extends LoadConnection {
   private long bodyLeft;
 
   HttpLoadClient(Shared shared, String path) {
+    super(shared.connecting, shared.tally);
     this.shared = shared;
     this.request =
         ByteBuffer.wrap(
@@ -54,12 +52,7 @@ final class HttpLoadClient extends LoadConnection {
   }
 
   @Override
-  protected void connected() {
-    fetch();
-  }
-
-  private void fetch() {
-    sentAt = System.nanoTime();
+  protected void request() {
     shared.sent.increment();
     send(request.duplicate());
   }
@@ -138,16 +131,7 @@ final class HttpLoadClient extends LoadConnection {
         shared.firstError = "status " + status;
       }
     }
-    if (!ready) {
-      ready = true;
-      shared.connecting.release();
-      shared.tally.addReady();
-      return;
-    }
-    shared.latency.recordValue(nowNanos - sentAt);
-    if (going) {
-      fetch();
-    }
+    answered(nowNanos, shared.latency);
   }
 
   @Override
@@ -155,35 +139,7 @@ final class HttpLoadClient extends LoadConnection {
     throw new IllegalStateException("HTTP responses are not read as lines");
   }
 
-  @Override
-  protected void closed(IOException cause) {
-    if (!ready) {
-      shared.connecting.release();
-    }
-    shared.tally.addClosed(ready, cause);
-  }
-
   Shared shared() {
     return shared;
-  }
-
-  /** Starts fetching in a loop. */
-  void go() {
-    execute(
-        () -> {
-          if (!isClosed() && ready && !going) {
-            going = true;
-            fetch();
-          }
-        });
-  }
-
-  /** Stops after the response in flight. */
-  void halt() {
-    execute(() -> going = false);
-  }
-
-  void closeLater() {
-    execute(this::close);
   }
 }

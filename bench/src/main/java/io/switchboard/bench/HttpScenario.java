@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -105,32 +104,11 @@ final class HttpScenario {
     }
   }
 
-  /**
-   * Connects {@code count} clients (at most 256 setting up at once) and waits until each is ready.
-   */
   private static List<HttpLoadClient> openAll(
       Trial trial, int count, HttpLoadClient.Shared shared, String path)
       throws IOException, InterruptedException {
-    List<HttpLoadClient> clients = new ArrayList<>(count);
-    Duration deadline = Trial.setupDeadline(count);
-    long end = System.nanoTime() + deadline.toNanos();
-    for (int i = 0; i < count; i++) {
-      if (i % 500 == 0) {
-        trial.status(String.format("connecting %,d/%,d", i, count));
-      }
-      long left = end - System.nanoTime();
-      if (!shared.connecting.tryAcquire(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-        break;
-      }
-      HttpLoadClient client = new HttpLoadClient(shared, path);
-      clients.add(client);
-      trial.load.connect(trial.target(), client);
-    }
-    int opened = clients.size();
-    shared.tally.await(
-        t -> t.ready() + t.failed() >= opened,
-        Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-    return clients;
+    return trial.connectAll(
+        count, shared.connecting, shared.tally, () -> new HttpLoadClient(shared, path));
   }
 
   /** Waits until every request sent has its response (the last ones after halt). */

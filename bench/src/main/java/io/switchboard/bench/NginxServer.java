@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -159,19 +158,10 @@ final class NginxServer implements ServerUnderTest, AutoCloseable {
     return process.isAlive();
   }
 
-  /** Stops nginx (SIGTERM: a fast shutdown; SIGKILL past a deadline) and removes its directory. */
+  /** Stops nginx (SIGTERM: its fast shutdown; SIGKILL past a deadline), removes its directory. */
   @Override
   public void close() throws IOException {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    ServerProcess.stop(process);
     delete(directory);
   }
 

@@ -154,7 +154,11 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
     }
   }
 
-  private static void stop(Process process) {
+  /**
+   * SIGTERM, up to 15 s for a graceful exit, then SIGKILL; for every server process the bench
+   * starts.
+   */
+  static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
