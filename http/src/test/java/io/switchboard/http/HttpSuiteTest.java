@@ -423,6 +423,21 @@ class HttpSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(ALL)
+  void anIdleKeptAliveConnectionIsClosedAtTheIdleTimeout(ModelVariant variant) {
+    Duration idle = Duration.ofMillis(400);
+    try (Server server = start(variant, settings(), Limits.DEFAULT.withIdleTimeout(idle));
+        RawHttp client = RawHttp.connect(server.localAddress())) {
+      assertThat(client.exchange("GET /small.txt HTTP/1.1\r\nHost: t\r\n\r\n").status())
+          .isEqualTo(200);
+      long answered = System.nanoTime();
+      assertThat(client.closedByServer()).isTrue();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered))
+          .isBetween(idle.toMillis() - 50, 5 * idle.toMillis());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(ALL)
   void aFullServerAnswers503AndServesTheOthers(ModelVariant variant) {
     assumeTrue(variant.concurrent(), "iterative never holds two connections: the next waits");
     try (Server server = start(variant, settings(), Limits.DEFAULT.withMaxConnections(1));
