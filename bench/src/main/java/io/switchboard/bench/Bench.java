@@ -59,6 +59,11 @@ public final class Bench {
 
   /** Runs every trial and returns the results; writes nothing. */
   public BenchReport measure() throws IOException, InterruptedException {
+    for (ModelSpec model : options.models()) {
+      ReferenceServer.named(model.model())
+          .filter(reference -> !reference.installed())
+          .ifPresent(reference -> progress.log(reference.missing()));
+    }
     List<Job> jobs = jobs();
     List<Sample> samples = new ArrayList<>();
     site = options.scenarios().stream().anyMatch(Scenario::http) ? HttpSite.create() : null;
@@ -98,61 +103,83 @@ public final class Bench {
       Job job, LoadGenerator load, Pinning pinning, java.util.function.Consumer<String> status)
       throws InterruptedException {
     status.accept("starting server");
-    int maxConnections = job.point.connections() + options.senders() + 1_000;
-    if (job.model.model().equals(NginxServer.MODEL)) {
-      try (NginxServer nginx =
-          NginxServer.start(site.root(), maxConnections, pinning.serverCpus())) {
-        Trial trial = new Trial(options, job.scenario, job.point, job.model, nginx, load, status);
-        Measurement measurement = HttpScenario.run(trial);
-        return nginx.isAlive() ? measurement : measurement.withError("nginx died");
-      } catch (IOException e) {
-        return Measurement.failed(e.getMessage());
+    java.nio.file.Path served = null;
+    try {
+      if (job.scenario == Scenario.FTP_GET) {
+        served = FtpGetScenario.servedDirectory();
       }
-    }
-    List<String> appArgs =
-        switch (job.scenario) {
-          case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
-          case HTTP, HTTP_CPU -> List.of("--root", site.root().toString());
-          default -> List.of();
-        };
-    List<String> command =
-        launcher.command(
-            job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
-    try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
-      Trial trial = new Trial(options, job.scenario, job.point, job.model, server, load, status);
-      Measurement measurement =
+      java.nio.file.Path root = job.scenario.http() ? site.root() : served;
+      var reference = ReferenceServer.named(job.model.model());
+      if (reference.isPresent()) {
+        try (ReferenceServer.Running server = reference.get().start(root, pinning.serverCpus())) {
+          return measure(job, load, server, status);
+        }
+      }
+      int maxConnections = job.point.connections() + options.senders() + 1_000;
+      List<String> appArgs =
           switch (job.scenario) {
-            case ECHO -> EchoScenario.run(trial);
-            case IDLE -> IdleScenario.run(trial);
-            case CONNECT -> ConnectScenario.run(trial);
-            case FANOUT -> FanoutScenario.run(trial);
-            case HTTP, HTTP_CPU -> HttpScenario.run(trial);
+            case FANOUT -> FanoutScenario.serverArgs(job.point, options.senders());
+            case FTP_GET -> FtpGetScenario.serverArgs(served);
+            case HTTP, HTTP_CPU -> List.of("--root", site.root().toString());
+            default -> List.of();
           };
-      if (!server.isAlive()) {
-        return new Measurement(
-            measurement.values(),
-            "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));
+      List<String> command =
+          launcher.command(
+              job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
+      try (ServerProcess server = ServerProcess.start(command, SERVER_START)) {
+        Measurement measurement = measure(job, load, server, status);
+        if (!server.isAlive()) {
+          return new Measurement(
+              measurement.values(),
+              "server died: " + server.lastOutput().lines().reduce((a, b) -> b).orElse(""));
+        }
+        status.accept("stopping server");
+        return measurement;
       }
-      status.accept("stopping server");
-      return measurement;
     } catch (IOException e) {
       return Measurement.failed(e.getMessage());
+    } finally {
+      if (served != null) {
+        try {
+          FtpGetScenario.remove(served);
+        } catch (IOException e) {
+          progress.log("could not remove " + served + ": " + e.getMessage());
+        }
+      }
     }
+  }
+
+  private Measurement measure(
+      Job job,
+      LoadGenerator load,
+      ServerUnderTest server,
+      java.util.function.Consumer<String> status)
+      throws IOException, InterruptedException {
+    Trial trial = new Trial(options, job.scenario, job.point, job.model, server, load, status);
+    return switch (job.scenario) {
+      case ECHO -> EchoScenario.run(trial);
+      case IDLE -> IdleScenario.run(trial);
+      case CONNECT -> ConnectScenario.run(trial);
+      case FANOUT -> FanoutScenario.run(trial);
+      case FTP_GET -> FtpGetScenario.run(trial);
+      case HTTP, HTTP_CPU -> HttpScenario.run(trial);
+    };
   }
 
   /** Rounds outside, models inside: A B C, A B C, ... for each scenario and point. */
   private List<Job> jobs() {
-    boolean nginxInstalled = NginxServer.binary() != null;
-    if (!nginxInstalled && options.models().stream().anyMatch(Bench::isNginx)) {
-      terminal.println("install nginx to compare (tools/ensure-packages tools/bench-packages)");
-    }
     List<Job> jobs = new ArrayList<>();
     for (Scenario scenario : options.scenarios()) {
-      List<ModelSpec> models = modelsFor(scenario, nginxInstalled);
+      List<ModelSpec> models = modelsFor(scenario);
       for (Point point : options.points(scenario)) {
         for (int round = 1; round <= options.rounds(); round++) {
           for (ModelSpec model : models) {
-            jobs.add(new Job(scenario, point, model, round));
+            var reference = ReferenceServer.named(model.model());
+            // A reference stands in for some scenarios only, and only where it is installed.
+            if (reference.isEmpty()
+                || (reference.get().serves(scenario) && reference.get().installed())) {
+              jobs.add(new Job(scenario, point, model, round));
+            }
           }
         }
       }
@@ -161,21 +188,16 @@ public final class Bench {
   }
 
   /**
-   * The servers a scenario measures: nginx only in {@code http} (it serves files, it has no
-   * calculator) and only when installed; in {@code http-cpu} each model twice, as given and with
-   * the worker pool ({@code worker-threads}), unless the spec already says.
+   * The models a scenario measures: in {@code http-cpu} each model twice, as given and with the
+   * worker pool ({@code worker-threads}), unless the spec already says; elsewhere as given.
    */
-  private List<ModelSpec> modelsFor(Scenario scenario, boolean nginxInstalled) {
+  private List<ModelSpec> modelsFor(Scenario scenario) {
     List<ModelSpec> models = new ArrayList<>();
     for (ModelSpec model : options.models()) {
-      if (isNginx(model)) {
-        if (scenario == Scenario.HTTP && nginxInstalled) {
-          models.add(model);
-        }
-        continue;
-      }
       models.add(model);
-      if (scenario == Scenario.HTTP_CPU && !model.options().containsKey(WORKER_THREADS)) {
+      if (scenario == Scenario.HTTP_CPU
+          && !model.isReference()
+          && !model.options().containsKey(WORKER_THREADS)) {
         models.add(model.with(WORKER_THREADS, Integer.toString(HTTP_CPU_WORKERS)));
       }
     }
@@ -187,18 +209,6 @@ public final class Bench {
 
   /** The pool {@code http-cpu} adds: as many workers as the machine has cores. */
   static final int HTTP_CPU_WORKERS = Runtime.getRuntime().availableProcessors();
-
-  private static boolean isNginx(ModelSpec model) {
-    return model.model().equals(NginxServer.MODEL);
-  }
-
-  /**
-   * True for a server that is not a switchboard model but a reference the bench starts itself
-   * ({@code nginx}), which {@code --models} accepts too.
-   */
-  public static boolean isReferenceServer(ModelSpec model) {
-    return isNginx(model);
-  }
 
   private record Job(Scenario scenario, Point point, ModelSpec model, int round) {}
 

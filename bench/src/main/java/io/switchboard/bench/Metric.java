@@ -25,7 +25,9 @@ public enum Metric {
   CONNECTIONS_HELD("connections_held", "held", true),
   RSS_PER_CONN_KIB("rss_per_conn_kib", "KiB/conn", false),
   THREADS_PER_CONN("threads_per_conn", "threads/conn", false),
-  FAILURES("failures", "failed", false);
+  FAILURES("failures", "failed", false),
+  MB_PER_S("mb_per_s", "MB/s", true),
+  CPU_S_PER_GB("cpu_s_per_gb", "server cpu s/GB", false);
 
   private final String key;
   private final String label;

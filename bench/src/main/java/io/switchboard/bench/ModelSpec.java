@@ -69,6 +69,14 @@ public record ModelSpec(String label, String model, Map<String, String> options)
     return new ModelSpec(label, model, more);
   }
 
+  /**
+   * True for an external server the bench starts itself as a reference (vsftpd, nginx), which is no
+   * model of ours: {@code serve} does not know it.
+   */
+  public boolean isReference() {
+    return ReferenceServer.named(model).isPresent();
+  }
+
   /** Netty is the reference every figure is compared with. */
   public boolean isNetty() {
     return model.equals("netty");

@@ -36,6 +36,34 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
         (int) statusField(status, "Threads"));
   }
 
+  /**
+   * A server that forks (vsftpd's process per session, nginx's workers): the figures of {@code pid}
+   * and every live descendant added up, plus the CPU of children it has already reaped (cutime and
+   * cstime, fields 16 and 17), so sessions that ended during the trial count too.
+   */
+  public static ProcStats tree(long pid) throws IOException {
+    ProcStats root = read(pid);
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+    double reaped =
+        (Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])) / (double) CLOCK_TICKS;
+    double cpu = root.cpuSeconds() + reaped;
+    long rss = root.rssBytes();
+    int threads = root.threads();
+    for (ProcessHandle child :
+        ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
+      try {
+        ProcStats stats = read(child.pid());
+        cpu += stats.cpuSeconds();
+        rss += stats.rssBytes();
+        threads += stats.threads();
+      } catch (IOException e) {
+        // It ended between the listing and the read: its CPU is in its parent's cutime by now.
+      }
+    }
+    return new ProcStats(cpu, rss, threads);
+  }
+
   /** The current process (the load generator). */
   public static ProcStats self() throws IOException {
     return read(ProcessHandle.current().pid());

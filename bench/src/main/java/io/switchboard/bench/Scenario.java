@@ -93,7 +93,19 @@ public enum Scenario {
           Metric.REQS_PER_S,
           Metric.HEAVY_PER_S,
           Metric.SERVER_CPU_S,
-          Metric.THREADS));
+          Metric.THREADS)),
+  /** N FTP clients each download a 1 GiB file over and over: throughput and CPU per GB. */
+  FTP_GET(
+      "files",
+      List.of(1, 4),
+      Metric.MB_PER_S,
+      List.of(
+          Metric.MB_PER_S,
+          Metric.CPU_S_PER_GB,
+          Metric.SERVER_CPU_S,
+          Metric.RSS_MIB,
+          Metric.THREADS,
+          Metric.FAILURES));
 
   private final String app;
 
@@ -112,7 +124,7 @@ public enum Scenario {
     this.shown = shown;
   }
 
-  /** The name on the command line and in reports ({@code http-cpu}). */
+  /** The name on the command line and in reports ({@code http-cpu}, {@code ftp-get}). */
   public String key() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -146,7 +158,9 @@ public enum Scenario {
       return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "unknown scenario '" + name + "'; scenarios: echo, idle, connect, fanout, http, http-cpu",
+          "unknown scenario '"
+              + name
+              + "'; scenarios: echo, idle, connect, fanout, ftp-get, http, http-cpu",
           e);
     }
   }

@@ -154,11 +154,7 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
     }
   }
 
-  /**
-   * SIGTERM, up to 15 s for a graceful exit, then SIGKILL; for every server process the bench
-   * starts.
-   */
-  static void stop(Process process) {
+  private static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {

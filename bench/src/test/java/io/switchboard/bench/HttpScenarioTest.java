@@ -90,8 +90,9 @@ class HttpScenarioTest {
 
   @Test
   void nginxIsMeasuredTheSameWay() throws Exception {
-    assumeTrue(NginxServer.binary() != null, "nginx is a bench package (tools/bench-packages)");
-    try (NginxServer nginx = NginxServer.start(site.root(), 100, null)) {
+    ReferenceServer reference = ReferenceServer.named("nginx").orElseThrow();
+    assumeTrue(reference.installed(), "nginx is a bench package (tools/bench-packages)");
+    try (ReferenceServer.Running nginx = reference.start(site.root(), null)) {
       Measurement m = HttpScenario.run(trial(Scenario.HTTP, new Point(4, 0, 1024), nginx));
       assertThat(m.error()).isNull();
       assertThat(m.get(Metric.REQS_PER_S)).isPositive();

@@ -66,6 +66,24 @@ final class Apps {
         Duration.ZERO,
         serve -> serve.chat::bindTo,
         hostPort -> List.of("nc " + hostPort.replace(':', ' '), "./switchboard chat " + hostPort));
+    // FTP clients expect "421 Timeout." before a silent session is dropped, and a long transfer
+    // leaves the control connection quiet: the file server keeps its own idle clock
+    // (--idle-session-timeout), so the engine's is off unless --idle-timeout asks. Each process
+    // binds its own passive ports, so --processes works (--max-per-ip then counts per process).
+    register(
+        "files",
+        serve -> serve.files.application(serve.root, serve.dataEngines()),
+        State.PER_CONNECTION,
+        Duration.ZERO,
+        serve -> null,
+        hostPort ->
+            List.of(
+                "lftp -u NAME -p "
+                    + hostPort.substring(hostPort.lastIndexOf(':') + 1)
+                    + " "
+                    + hostPort.substring(0, hostPort.lastIndexOf(':')),
+                "curl -u NAME ftp://" + hostPort + "/",
+                "./switchboard files " + hostPort + " --user NAME"));
     // A kept-alive browser connection that has said nothing for a minute is let go (nginx waits
     // 75 s); the client simply opens another.
     register(

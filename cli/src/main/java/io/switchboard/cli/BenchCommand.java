@@ -148,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
               loadThreads);
       // Checked before anything runs: a typo found after an hour of measuring costs the hour.
       for (ModelSpec model : options.models()) {
-        if (!Bench.isReferenceServer(model)) {
+        if (!model.isReference()) { // vsftpd, nginx: an external server, not one of our models
           Engines.named(model.model());
         }
       }

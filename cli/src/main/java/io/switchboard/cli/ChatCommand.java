@@ -43,21 +43,13 @@ final class ChatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int colon = target.lastIndexOf(':');
-    String host = colon <= 0 ? "127.0.0.1" : target.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1); // [::1]:7000
-    }
-    int port;
+    HostAndPort hub;
     try {
-      port = Integer.parseInt(target.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "switchboard chat: expected HOST:PORT, e.g. 127.0.0.1:7000; got '" + target + "'");
+      hub = HostAndPort.parse(target);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("switchboard chat: " + e.getMessage());
       return 2;
     }
-    return new ChatClient().run(host, port, name, room);
+    return new ChatClient().run(hub.host(), hub.port(), name, room);
   }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ChatCommand.class,
+      FilesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

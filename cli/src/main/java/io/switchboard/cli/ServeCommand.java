@@ -5,6 +5,7 @@ import io.switchboard.cli.prefork.PortReservation;
 import io.switchboard.cli.prefork.Supervisor;
 import io.switchboard.cli.prefork.WorkerCommand;
 import io.switchboard.engine.Application;
+import io.switchboard.engine.Engine;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import io.switchboard.engine.spi.AbstractServer;
@@ -21,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,8 +69,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "APP",
       defaultValue = Apps.DEFAULT,
       description =
-          "Application to serve: chat (the chat hub), http (the web server), echo, upper, ack,"
-              + " pid (default: ${DEFAULT-VALUE}).")
+          "Application to serve: chat (the chat hub), files (FTP, needs --root), http (the web"
+              + " server), echo, upper, ack, pid (default: ${DEFAULT-VALUE}).")
   String app;
 
   @Option(
@@ -146,6 +148,9 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The chat hub's options ({@code --chat-...}). */
   @Mixin ChatOptions chat = new ChatOptions();
+
+  /** The file server's options ({@code --users}, {@code --anonymous}, ...). */
+  @Mixin FilesOptions files = new FilesOptions();
 
   /** The web server's options ({@code --listing}, {@code --worker-...}). */
   @Mixin HttpOptions http = new HttpOptions();
@@ -333,6 +338,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.printf("  stop with:     Ctrl-C%n");
     out.flush();
+  }
+
+  /**
+   * Engines for the file server's passive data servers: the same model and options, one thread (a
+   * data server serves one connection), and never {@code SO_REUSEPORT}: with {@code --processes}
+   * each worker binds its own data ports, and a shared one could hand a transfer to another worker.
+   */
+  Supplier<Engine> dataEngines() {
+    EngineProvider provider = Engines.named(model);
+    EngineOptions options = engineOptions().withThreads(1).withReusePort(false);
+    return () -> provider.create(options);
   }
 
   /**

@@ -25,6 +25,13 @@ public interface Connection {
   SocketAddress remoteAddress();
 
   /**
+   * The address the peer reached this server at: the listener's own address, or with a wildcard
+   * listener (0.0.0.0) the interface address the connection came in on. An app that tells the peer
+   * where to connect next (FTP's PASV reply) needs this one, never the wildcard.
+   */
+  SocketAddress localAddress();
+
+  /**
    * Queues bytes for sending; the buffer's remaining bytes now belong to the connection and must
    * not be changed by the caller afterwards.
    *

@@ -75,7 +75,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   NettyConnection(
       ConnectionGroup group, Application<F> app, Channel channel, boolean zeroCopyFiles) {
-    super(group, app, channel.remoteAddress());
+    super(group, app, channel.remoteAddress(), channel.localAddress());
     this.channel = channel;
     this.loop = channel.eventLoop();
     this.zeroCopyFiles = zeroCopyFiles;

@@ -97,6 +97,19 @@ class ContractConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void theConnectionKnowsBothEndsOfItsSocket(ModelVariant model) {
+    Server server = start(model, Limits.DEFAULT, null);
+    LineClient client = client(server);
+
+    client.send("hello");
+    assertThat(client.readLine()).isEqualTo("hello");
+    // The address the client reached, which FTP's PASV reply must name (never the wildcard).
+    assertThat(app.latest().localAddress()).isEqualTo(server.localAddress());
+    assertThat(app.latest().remoteAddress()).isEqualTo(client.socket().getLocalSocketAddress());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void sendPastTheQueueCapAbortsWithOverflow(ModelVariant model) {
     long cap = 256 * 1024;
     Server server =

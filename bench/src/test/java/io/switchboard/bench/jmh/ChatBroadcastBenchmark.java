@@ -114,6 +114,11 @@ public class ChatBroadcastBenchmark {
     }
 
     @Override
+    public SocketAddress localAddress() {
+      return new InetSocketAddress("127.0.0.1", 2);
+    }
+
+    @Override
     public boolean send(ByteBuffer bytes) {
       boolean added = queue.add(bytes);
       queue.claimFlush();

@@ -60,8 +60,9 @@ final class AioConnection<F> extends AbstractConnection<F> {
       ConnectionGroup group,
       Application<F> app,
       AsynchronousSocketChannel channel,
-      SocketAddress remoteAddress) {
-    super(group, app, remoteAddress);
+      SocketAddress remoteAddress,
+      SocketAddress localAddress) {
+    super(group, app, remoteAddress, localAddress);
     this.channel = channel;
   }
 

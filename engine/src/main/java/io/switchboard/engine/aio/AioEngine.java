@@ -105,7 +105,8 @@ public final class AioEngine implements Engine {
       try {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         AioConnection<F> connection =
-            new AioConnection<>(group, app, channel, channel.getRemoteAddress());
+            new AioConnection<>(
+                group, app, channel, channel.getRemoteAddress(), channel.getLocalAddress());
         group.register(connection);
         connection.start();
       } catch (IOException | RuntimeException e) {

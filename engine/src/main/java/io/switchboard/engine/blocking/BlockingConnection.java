@@ -46,7 +46,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   BlockingConnection(
       ConnectionGroup group, Application<F> app, SocketChannel channel, BlockingEngine engine)
       throws IOException {
-    super(group, app, channel.getRemoteAddress());
+    super(group, app, channel.getRemoteAddress(), channel.getLocalAddress());
     this.channel = channel;
     this.engine = engine;
   }

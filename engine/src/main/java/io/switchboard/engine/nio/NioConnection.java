@@ -48,7 +48,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
 
   NioConnection(ConnectionGroup group, Application<F> app, SocketChannel channel, EventLoop loop)
       throws IOException {
-    super(group, app, channel.getRemoteAddress());
+    super(group, app, channel.getRemoteAddress(), channel.getLocalAddress());
     this.channel = channel;
     this.loop = loop;
   }

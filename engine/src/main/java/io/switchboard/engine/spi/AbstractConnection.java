@@ -51,6 +51,7 @@ public abstract class AbstractConnection<F> implements Connection {
 
   private final long id;
   private final SocketAddress remoteAddress;
+  private final SocketAddress localAddress;
   private final ConnectionGroup group;
   private final Handler<F> handler;
   private final Decoder<F> decoder;
@@ -77,9 +78,13 @@ public abstract class AbstractConnection<F> implements Connection {
   private boolean pausedWhileDelivering;
 
   protected AbstractConnection(
-      ConnectionGroup group, Application<F> app, SocketAddress remoteAddress) {
+      ConnectionGroup group,
+      Application<F> app,
+      SocketAddress remoteAddress,
+      SocketAddress localAddress) {
     this.id = group.nextId();
     this.remoteAddress = remoteAddress;
+    this.localAddress = localAddress;
     this.group = group;
     this.handler = app.handler();
     this.decoder = app.decoders().apply(group.limits());
@@ -97,6 +102,11 @@ public abstract class AbstractConnection<F> implements Connection {
   @Override
   public final SocketAddress remoteAddress() {
     return remoteAddress;
+  }
+
+  @Override
+  public final SocketAddress localAddress() {
+    return localAddress;
   }
 
   @Override

@@ -1,0 +1,101 @@
+package io.switchboard.files;
+
+import io.switchboard.engine.Connection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * Bytes going to the client: a range of a file (RETR) or a listing built in memory. A file is never
+ * read into the heap: on a data connection of the engine it is queued in chunks with {@link
+ * Connection#sendFile} (zero-copy where the model allows), and on an active-mode socket it is
+ * copied with {@link FileChannel#transferTo} (sendfile on Linux).
+ *
+ * <p>Thread contract: {@link #pump} is called under the session's lock (from the control thread
+ * that starts the transfer and from the data connection's thread when it drains); {@link #copyTo}
+ * by the one thread that runs an active-mode transfer.
+ */
+final class Download extends Transfer {
+  /**
+   * Queued per {@code sendFile}: big enough that a gigabyte is a few thousand calls, small enough
+   * that the queue's high-water mark (a few chunks) keeps a bounded amount in flight.
+   */
+  static final int CHUNK = 256 * 1024;
+
+  private final FileChannel file;
+  private final ByteBuffer bytes;
+  private long position;
+  private long remaining;
+
+  private Download(String description, FileChannel file, ByteBuffer bytes, long from, long count) {
+    super(description);
+    this.file = file;
+    this.bytes = bytes;
+    this.position = from;
+    this.remaining = count;
+  }
+
+  static Download ofFile(String description, FileChannel file, long from) throws IOException {
+    return new Download(description, file, null, from, Math.max(0, file.size() - from));
+  }
+
+  static Download ofBytes(String description, byte[] bytes) {
+    return new Download(description, null, ByteBuffer.wrap(bytes), 0, bytes.length);
+  }
+
+  /**
+   * Queues chunks on {@code data} while it is writable.
+   *
+   * @return true once everything is queued (the caller closes the connection, which flushes it)
+   */
+  boolean pump(Connection data) {
+    while (remaining > 0 && data.isWritable()) {
+      int count = (int) Math.min(CHUNK, remaining);
+      boolean queued =
+          file != null
+              ? data.sendFile(file, position, count)
+              : data.send(bytes.slice((int) position, count));
+      if (!queued) {
+        return false; // closing or closed: the end is reported by the connection
+      }
+      position += count;
+      remaining -= count;
+    }
+    return remaining == 0;
+  }
+
+  /** Everything was handed to the connection. */
+  boolean fullyQueued() {
+    return remaining == 0;
+  }
+
+  /** Writes everything to a blocking socket; {@code progress} hears of each step. */
+  void copyTo(WritableByteChannel socket, Runnable progress) throws IOException {
+    while (remaining > 0) {
+      long count;
+      if (file != null) {
+        count = file.transferTo(position, Math.min(CHUNK, remaining), socket);
+        if (count == 0 && position >= file.size()) {
+          throw new IOException("the file shrank during the transfer");
+        }
+      } else {
+        count = socket.write(bytes.slice((int) position, (int) remaining));
+      }
+      position += count;
+      remaining -= count;
+      progress.run();
+    }
+  }
+
+  @Override
+  void release() {
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        // Closing a file we only read loses nothing.
+      }
+    }
+  }
+}
