@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * and goes on without it ({@code tools/ensure-packages tools/bench-packages} installs them).
  *
  * <p>A new reference is one subclass (its binary, its package, the apps it stands in for, and the
- * configuration it needs) and one entry in {@link #KNOWN}.
+ * configuration it needs) and one entry in {@code Known}.
  *
  * <p>Thread contract: immutable; used by the bench's driving thread.
  */
