@@ -1,10 +1,12 @@
 package io.switchboard.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +40,7 @@ abstract class ReferenceServer {
    */
   private static final class Known {
     static final Map<String, ReferenceServer> BY_NAME =
-        Map.of("vsftpd", new Vsftpd(), "nginx", new Nginx());
+        Map.of("vsftpd", new Vsftpd(), "nginx", new Nginx(), CEpoll.NAME, new CEpoll());
   }
 
   /** The reference server called {@code model}, if it is one. */
@@ -317,6 +319,71 @@ abstract class ReferenceServer {
           file.toString(),
           "-e",
           dir.resolve("error.log").toString());
+    }
+  }
+
+  /**
+   * The limit: a minimal single-threaded C epoll line echo ({@code echo-epoll.c}, kept with the
+   * bench's resources), compiled here with the system's C compiler when it starts. What a line echo
+   * costs on this machine with nothing in the way; every echo figure is also shown as a ratio to
+   * it. It stands in for the echo services (echo, idle, connect).
+   */
+  static final class CEpoll extends ReferenceServer {
+    static final String NAME = "c-epoll";
+    private static final String SOURCE = "echo-epoll.c";
+
+    @Override
+    String name() {
+      return NAME;
+    }
+
+    @Override
+    String debianPackage() {
+      return "gcc";
+    }
+
+    /** The compiler: the server itself is built from source at each start. */
+    @Override
+    Path binary() {
+      return Path.of("/usr/bin/cc");
+    }
+
+    @Override
+    String app() {
+      return "echo";
+    }
+
+    @Override
+    String missing() {
+      return "install a C compiler to compare with the C epoll limit (apt-get install gcc);"
+          + " going on without it";
+    }
+
+    @Override
+    List<String> command(Path dir, InetSocketAddress address, Path root) throws IOException {
+      Path source = dir.resolve(SOURCE);
+      try (InputStream in = ReferenceServer.class.getResourceAsStream(SOURCE)) {
+        if (in == null) {
+          throw new IOException(SOURCE + " is missing from the bench's resources");
+        }
+        Files.copy(in, source);
+      }
+      Path program = dir.resolve("echo-epoll");
+      Process compile =
+          new ProcessBuilder(
+                  binary().toString(), "-O2", "-o", program.toString(), source.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        if (compile.waitFor() != 0) {
+          throw new IOException("cc could not build " + SOURCE + ": " + output.strip());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while building " + SOURCE, e);
+      }
+      return List.of(program.toString(), Integer.toString(address.getPort()));
     }
   }
 }
