@@ -26,6 +26,9 @@ public final class Bench {
   private final Progress progress;
   private final PrintStream terminal;
 
+  /** The files the http scenarios fetch, while a run that has them is in progress. */
+  private HttpSite site;
+
   /**
    * @param terminal where the result table goes
    * @param progress where the progress line goes (typically the same terminal)
@@ -63,6 +66,7 @@ public final class Bench {
     }
     List<Job> jobs = jobs();
     List<Sample> samples = new ArrayList<>();
+    site = options.scenarios().stream().anyMatch(Scenario::http) ? HttpSite.create() : null;
     Pinning pinning = options.pin() ? Pinning.apply(progress) : Pinning.NONE;
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
@@ -88,6 +92,9 @@ public final class Bench {
     } finally {
       pinning.undo();
       progress.done();
+      if (site != null) {
+        site.close();
+      }
     }
     return new BenchReport(options, machine(), started, samples);
   }
@@ -101,9 +108,10 @@ public final class Bench {
       if (job.scenario == Scenario.FTP_GET) {
         served = FtpGetScenario.servedDirectory();
       }
+      java.nio.file.Path root = job.scenario.http() ? site.root() : served;
       var reference = ReferenceServer.named(job.model.model());
       if (reference.isPresent()) {
-        try (ReferenceServer.Running server = reference.get().start(served)) {
+        try (ReferenceServer.Running server = reference.get().start(root, pinning.serverCpus())) {
           return measure(job, load, server, status);
         }
       }
@@ -118,6 +126,7 @@ public final class Bench {
             case FTP_GET -> FtpGetScenario.serverArgs(served);
             case STORM -> StormScenario.serverArgs();
             case SOAK -> SoakScenario.serverArgs(job.point);
+            case HTTP, HTTP_CPU -> List.of("--root", site.root().toString());
             default -> List.of();
           };
       List<String> command =
@@ -161,6 +170,7 @@ public final class Bench {
       case FTP_GET -> FtpGetScenario.run(trial);
       case STORM -> StormScenario.run(trial);
       case SOAK -> SoakScenario.run(trial);
+      case HTTP, HTTP_CPU -> HttpScenario.run(trial);
     };
   }
 
@@ -168,13 +178,14 @@ public final class Bench {
   private List<Job> jobs() {
     List<Job> jobs = new ArrayList<>();
     for (Scenario scenario : options.scenarios()) {
+      List<ModelSpec> models = modelsFor(scenario);
       for (Point point : options.points(scenario)) {
         for (int round = 1; round <= options.rounds(); round++) {
-          for (ModelSpec model : options.models()) {
+          for (ModelSpec model : models) {
             var reference = ReferenceServer.named(model.model());
-            // A reference stands in for one app only, and only where it is installed.
+            // A reference stands in for some scenarios only, and only where it is installed.
             if (reference.isEmpty()
-                || (reference.get().app().equals(scenario.app()) && reference.get().installed())) {
+                || (reference.get().serves(scenario) && reference.get().installed())) {
               jobs.add(new Job(scenario, point, model, round));
             }
           }
@@ -183,6 +194,29 @@ public final class Bench {
     }
     return jobs;
   }
+
+  /**
+   * The models a scenario measures: in {@code http-cpu} each model twice, as given and with the
+   * worker pool ({@code worker-threads}), unless the spec already says; elsewhere as given.
+   */
+  private List<ModelSpec> modelsFor(Scenario scenario) {
+    List<ModelSpec> models = new ArrayList<>();
+    for (ModelSpec model : options.models()) {
+      models.add(model);
+      if (scenario == Scenario.HTTP_CPU
+          && !model.isReference()
+          && !model.options().containsKey(WORKER_THREADS)) {
+        models.add(model.with(WORKER_THREADS, Integer.toString(HTTP_CPU_WORKERS)));
+      }
+    }
+    return models;
+  }
+
+  /** The {@code serve} option that turns the http app's worker pool on. */
+  static final String WORKER_THREADS = "worker-threads";
+
+  /** The pool {@code http-cpu} adds: as many workers as the machine has cores. */
+  static final int HTTP_CPU_WORKERS = Runtime.getRuntime().availableProcessors();
 
   private record Job(Scenario scenario, Point point, ModelSpec model, int round) {}
 

@@ -195,13 +195,21 @@ public record BenchOptions(
     return duration == null ? scenario.defaultDuration() : duration;
   }
 
-  /** The points a scenario visits: its connection counts, times the rates for fanout and soak. */
+  /** The files the http scenario fetches: a small page and a large download. */
+  public static final List<Integer> HTTP_FILE_SIZES = List.of(1024, 1 << 20);
+
+  /**
+   * The points a scenario visits: its connection counts, times the rates for fanout and soak, and
+   * the file sizes for http.
+   */
   public List<Point> points(Scenario scenario) {
     List<Integer> counts = connections.isEmpty() ? scenario.defaultConnections() : connections;
     List<Point> points = new ArrayList<>();
     for (int count : counts) {
       if (scenario.hasRate()) {
         rates.forEach(rate -> points.add(new Point(count, rate)));
+      } else if (scenario == Scenario.HTTP) {
+        HTTP_FILE_SIZES.forEach(size -> points.add(new Point(count, 0, size)));
       } else {
         points.add(new Point(count, 0));
       }

@@ -202,6 +202,7 @@ public record BenchReport(
                 case FANOUT -> "receivers @ rate";
                 case SOAK -> "sessions @ rate";
                 case STORM -> "places";
+                case HTTP -> "connections × file";
                 default -> "connections";
               },
               mine,
@@ -338,6 +339,7 @@ public record BenchReport(
           .field("scenario", row.scenario().key())
           .field("connections", row.point().connections())
           .field("rate", row.point().rate())
+          .field("bytes", row.point().bytes())
           .field("model", row.model())
           .field("ok_rounds", row.okRounds())
           .field("rounds", row.rounds());
@@ -355,6 +357,7 @@ public record BenchReport(
           .field("scenario", sample.scenario().key())
           .field("connections", sample.point().connections())
           .field("rate", sample.point().rate())
+          .field("bytes", sample.point().bytes())
           .field("model", sample.model())
           .field("round", sample.round());
       metrics(json.name("metrics"), sample.measurement().values());

@@ -57,7 +57,20 @@ public final class Charts {
               Scenario.FANOUT,
               Metric.DELIVERY_RATIO,
               "fanout-delivery-ratio",
-              "fanout: share of messages delivered"));
+              "fanout: share of messages delivered"),
+          new Figure(
+              Scenario.HTTP, Metric.REQS_PER_S, "http-throughput", "http: requests per second"),
+          new Figure(Scenario.HTTP, Metric.P99_US, "http-p99", "http: p99 request latency"),
+          new Figure(
+              Scenario.HTTP,
+              Metric.CPU_US_PER_REQ,
+              "http-cpu-per-request",
+              "http: server CPU per request"),
+          new Figure(
+              Scenario.HTTP_CPU,
+              Metric.P99_US,
+              "http-cpu-p99",
+              "http-cpu: p99 of cheap requests while heavy ones compute"));
 
   /**
    * One colour per model for the whole run, in the order the models were given, so a model is the

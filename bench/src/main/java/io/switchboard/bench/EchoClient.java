@@ -3,12 +3,9 @@ package io.switchboard.bench;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
@@ -20,7 +17,7 @@ import org.HdrHistogram.Recorder;
  * <p>Thread contract: callbacks run on the connection's loop thread; {@link #go} and {@link #halt}
  * may be called from any thread (they hop to the loop).
  */
-final class EchoClient extends LoadConnection {
+final class EchoClient extends ClosedLoopClient {
   /** 63 bytes and a newline: the scenario's 64-byte line. */
   static final byte[] LINE = line();
 
@@ -39,11 +36,9 @@ final class EchoClient extends LoadConnection {
   }
 
   private final Shared shared;
-  private boolean ready;
-  private boolean pinging;
-  private long sentAt;
 
   EchoClient(Shared shared) {
+    super(shared.connecting, shared.tally);
     this.shared = shared;
   }
 
@@ -63,35 +58,11 @@ final class EchoClient extends LoadConnection {
    */
   static List<EchoClient> openAll(Trial trial, int count, Shared shared)
       throws IOException, InterruptedException {
-    List<EchoClient> clients = new ArrayList<>(count);
-    Duration deadline = Trial.setupDeadline(count);
-    long end = System.nanoTime() + deadline.toNanos();
-    for (int i = 0; i < count; i++) {
-      if (i % 500 == 0) {
-        trial.status(String.format("connecting %,d/%,d", i, count));
-      }
-      long left = end - System.nanoTime();
-      if (!shared.connecting.tryAcquire(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-        break; // the server stopped taking connections: report what was reached
-      }
-      EchoClient client = new EchoClient(shared);
-      clients.add(client);
-      trial.load.connect(trial.target(), client);
-    }
-    int opened = clients.size();
-    shared.tally.await(
-        t -> t.ready() + t.failed() >= opened,
-        Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-    return clients;
+    return trial.connectAll(count, shared.connecting, shared.tally, () -> new EchoClient(shared));
   }
 
   @Override
-  protected void connected() {
-    ping();
-  }
-
-  private void ping() {
-    sentAt = System.nanoTime();
+  protected void request() {
     shared.sent.increment();
     send(LINE_BUFFER.duplicate());
   }
@@ -103,47 +74,6 @@ final class EchoClient extends LoadConnection {
         || !Arrays.equals(bytes, start, start + length, LINE, 0, LINE.length - 1)) {
       shared.corrupt.increment();
     }
-    if (!ready) {
-      ready = true;
-      shared.connecting.release();
-      shared.tally.addReady();
-      return;
-    }
-    shared.latency.recordValue(nowNanos - sentAt);
-    if (pinging) {
-      ping();
-    }
-  }
-
-  @Override
-  protected void closed(IOException cause) {
-    if (!ready) {
-      shared.connecting.release();
-    }
-    shared.tally.addClosed(ready, cause);
-  }
-
-  /** Starts ping-pong. */
-  void go() {
-    execute(
-        () -> {
-          if (!isClosed() && ready && !pinging) {
-            pinging = true;
-            ping();
-          }
-        });
-  }
-
-  /** Stops after the reply in flight. */
-  void halt() {
-    execute(() -> pinging = false);
-  }
-
-  void closeLater() {
-    execute(this::close);
-  }
-
-  boolean isReady() {
-    return ready;
+    answered(nowNanos, shared.latency);
   }
 }

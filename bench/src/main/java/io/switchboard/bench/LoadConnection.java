@@ -157,18 +157,28 @@ public abstract class LoadConnection {
     long now = System.nanoTime();
     byte[] bytes = buffer.array();
     int end = buffer.position();
+    keepPartial(bytes, received(bytes, partialLength, end, now), end);
+  }
+
+  /**
+   * Takes what arrived: {@code bytes[0, end)}, of which {@code [0, from)} is what the last call
+   * left unused. Returns how many bytes from the start it used; the rest is kept for the next read
+   * (at most {@link #MAX_LINE}). The default frames lines and hands each to {@link #line}; a
+   * protocol with other framing (HTTP bodies) overrides this.
+   */
+  protected int received(byte[] bytes, int from, int end, long nowNanos) {
     int start = 0;
-    for (int i = partialLength; i < end && !closed; i++) {
+    for (int i = from; i < end && !closed; i++) {
       if (bytes[i] == '\n') {
         int length = i - start;
         if (length > 0 && bytes[i - 1] == '\r') {
           length--;
         }
-        line(bytes, start, length, now);
+        line(bytes, start, length, nowNanos);
         start = i + 1;
       }
     }
-    keepPartial(bytes, start, end);
+    return start;
   }
 
   private void keepPartial(byte[] bytes, int start, int end) {

@@ -24,6 +24,11 @@ public record Measurement(Map<Metric, Double> values, String error) {
     return new Measurement(Map.of(), error);
   }
 
+  /** The same figures with {@code message} as the error (the first error stays). */
+  public Measurement withError(String message) {
+    return new Measurement(values, error == null ? message : error);
+  }
+
   public boolean ok() {
     return error == null;
   }

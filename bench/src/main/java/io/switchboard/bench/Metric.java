@@ -6,6 +6,10 @@ package io.switchboard.bench;
  */
 public enum Metric {
   MSGS_PER_S("msgs_per_s", "msgs/s", true),
+  REQS_PER_S("reqs_per_s", "req/s", true),
+  MIB_PER_S("mib_per_s", "MiB/s", true),
+  HEAVY_PER_S("heavy_per_s", "heavy/s", true),
+  CPU_US_PER_REQ("cpu_us_per_req", "cpu µs/req", false),
   CONNS_PER_S("conns_per_s", "conns/s", true),
   SENT_PER_S("sent_per_s", "sent/s", true),
   DELIVERIES_PER_S("deliveries_per_s", "deliveries/s", true),

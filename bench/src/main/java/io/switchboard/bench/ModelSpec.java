@@ -61,9 +61,17 @@ public record ModelSpec(String label, String model, Map<String, String> options)
     return serve;
   }
 
+  /** This spec with one more option ({@code select} becomes {@code select:worker-threads=2}). */
+  public ModelSpec with(String key, String value) {
+    Map<String, String> more = new LinkedHashMap<>(options);
+    more.put(key, value);
+    String label = this.label + (options.isEmpty() ? ":" : ",") + key + "=" + value;
+    return new ModelSpec(label, model, more);
+  }
+
   /**
-   * True for an external server the bench starts itself as a reference (vsftpd), which is no model
-   * of ours: {@code serve} does not know it.
+   * True for an external server the bench starts itself as a reference (vsftpd, nginx), which is no
+   * model of ours: {@code serve} does not know it.
    */
   public boolean isReference() {
     return ReferenceServer.named(model).isPresent();

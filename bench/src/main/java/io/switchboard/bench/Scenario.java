@@ -100,6 +100,39 @@ public enum Scenario {
           Metric.RSS_END_MIB,
           Metric.HEAP_START_MIB,
           Metric.HEAP_END_MIB)),
+  /**
+   * The web server: N kept-alive connections each fetch one file (1 KiB, then 1 MiB) over and over,
+   * one request in flight each; {@code nginx} among the models is measured too.
+   */
+  HTTP(
+      "http",
+      List.of(100, 1_000),
+      Metric.REQS_PER_S,
+      List.of(
+          Metric.REQS_PER_S,
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.MIB_PER_S,
+          Metric.CPU_US_PER_REQ,
+          Metric.RSS_MIB,
+          Metric.THREADS)),
+  /**
+   * The web server while it computes: N connections fetch a 1 KiB file (cheap) while a few others
+   * ask the calculator a heavy question; the cheap requests' latency shows whether heavy work holds
+   * up the loop. Each model runs as given and with the worker pool.
+   */
+  HTTP_CPU(
+      "http",
+      List.of(100),
+      Metric.P99_US,
+      List.of(
+          Metric.P50_US,
+          Metric.P99_US,
+          Metric.P999_US,
+          Metric.REQS_PER_S,
+          Metric.HEAVY_PER_S,
+          Metric.SERVER_CPU_S,
+          Metric.THREADS)),
   /** N FTP clients each download a 1 GiB file over and over: throughput and CPU per GB. */
   FTP_GET(
       "files",
@@ -130,9 +163,14 @@ public enum Scenario {
     this.shown = shown;
   }
 
-  /** The name on the command line and in reports ({@code ftp-get}). */
+  /** The name on the command line and in reports ({@code http-cpu}, {@code ftp-get}). */
   public String key() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** True for the scenarios that talk HTTP to the web server (and to nginx). */
+  public boolean http() {
+    return this == HTTP || this == HTTP_CPU;
   }
 
   /** The {@code serve --app} the scenario talks to. */
@@ -171,7 +209,8 @@ public enum Scenario {
       throw new IllegalArgumentException(
           "unknown scenario '"
               + name
-              + "'; scenarios: echo, idle, connect, fanout, ftp-get, storm, soak",
+              + "'; scenarios: echo, idle, connect, fanout, ftp-get, storm, soak, http,"
+              + " http-cpu",
           e);
     }
   }

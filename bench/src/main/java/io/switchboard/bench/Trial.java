@@ -3,7 +3,12 @@ package io.switchboard.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One measurement in progress: a scenario at a point against one running server, with the load
@@ -82,6 +87,37 @@ final class Trial {
         serverNow.cpuSeconds() - window.server().cpuSeconds(),
         load.loopCpuSeconds() - window.loadCpu(),
         serverNow);
+  }
+
+  /**
+   * Connects {@code count} clients made by {@code factory}, at most as many still setting up at a
+   * time as {@code connecting} has permits (each client releases its permit once it is ready or
+   * gone), and waits until each is ready or failed in {@code tally}, or the setup deadline passes.
+   * Returns the clients (ready or not); fewer than {@code count} when the server stopped taking
+   * connections.
+   */
+  <C extends LoadConnection> List<C> connectAll(
+      int count, Semaphore connecting, Tally tally, Supplier<C> factory)
+      throws IOException, InterruptedException {
+    List<C> clients = new ArrayList<>(count);
+    long end = System.nanoTime() + setupDeadline(count).toNanos();
+    for (int i = 0; i < count; i++) {
+      if (i % 500 == 0) {
+        status(String.format("connecting %,d/%,d", i, count));
+      }
+      long left = end - System.nanoTime();
+      if (!connecting.tryAcquire(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+        break; // the server stopped taking connections: report what was reached
+      }
+      C client = factory.get();
+      clients.add(client);
+      load.connect(target(), client);
+    }
+    int opened = clients.size();
+    tally.await(
+        t -> t.ready() + t.failed() >= opened,
+        Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+    return clients;
   }
 
   /** How long to wait for {@code count} connections to be set up (one round trip each). */

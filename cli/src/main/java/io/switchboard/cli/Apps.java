@@ -49,6 +49,9 @@ final class Apps {
   /** What request/response services get: a client silent for five minutes is gone. */
   static final Duration SERVICE_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+  /** What the web server gets: keep-alive connections idle this long are closed. */
+  static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Map<String, Entry> APPS = new LinkedHashMap<>();
 
   /** What {@code serve} runs when no {@code --app} is given. */
@@ -84,6 +87,16 @@ final class Apps {
                     + hostPort.substring(0, hostPort.lastIndexOf(':')),
                 "curl -u NAME ftp://" + hostPort + "/",
                 "./switchboard files " + hostPort + " --user NAME"));
+    // A kept-alive browser connection that has said nothing for a minute is let go (nginx waits
+    // 75 s); the client simply opens another.
+    register(
+        "http",
+        serve -> serve.http.application(serve.root),
+        State.PER_CONNECTION,
+        HTTP_IDLE_TIMEOUT,
+        serve -> null,
+        hostPort ->
+            List.of("a browser at http://" + hostPort + "/", "curl http://" + hostPort + "/"));
     for (LineService service : LineService.values()) {
       register(service.serviceName(), service::application, State.PER_CONNECTION);
     }

@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
       "while a pair chats in another room; half leave at once; SIGTERM with the rest on),",
       "soak (N chat sessions at a time connect, join, talk and quit at a steady total",
       "rate, for minutes: the server's fds, threads, RSS and heap after GC, start and end).",
+      "http (the web server: kept-alive connections fetch a 1 KiB, then a 1 MiB file; add",
+      "nginx to --models to measure it too), http-cpu (cheap requests' latency while heavy",
+      "calculator requests run; each model with and without --worker-threads).",
       "",
       "Writes a table to the terminal, <out>/report.json and PNG charts in <out>.",
     },
@@ -50,6 +53,8 @@ import picocli.CommandLine.Option;
           + "--rounds 1",
       "  switchboard bench --models virtual --scenario soak --connections 200 --rate 2000 "
           + "--duration 10m --rounds 1",
+      "  switchboard bench --models reactor,select,netty,nginx --scenario http --pin",
+      "  switchboard bench --models select,reactor,netty,virtual --scenario http-cpu --pin",
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -69,7 +74,8 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "echo",
       paramLabel = "NAME,...",
       description =
-          "echo, idle, connect, fanout, storm, soak, or several (default: ${DEFAULT-VALUE}).")
+          "echo, idle, connect, fanout, storm, soak, http, http-cpu, ftp-get, or several"
+              + " (default: ${DEFAULT-VALUE}).")
   String scenarios;
 
   @Option(
@@ -78,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "Connection counts (echo default 1,100,1000,10000; idle 15000; fanout "
               + "receivers 100,1000; storm: the server's places, 10000; soak: sessions at "
-              + "a time, 200).")
+              + "a time, 200; http 100,1000; http-cpu 100).")
   String connections;
 
   @Option(
@@ -153,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
               loadThreads);
       // Checked before anything runs: a typo found after an hour of measuring costs the hour.
       for (ModelSpec model : options.models()) {
-        if (!model.isReference()) { // vsftpd: an external server, not one of our models
+        if (!model.isReference()) { // vsftpd, nginx: an external server, not one of our models
           Engines.named(model.model());
         }
       }

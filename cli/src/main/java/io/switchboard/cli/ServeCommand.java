@@ -54,6 +54,7 @@ import picocli.CommandLine.Option;
       "  switchboard serve --app echo --model virtual --port 7000",
       "  switchboard serve --app upper --model select --selector poll --port 0",
       "  switchboard serve --app echo --model select --processes 4 --port 7000",
+      "  switchboard serve --app http --model reactor --port 8080 --root ./site --listing",
       "Then connect with: nc 127.0.0.1 7000",
     })
 final class ServeCommand implements Callable<Integer> {
@@ -74,9 +75,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "APP",
       defaultValue = Apps.DEFAULT,
       description =
-          "Application to serve: chat (the chat hub), files (FTP, needs --root), echo, upper,"
-              + " ack, pid "
-              + "(default: ${DEFAULT-VALUE}).")
+          "Application to serve: chat (the chat hub), files (FTP, needs --root), http (the web"
+              + " server), echo, upper, ack, pid (default: ${DEFAULT-VALUE}).")
   String app;
 
   @Option(
@@ -157,6 +157,9 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The file server's options ({@code --users}, {@code --anonymous}, ...). */
   @Mixin FilesOptions files = new FilesOptions();
+
+  /** The web server's options ({@code --listing}, {@code --worker-...}). */
+  @Mixin HttpOptions http = new HttpOptions();
 
   @Option(
       names = "--metrics-port",

@@ -90,7 +90,6 @@ public final class ChatClient {
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(host, port), 10_000);
-      socket.setTcpNoDelay(true);
     } catch (IOException e) {
       err.println(
           "switchboard chat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
@@ -99,6 +98,9 @@ public final class ChatClient {
     }
     Ending ending = new Ending();
     try (socket) {
+      // Here, not with the connect: a server that resets at once has been reached, and its end
+      // is the session's end (EXIT_ENDED_BY_SERVER), not "cannot connect".
+      socket.setTcpNoDelay(true);
       OutputStream toServer = socket.getOutputStream();
       if (name != null) {
         send(toServer, LineFormat.command(LineFormat.NICK, name));

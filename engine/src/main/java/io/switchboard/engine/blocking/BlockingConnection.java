@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -32,6 +33,11 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private final Semaphore flushes = new Semaphore(0);
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile Thread reader;
+
+  /** Pauses so far; the reader hands out kept frames once for each pause it has not seen end. */
+  private final AtomicInteger pauses = new AtomicInteger();
+
+  private int pausesSeen; // reader only
   private Thread writer; // guarded by this
 
   /** Set by the reader's own sends while it runs the handler: it flushes after the read. */
@@ -55,10 +61,17 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
       while (isOpen()) {
         if (isReadingPaused()) {
           LockSupport.park(this); // resumeReading() and closeChannel() unpark
-          if (!isReadingPaused()) {
-            context.runNow(this::onResume);
-            flushIfClaimed();
-          }
+          continue;
+        }
+        int paused = pauses.get();
+        if (paused != pausesSeen) {
+          // Reading was paused since this thread last looked and is on again: the frames the
+          // decoder kept meanwhile go first. The resume may have come before this thread ever saw
+          // the pause (a callback that ran right after the one that paused), so it is the count
+          // that says so, not having parked.
+          pausesSeen = paused;
+          context.runNow(this::onResume);
+          flushIfClaimed();
           continue;
         }
         buffer.clear();
@@ -133,8 +146,12 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
 
   @Override
   protected void readingChanged(boolean paused) {
+    if (paused) {
+      pauses.incrementAndGet();
+      return;
+    }
     Thread thread = reader;
-    if (!paused && thread != null) {
+    if (thread != null) {
       LockSupport.unpark(thread);
     }
   }
