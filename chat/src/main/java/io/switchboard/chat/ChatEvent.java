@@ -5,43 +5,100 @@ import java.util.List;
 
 /**
  * What the hub tells a member, free of any wire format: each front renders these its own way (the
- * line protocol as text lines, a later IRC front as IRC messages, a WebSocket front as JSON).
+ * line protocol as text lines, the IRC front as IRC messages, a WebSocket front as JSON).
+ *
+ * <p>Events about a person carry that person's {@code address} ({@code user@host}, see {@link
+ * Origin#address()}) as well as the name, so a front that shows where people come from (IRC's
+ * {@code nick!user@host}) needs no lookup, here or across a bus between hubs.
  */
 public sealed interface ChatEvent {
 
   /** This member arrived and got {@code name}: the first event, before any room's traffic. */
   record Connected(String name) implements ChatEvent {}
 
-  /** A message said in a room ({@code action} for {@code /me}). Not sent back to its sender. */
-  record Said(String room, String from, String text, boolean action, Instant time)
-      implements ChatEvent {}
+  /** A message said in a room, in a {@link Style}. Not sent back to its sender. */
+  record Said(String room, String from, String address, String text, Style style, Instant time)
+      implements ChatEvent {
+    /** True for {@code /me} (IRC's CTCP ACTION). */
+    public boolean action() {
+      return style == Style.ACTION;
+    }
+  }
 
   /** A private message; its target receives it, and its sender as the confirmation. */
-  record Whispered(String from, String to, String text, Instant time) implements ChatEvent {}
+  record Whispered(String from, String address, String to, String text, Style style, Instant time)
+      implements ChatEvent {}
 
   /** Someone else joined a room this member is in. */
-  record Joined(String room, String name) implements ChatEvent {}
+  record Joined(String room, String name, String address) implements ChatEvent {}
 
   /** Someone else left a room this member is in, and how. */
-  record Left(String room, String name, Departure how, String reason) implements ChatEvent {}
+  record Left(String room, String name, String address, Departure how, String reason)
+      implements ChatEvent {}
 
   /** Someone in a room this member is in changed name. */
-  record Renamed(String room, String oldName, String newName) implements ChatEvent {}
+  record Renamed(String room, String oldName, String newName, String address)
+      implements ChatEvent {}
 
   /**
-   * This member entered a room: how many are there and who (this member included), in join order;
-   * {@code members} is empty in a room too big to list (see {@link ChatSettings#presenceLimit()}),
-   * where joins and leaves are not announced either.
+   * This member entered a room: how many are there and who (this member included) in join order
+   * with their roles, and the room's topic ({@code null} if none). {@code occupants} is empty in a
+   * room too big to list (see {@link ChatSettings#presenceLimit()}), where joins and leaves are not
+   * announced either.
    */
-  record Entered(String room, int count, List<String> members) implements ChatEvent {
+  record Entered(String room, int count, List<Occupant> occupants, Topic topic)
+      implements ChatEvent {
+    public Entered {
+      occupants = List.copyOf(occupants);
+    }
+
     /** A room small enough to list. */
-    public Entered(String room, List<String> members) {
-      this(room, members.size(), members);
+    public Entered(String room, List<Occupant> occupants, Topic topic) {
+      this(room, occupants.size(), occupants, topic);
+    }
+
+    /** The members' names, in join order (none in a room too big to list). */
+    public List<String> members() {
+      return occupants.stream().map(Occupant::name).toList();
     }
   }
 
   /** This member asked for a room's history: its last messages, oldest first. */
   record History(String room, List<Said> messages, int kept) implements ChatEvent {}
+
+  /**
+   * Someone was put out of a room by {@code by} (a room operator or a hub operator); everyone in
+   * the room hears it, the one put out too, who is then no longer in the room.
+   */
+  record Kicked(String room, String name, String by, String byAddress, String reason)
+      implements ChatEvent {}
+
+  /** {@code by} invites this member ({@code name}) to {@code room}. Only the invited one hears. */
+  record Invited(String room, String name, String by, String byAddress) implements ChatEvent {}
+
+  /** A room's topic changed ({@code topic.text()} empty: cleared); everyone in it hears. */
+  record TopicChanged(String room, String by, String byAddress, Topic topic) implements ChatEvent {}
+
+  /** A room's settings or its members' roles changed; everyone in it hears, in one event. */
+  record RoomChanged(String room, String by, String byAddress, List<RoomChange> changes)
+      implements ChatEvent {
+    public RoomChanged {
+      changes = List.copyOf(changes);
+    }
+  }
+
+  /** How a message is meant. */
+  enum Style {
+    /** Said plainly. */
+    PLAIN,
+    /** {@code /me waves}: an action. */
+    ACTION,
+    /**
+     * A notice: shown like a message, but programs must never answer it automatically (IRC's
+     * NOTICE; what keeps two bots from answering each other forever).
+     */
+    NOTICE
+  }
 
   /** Why a member stopped being in a room. */
   enum Departure {

@@ -18,7 +18,25 @@ public final class ChatException extends Exception {
     TOO_MANY_ROOMS,
     /** This member is in as many rooms as one member may be. */
     TOO_MANY_JOINED,
-    FLOOD;
+    FLOOD,
+    /** The room takes no message from this member now (moderated, members only, banned). */
+    CANNOT_SEND,
+    /** Only a room operator (or a hub operator) may do this. */
+    NOT_OPERATOR,
+    /** A ban on the room matches this member. */
+    BANNED,
+    /** The room takes only those invited. */
+    INVITE_ONLY,
+    /** The room has as many members as its limit. */
+    ROOM_FULL,
+    /** The room has a key and the one given is not it. */
+    BAD_KEY,
+    /** The member named is not in that room. */
+    TARGET_NOT_IN_ROOM,
+    /** The member named is in that room already. */
+    ALREADY_IN_ROOM,
+    /** A room setting's value is not valid (a limit that is no positive number, a key too long). */
+    INVALID_SETTING;
 
     /** The code as shown on the wire, e.g. {@code name-taken}. */
     public String token() {

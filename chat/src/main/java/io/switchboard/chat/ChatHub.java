@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The chat hub: rooms, names, messages and history, knowing no IO model and no wire format. Fronts
- * (the line protocol now; IRC, WebSocket or a bus between hubs later) put their users in through
- * {@link #connect(Member)} and share the same rooms; see {@link Member} for how a front plugs in.
+ * The chat hub: rooms (with their roles, rules and topics), names, messages and history, knowing no
+ * IO model and no wire format. Fronts (the line protocol and IRC now; WebSocket or a bus between
+ * hubs later) put their users in through {@link #connect(Member)} or {@link #connectAs} and share
+ * the same rooms; see {@link Member} for how a front plugs in.
  *
  * <p>Thread contract: every method may be called from any thread at once (one thread per connection
  * on blocking models, several event loops on the reactor). Names and rooms live in concurrent maps;
@@ -59,10 +60,15 @@ public final class ChatHub {
    * the default room before this returns.
    */
   public Session connect(Member member) {
+    return connect(member, Origin.UNKNOWN);
+  }
+
+  /** {@link #connect(Member)} for a member whose front knows where it comes from. */
+  public Session connect(Member member, Origin origin) {
     Session session;
     while (true) {
       String guest = "guest-" + guests.incrementAndGet();
-      session = new Session(this, member, guest);
+      session = new Session(this, member, guest, origin);
       if (names.putIfAbsent(NameRules.key(guest), session) == null) {
         break;
       }
@@ -77,6 +83,27 @@ public final class ChatHub {
     return session;
   }
 
+  /**
+   * A member arrives with a name of its own and joins rooms itself (an IRC client registers with
+   * its nick and is in no channel): it receives {@link ChatEvent.Connected} and nothing else.
+   *
+   * @throws ChatException {@link Code#INVALID_NAME} or {@link Code#NAME_TAKEN}; nothing changed
+   */
+  public Session connectAs(Member member, String name, Origin origin) throws ChatException {
+    String clean = NameRules.requireValidName(NameRules.cleanName(name));
+    Session session = new Session(this, member, clean, origin);
+    if (names.putIfAbsent(NameRules.key(clean), session) != null) {
+      throw new ChatException(Code.NAME_TAKEN, "the name " + clean + " is taken; try another");
+    }
+    session.deliver(new ChatEvent.Connected(clean));
+    return session;
+  }
+
+  /** True if a member is called {@code name} now (ignoring case). */
+  public boolean isNameTaken(String name) {
+    return names.containsKey(NameRules.key(NameRules.cleanName(name)));
+  }
+
   /** A room's members, by name in join order. */
   public List<String> who(String room) throws ChatException {
     Room found = rooms.get(NameRules.key(NameRules.cleanRoom(room)));
@@ -89,9 +116,10 @@ public final class ChatHub {
   /** A room's name and how many are in it. */
   public record RoomCount(String room, int members) {}
 
-  /** Every room the hub keeps, by name. */
+  /** Every room the hub keeps and lists (secret ones are not), by name. */
   public List<RoomCount> rooms() {
     return rooms.values().stream()
+        .filter(room -> !room.isSecret())
         .map(room -> new RoomCount(room.name(), room.size()))
         .sorted(Comparator.comparing(count -> NameRules.key(count.room())))
         .toList();
@@ -107,6 +135,16 @@ public final class ChatHub {
   /** Rooms the hub keeps now (empty ones included, until their place is needed). */
   public int roomCount() {
     return rooms.size();
+  }
+
+  /** Hub operators connected now. */
+  public int operatorCount() {
+    return (int) names.values().stream().filter(Session::isOperator).count();
+  }
+
+  /** Members connected now who are hidden from those who share no room with them. */
+  public int invisibleCount() {
+    return (int) names.values().stream().filter(Session::isInvisible).count();
   }
 
   /** Members dropped so far for not reading fast enough. */
@@ -134,6 +172,23 @@ public final class ChatHub {
     return names.get(NameRules.key(name));
   }
 
+  /** The room called {@code name}; a refusal if the hub keeps none. */
+  Room existingRoom(String name) throws ChatException {
+    String clean = NameRules.cleanRoom(name);
+    Room room = rooms.get(NameRules.key(clean));
+    if (room == null) { // a room in the map is never retired (see enter)
+      throw new ChatException(Code.NO_SUCH_ROOM, "there is no room #" + clean);
+    }
+    return room;
+  }
+
+  /** Every room, by name. */
+  List<Room> roomList() {
+    return rooms.values().stream()
+        .sorted(Comparator.comparing(room -> NameRules.key(room.name())))
+        .toList();
+  }
+
   /** Moves {@code session} from {@code old} to {@code wanted}, unique ignoring case. */
   void claimName(Session session, String old, String wanted) throws ChatException {
     String oldKey = NameRules.key(old);
@@ -158,16 +213,20 @@ public final class ChatHub {
    * once, and a room just created cannot be forgotten before its first member is in. Joining a room
    * that exists takes no hub lock. Called under the session's monitor (the lock order is session,
    * then this, then a room).
+   *
+   * @param givenKey the key the session gives for a room that has one, or {@code null}
+   * @throws ChatException if the room's rules keep the session out (see {@link Room#add}), or the
+   *     hub is full of rooms
    */
-  Room enter(Session session, String name) throws ChatException {
+  Room enter(Session session, String name, String givenKey) throws ChatException {
     String key = NameRules.key(name);
     Room room = rooms.get(key);
-    if (room != null && room.add(session)) {
+    if (room != null && room.add(session, givenKey)) {
       return room;
     }
     synchronized (roomsChanging) {
       room = rooms.get(key);
-      if (room != null && room.add(session)) {
+      if (room != null && room.add(session, givenKey)) {
         return room; // created by another member meanwhile
       }
       // A room in the map is never retired (retiring removes it under this lock), so here the room
@@ -177,8 +236,8 @@ public final class ChatHub {
             Code.TOO_MANY_ROOMS,
             "the hub keeps at most " + settings.maxRooms() + " rooms and none is free");
       }
-      Room created = new Room(name, settings.historySize(), settings.presenceLimit());
-      created.add(session);
+      Room created = new Room(name, settings.historySize(), settings.presenceLimit(), now());
+      created.add(session, givenKey);
       rooms.put(key, created);
       return created;
     }

@@ -1,7 +1,5 @@
 package io.switchboard.chat;
 
-import java.util.Locale;
-
 /**
  * The rules for member names and room names, and the cleaning of text, in one place so every front
  * applies the same ones.
@@ -11,7 +9,8 @@ import java.util.Locale;
  *       digit. Control characters are stripped before the check.
  *   <li>A room is 1 to 32 characters of the same kinds; a leading {@code #} is optional and not
  *       part of the name.
- *   <li>Both are unique ignoring case ({@link #key}); the spelling first chosen is shown.
+ *   <li>Both are unique ignoring the case of ASCII letters ({@link #key}); the spelling first
+ *       chosen is shown.
  * </ul>
  *
  * <p>Thread contract: stateless, any thread.
@@ -58,9 +57,26 @@ public final class NameRules {
     return isValid(room, MAX_ROOM);
   }
 
-  /** The case-insensitive identity of a name or room. */
+  /**
+   * The case-insensitive identity of a name or room: ASCII letters folded to lower case, every
+   * other character kept as it is. The hub's one case rule: the IRC front announces it as {@code
+   * CASEMAPPING=ascii}, so IRC clients fold names exactly as the hub does ({@code Émile} and {@code
+   * émile} are two names under both).
+   */
   public static String key(String name) {
-    return name.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        char[] folded = name.toCharArray();
+        for (int j = i; j < folded.length; j++) {
+          if (folded[j] >= 'A' && folded[j] <= 'Z') {
+            folded[j] = (char) (folded[j] + ('a' - 'A'));
+          }
+        }
+        return new String(folded);
+      }
+    }
+    return name;
   }
 
   /** A room as typed, without its optional leading {@code #} and stray control characters. */

@@ -2,29 +2,41 @@ package io.switchboard.chat;
 
 import io.switchboard.chat.ChatEvent.Departure;
 import io.switchboard.chat.ChatEvent.Said;
+import io.switchboard.chat.ChatEvent.Style;
 import io.switchboard.chat.ChatEvent.Whispered;
 import io.switchboard.chat.ChatException.Code;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One member's presence in the hub: its name, its rooms (the one joined last is where it talks) and
- * its flood allowance. A front gets one from {@link ChatHub#connect} and turns its protocol's
- * commands into calls on it.
+ * One member's presence in the hub: its name and origin, its rooms (the one joined last is where it
+ * talks), its flood allowance, and what it says about itself (away, hidden, a hub operator). A
+ * front gets one from {@link ChatHub#connect} and turns its protocol's commands into calls on it.
  *
  * <p>Thread contract: a front calls these methods from its connection's handler context, one at a
- * time; the hub may at the same time remove the session from another thread (a slow consumer), so
- * membership changes are guarded by the session's monitor, which is always taken before a room's.
- * Every public method ends by dropping the slow consumers its broadcasts found, after all locks are
- * released.
+ * time; the hub may at the same time remove the session from another thread (a slow consumer), and
+ * another member may put it out of a room (a kick), so membership changes are guarded by the
+ * session's monitor, which is always taken before a room's. The flags (away, hidden, operator) are
+ * volatile: rooms read them under their own locks. Every public method ends by dropping the slow
+ * consumers its broadcasts found, after all locks are released.
  */
 public final class Session {
+  /** The longest away message, in characters; a longer one is cut. */
+  public static final int MAX_AWAY = 300;
+
   private final ChatHub hub;
   private final Member member;
+  private final Origin origin;
+  private final Instant signedOn;
   private final LineRate rate;
   private final AtomicBoolean dropping = new AtomicBoolean();
   private volatile String name;
+  private volatile Instant lastActive;
+  private volatile String away;
+  private volatile boolean operator;
+  private volatile boolean invisible;
 
   /** Rooms in join order; the last is the current one. Guarded by this. */
   private final List<Room> rooms = new ArrayList<>();
@@ -33,10 +45,13 @@ public final class Session {
   private boolean gone; // guarded by this
   private boolean flooding; // handler context only
 
-  Session(ChatHub hub, Member member, String name) {
+  Session(ChatHub hub, Member member, String name, Origin origin) {
     this.hub = hub;
     this.member = member;
     this.name = name;
+    this.origin = origin;
+    this.signedOn = hub.now();
+    this.lastActive = signedOn;
     this.rate =
         new LineRate(
             hub.settings().linesPerSecond(), hub.settings().burstLines(), System.nanoTime());
@@ -44,6 +59,30 @@ public final class Session {
 
   public String name() {
     return name;
+  }
+
+  public Origin origin() {
+    return origin;
+  }
+
+  /** {@code user@host} (see {@link Origin#address()}). */
+  public String address() {
+    return origin.address();
+  }
+
+  /** The away message, or {@code null} while here. */
+  public String away() {
+    return away;
+  }
+
+  /** True for a hub operator: it may act as an operator of every room. */
+  public boolean isOperator() {
+    return operator;
+  }
+
+  /** True if hidden from those who share no room with it (IRC's user mode {@code +i}). */
+  public boolean isInvisible() {
+    return invisible;
   }
 
   /** The room messages go to (joined last), or {@code null} if in none. */
@@ -81,17 +120,33 @@ public final class Session {
 
   /** Says {@code text} in the current room, to everyone there but this member. */
   public void say(String text) throws ChatException {
-    run(() -> speak(text, false));
+    run(() -> speak(current, text, Style.PLAIN));
   }
 
   /** {@code /me}: an action in the current room. */
   public void act(String text) throws ChatException {
-    run(() -> speak(text, true));
+    run(() -> speak(current, text, Style.ACTION));
+  }
+
+  /**
+   * Says {@code text} in the room called {@code room}, in {@code style}. A member may speak in any
+   * room it is in, and from outside to a room that takes messages from outsiders.
+   */
+  public void sayIn(String room, String text, Style style) throws ChatException {
+    run(() -> speak(hub.existingRoom(room), text, style));
   }
 
   /** A private message to the member called {@code to}; this member gets it as confirmation. */
   public void whisper(String to, String text) throws ChatException {
-    run(() -> whisperNow(to, text));
+    whisper(to, text, Style.PLAIN);
+  }
+
+  /**
+   * A private message in {@code style} to the member called {@code to}; this member gets it as
+   * confirmation. Returns the target's away message, or {@code null} if it is here.
+   */
+  public String whisper(String to, String text, Style style) throws ChatException {
+    return call(() -> whisperNow(to, text, style));
   }
 
   /**
@@ -99,7 +154,12 @@ public final class Session {
    * was in it already (it only becomes current again).
    */
   public boolean join(String room) throws ChatException {
-    return call(() -> joinNow(room));
+    return join(room, null);
+  }
+
+  /** {@link #join(String)} giving {@code key} ({@code null}: none) for a room that has one. */
+  public boolean join(String room, String key) throws ChatException {
+    return call(() -> joinNow(room, key));
   }
 
   /**
@@ -107,7 +167,17 @@ public final class Session {
    * current. Returns the name of the room left.
    */
   public String leave(String room) throws ChatException {
-    return call(() -> leaveNow(room));
+    return leave(room, null);
+  }
+
+  /** {@link #leave(String)} saying why ({@code null}: no reason), for the others to hear. */
+  public String leave(String room, String reason) throws ChatException {
+    return call(() -> leaveNow(room, reason));
+  }
+
+  /** The rooms this member is in, in join order. */
+  public synchronized List<String> rooms() {
+    return rooms.stream().map(Room::name).toList();
   }
 
   /** Changes this member's name; everyone in its rooms is told. */
@@ -125,6 +195,135 @@ public final class Session {
           }
           room.replay(this, Math.max(0, count));
         });
+  }
+
+  /** Delivers the last {@code count} messages of {@code room}, which this member must be in. */
+  public void history(String room, int count) throws ChatException {
+    run(() -> joined(room, true).replay(this, Math.max(0, count)));
+  }
+
+  // ---- What room operators do ----------------------------------------------------------------
+
+  /**
+   * Puts the member called {@code name} out of {@code room}; this member must be an operator of the
+   * room (or of the hub). Everyone in the room hears it, the one put out too.
+   */
+  public void kick(String room, String name, String reason) throws ChatException {
+    run(
+        () -> {
+          Room target = hub.existingRoom(room);
+          Session kicked = hub.sessionNamed(NameRules.cleanName(name));
+          if (kicked == null) {
+            throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + name);
+          }
+          String clean = reason == null ? null : NameRules.cleanText(reason).strip();
+          kicked.putOut(target, this, clean == null || clean.isEmpty() ? this.name : clean);
+        });
+  }
+
+  /** Invites the member called {@code name} to {@code room}, which this member must be in. */
+  public void invite(String name, String room) throws ChatException {
+    run(
+        () -> {
+          Room target = hub.existingRoom(room);
+          Session invited = hub.sessionNamed(NameRules.cleanName(name));
+          if (invited == null) {
+            throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + name);
+          }
+          target.invite(this, invited);
+        });
+  }
+
+  /** Sets the topic of {@code room} ({@code text} empty: clears it). */
+  public void setTopic(String room, String text) throws ChatException {
+    String clean = NameRules.cleanText(text).strip();
+    run(() -> hub.existingRoom(room).setTopic(this, clean, hub.now()));
+  }
+
+  /** Changes {@code room}'s settings and roles, as far as they are valid (see {@link Room}). */
+  public RoomChanges changeRoom(String room, List<RoomChange> changes) throws ChatException {
+    return call(() -> hub.existingRoom(room).change(this, changes, hub.now()));
+  }
+
+  // ---- What a member says about itself -------------------------------------------------------
+
+  /** Marks this member away with {@code message}, or here again if it is null or blank. */
+  public void setAway(String message) {
+    String clean = message == null ? "" : NameRules.cleanText(message).strip();
+    if (clean.codePointCount(0, clean.length()) > MAX_AWAY) {
+      clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_AWAY));
+    }
+    away = clean.isEmpty() ? null : clean;
+  }
+
+  /** Hides this member from those who share no room with it, or shows it again. */
+  public void setInvisible(boolean hidden) {
+    invisible = hidden;
+  }
+
+  /**
+   * Makes this member a hub operator: the front has checked its credentials (the hub keeps none).
+   */
+  public void becomeOperator() {
+    operator = true;
+  }
+
+  /** Gives up being a hub operator. */
+  public void stepDown() {
+    operator = false;
+  }
+
+  // ---- What a member may look up -------------------------------------------------------------
+
+  /** {@code room} as this member may see it; a secret room is unknown to those outside it. */
+  public RoomView view(String room) throws ChatException {
+    Room found = hub.existingRoom(room);
+    if (!found.visibleTo(this)) {
+      throw noSuchRoom(room);
+    }
+    return found.view(this);
+  }
+
+  /** Every room this member may see, by name. */
+  public List<RoomView> listRooms() {
+    return hub.roomList().stream().filter(r -> r.visibleTo(this)).map(r -> r.view(this)).toList();
+  }
+
+  /**
+   * What this member may see of the member called {@code name}: its rooms that are not secret or
+   * that this member shares, none of them if it is hidden and shares none.
+   */
+  public Profile whois(String name) throws ChatException {
+    Session target = hub.sessionNamed(NameRules.cleanName(name));
+    if (target == null) {
+      throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + name);
+    }
+    List<Room> theirs;
+    synchronized (target) {
+      theirs = List.copyOf(target.rooms);
+    }
+    List<Profile.RoomRole> shown = new ArrayList<>();
+    boolean sharesOne = target == this || theirs.stream().anyMatch(room -> room.contains(this));
+    for (Room room : theirs) {
+      Profile.RoomRole role = room.roleOf(target);
+      boolean visible =
+          target == this
+              || operator
+              || room.contains(this)
+              || (!room.isSecret() && (sharesOne || !target.invisible));
+      if (role != null && visible) {
+        shown.add(role);
+      }
+    }
+    return new Profile(
+        target.name,
+        target.origin,
+        target.away,
+        target.operator,
+        target.invisible,
+        target.signedOn,
+        target.lastActive,
+        shown);
   }
 
   /** {@code /quit}: leaves every room saying goodbye. Idempotent. */
@@ -177,31 +376,40 @@ public final class Session {
 
   // ---- The operations, under this session's lock where membership changes ------------------
 
-  private void speak(String text, boolean action) throws ChatException {
+  private void speak(Room room, String text, Style style) throws ChatException {
     String clean = NameRules.cleanText(text).strip();
     if (clean.isEmpty()) {
       return;
     }
-    Room room = current;
-    if (room == null || !room.say(this, new Said(room.name(), name, clean, action, hub.now()))) {
-      throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
+    Instant now = hub.now();
+    if (room == null
+        || !room.say(this, new Said(room.name(), name, address(), clean, style, now))) {
+      throw room == null || room == current
+          ? new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first")
+          : new ChatException(
+              Code.CANNOT_SEND, "#" + room.name() + " takes messages from its members only");
     }
+    lastActive = now;
   }
 
-  private void whisperNow(String to, String text) throws ChatException {
+  private String whisperNow(String to, String text, Style style) throws ChatException {
     Session target = hub.sessionNamed(NameRules.cleanName(to));
     if (target == null) {
       throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + to);
     }
+    Instant now = hub.now();
     Whispered message =
-        new Whispered(name, target.name(), NameRules.cleanText(text).strip(), hub.now());
+        new Whispered(
+            name, address(), target.name(), NameRules.cleanText(text).strip(), style, now);
     target.deliver(message);
     if (target != this) {
       deliver(message);
     }
+    lastActive = now;
+    return target.away;
   }
 
-  private boolean joinNow(String room) throws ChatException {
+  private boolean joinNow(String room, String key) throws ChatException {
     String clean = NameRules.requireValidRoom(NameRules.cleanRoom(room));
     synchronized (this) {
       if (gone) {
@@ -221,24 +429,35 @@ public final class Session {
             Code.TOO_MANY_JOINED,
             "you are in " + most + " rooms, the most one member may be in; /leave one first");
       }
-      Room target = hub.enter(this, clean);
+      Room target = hub.enter(this, clean, key);
       rooms.add(target);
       current = target;
       return true;
     }
   }
 
-  private synchronized String leaveNow(String room) throws ChatException {
-    Room target = room == null ? current : joined(NameRules.cleanRoom(room));
+  private synchronized String leaveNow(String room, String reason) throws ChatException {
+    Room target = room == null ? current : joined(room, false);
     if (target == null) {
       throw room == null
           ? new ChatException(Code.NO_ROOM, "you are in no room")
-          : new ChatException(Code.NOT_IN_ROOM, "you are not in #" + room);
+          : new ChatException(Code.NOT_IN_ROOM, "you are not in #" + NameRules.cleanRoom(room));
     }
-    target.remove(this, Departure.LEFT, null);
-    rooms.remove(target);
-    current = rooms.isEmpty() ? null : rooms.getLast();
+    String clean = reason == null ? null : NameRules.cleanText(reason).strip();
+    target.remove(this, Departure.LEFT, clean == null || clean.isEmpty() ? null : clean);
+    forgetRoom(target);
     return target.name();
+  }
+
+  /** Put out of {@code room} by {@code by}: under this session's lock, which keeps its rooms. */
+  private synchronized void putOut(Room room, Session by, String reason) throws ChatException {
+    room.kick(by, this, reason);
+    forgetRoom(room);
+  }
+
+  private void forgetRoom(Room room) {
+    rooms.remove(room);
+    current = rooms.isEmpty() ? null : rooms.getLast();
   }
 
   private void renameNow(String newName) throws ChatException {
@@ -261,22 +480,36 @@ public final class Session {
       return;
     }
     gone = true;
+    String clean = reason == null ? null : NameRules.cleanText(reason).strip();
     for (Room room : rooms) {
-      room.remove(this, how, reason);
+      room.remove(this, how, clean);
     }
     rooms.clear();
     current = null;
     hub.releaseName(this, name);
   }
 
-  private Room joined(String room) {
-    String key = NameRules.key(room);
-    for (Room joined : rooms) {
-      if (NameRules.key(joined.name()).equals(key)) {
-        return joined;
+  /**
+   * The room called {@code room} that this member is in; {@code null} if none, or a refusal if
+   * {@code required}.
+   */
+  private Room joined(String room, boolean required) throws ChatException {
+    String key = NameRules.key(NameRules.cleanRoom(room));
+    synchronized (this) {
+      for (Room joined : rooms) {
+        if (NameRules.key(joined.name()).equals(key)) {
+          return joined;
+        }
       }
     }
+    if (required) {
+      throw new ChatException(Code.NOT_IN_ROOM, "you are not in #" + NameRules.cleanRoom(room));
+    }
     return null;
+  }
+
+  private static ChatException noSuchRoom(String room) {
+    return new ChatException(Code.NO_SUCH_ROOM, "there is no room #" + NameRules.cleanRoom(room));
   }
 
   /**

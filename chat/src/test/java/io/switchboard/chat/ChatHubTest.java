@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * WebSocket, a bus) relies on, with no socket and no wire format involved.
  */
 class ChatHubTest {
+  private static final String UNKNOWN = Origin.UNKNOWN.address();
 
   /** A front's member that records events and reports a backlog the test sets. */
   private static final class RecordingMember implements Member {
@@ -58,7 +59,9 @@ class ChatHubTest {
     assertThat(session.currentRoom()).isEqualTo("lobby");
     assertThat(member.events)
         .containsExactly(
-            new Connected(session.name()), new Entered("lobby", List.of(session.name())));
+            new Connected(session.name()),
+            // the first member of a new room runs it
+            new Entered("lobby", List.of(new Occupant(session.name(), true, false)), null));
   }
 
   @Test
@@ -153,7 +156,7 @@ class ChatHubTest {
     assertThat(slow.disconnectedFor).startsWith("too slow");
     assertThat(hub.who("lobby")).containsExactly(speaking.name());
     assertThat(speaker.events)
-        .contains(new Left("lobby", "slow", Departure.DISCONNECTED, "too slow"));
+        .contains(new Left("lobby", "slow", UNKNOWN, Departure.DISCONNECTED, "too slow"));
     speaking.say("still works");
     assertThat(slow.events).filteredOn(Said.class::isInstance).hasSize(1);
   }
@@ -177,6 +180,6 @@ class ChatHubTest {
     RecordingMember first = new RecordingMember();
     hub.connect(first);
     Session second = hub.connect(new RecordingMember());
-    assertThat(first.events).contains(new Joined("lobby", second.name()));
+    assertThat(first.events).contains(new Joined("lobby", second.name(), UNKNOWN));
   }
 }

@@ -38,7 +38,8 @@ final class Apps {
       State state,
       Duration idleTimeout,
       Function<ServeCommand, MeterBinder> meters,
-      Function<String, List<String>> hints) {}
+      Function<String, List<String>> hints,
+      Function<ServeCommand, List<Endpoint>> endpoints) {}
 
   /** How to reach a line service at {@code HOST PORT}: nc. */
   private static List<String> lineHints(String hostPort) {
@@ -59,13 +60,15 @@ final class Apps {
   static {
     // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
+    // Its other fronts (IRC on --irc-port) listen on ports of their own, sharing the hub.
     register(
         "chat",
         serve -> serve.chat.application(),
         State.SHARED_ACROSS_CONNECTIONS,
         Duration.ZERO,
         serve -> serve.chat::bindTo,
-        hostPort -> List.of("nc " + hostPort.replace(':', ' '), "./switchboard chat " + hostPort));
+        hostPort -> List.of("nc " + hostPort.replace(':', ' '), "./switchboard chat " + hostPort),
+        serve -> serve.chat.endpoints());
     // FTP clients expect "421 Timeout." before a silent session is dropped, and a long transfer
     // leaves the control connection quiet: the file server keeps its own idle clock
     // (--idle-session-timeout), so the engine's is off unless --idle-timeout asks. Each process
@@ -114,7 +117,29 @@ final class Apps {
       Duration idleTimeout,
       Function<ServeCommand, MeterBinder> meters,
       Function<String, List<String>> hints) {
-    APPS.put(name, new Entry(factory, state, idleTimeout, meters, hints));
+    register(name, factory, state, idleTimeout, meters, hints, serve -> List.of());
+  }
+
+  /**
+   * Adds an app that may listen on more ports than {@code --port}.
+   *
+   * @param endpoints the other ports and what is served there, made after the app itself (so they
+   *     can share its state); an empty list when the command line asks for none
+   */
+  static void register(
+      String name,
+      Function<ServeCommand, Application<?>> factory,
+      State state,
+      Duration idleTimeout,
+      Function<ServeCommand, MeterBinder> meters,
+      Function<String, List<String>> hints,
+      Function<ServeCommand, List<Endpoint>> endpoints) {
+    APPS.put(name, new Entry(factory, state, idleTimeout, meters, hints, endpoints));
+  }
+
+  /** The app's other ports (see {@link Endpoint}), made after {@link #named}. */
+  static List<Endpoint> endpoints(String name, ServeCommand serve) {
+    return entry(name).endpoints().apply(serve);
   }
 
   /** Adds an app that has no options of its own; package-private so tests can add one. */

@@ -5,14 +5,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.chat.ChatHub;
 import io.switchboard.chat.ChatSettings;
+import io.switchboard.chat.irc.IrcServer;
+import io.switchboard.chat.irc.IrcSettings;
 import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Application;
+import io.switchboard.files.UsersFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * {@code serve}'s options for the chat hub ({@code --app chat}), as a picocli mixin: the hub's
- * policy, with {@link ChatSettings#DEFAULT} as the defaults. The bench's fan-out raises the rate
- * limit, since its few senders each send far faster than a person.
+ * policy, with {@link ChatSettings#DEFAULT} as the defaults, and its other fronts. The bench's
+ * fan-out raises the rate limit, since its few senders each send far faster than a person. The
+ * flood limit is the hub's, so it holds on every front.
  *
  * <p>Thread contract: filled in by picocli on the main thread, then only read.
  */
@@ -56,6 +63,30 @@ final class ChatOptions {
               + "(default: ${DEFAULT-VALUE}).")
   int presenceLimit = ChatSettings.DEFAULT.presenceLimit();
 
+  @Option(
+      names = "--irc-port",
+      paramLabel = "PORT",
+      description =
+          "chat: also serve the hub to IRC clients (irssi, weechat, ii) on this port, in the same"
+              + " rooms: #room there is room here (default: no IRC; 6667 is IRC's usual port; 0"
+              + " picks a free one).")
+  Integer ircPort;
+
+  @Option(
+      names = "--irc-name",
+      paramLabel = "NAME",
+      description = "chat: the IRC server's name in replies and WHOIS (default: this host's name).")
+  String ircName;
+
+  @Option(
+      names = "--irc-opers",
+      paramLabel = "FILE",
+      description =
+          "chat: who may become an IRC operator with OPER NAME PASSWORD (kick and set modes in"
+              + " every channel): a users file made with `switchboard files adduser NAME --users"
+              + " FILE` (default: nobody).")
+  Path ircOperators;
+
   ChatSettings settings() {
     return ChatSettings.DEFAULT
         .withRateLimit(rateLimit, burst)
@@ -71,6 +102,43 @@ final class ChatOptions {
   Application<?> application() {
     hub = new ChatHub(settings());
     return ChatServer.application(hub);
+  }
+
+  /**
+   * The hub's other fronts, on ports of their own and sharing the hub {@link #application()} made:
+   * IRC with {@code --irc-port}.
+   *
+   * @throws IllegalArgumentException if the operators file cannot be read, or an IRC option is
+   *     invalid
+   */
+  List<Endpoint> endpoints() {
+    if (ircPort == null) {
+      if (ircName != null || ircOperators != null) {
+        throw new IllegalArgumentException("--irc-name and --irc-opers need --irc-port");
+      }
+      return List.of();
+    }
+    IrcSettings irc = IrcSettings.named(ircName == null ? IrcSettings.hostName() : ircName);
+    if (ircOperators != null) {
+      try {
+        irc = irc.withOperators(UsersFile.load(ircOperators));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--irc-opers: " + e.getMessage(), e);
+      }
+    }
+    return List.of(
+        new Endpoint("irc", IrcServer.application(hub, irc), ircPort, ChatOptions::ircHints));
+  }
+
+  /** How to reach the IRC front at {@code HOST:PORT} with the clients people have. */
+  private static List<String> ircHints(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon);
+    String port = hostPort.substring(colon + 1);
+    return List.of(
+        "irssi -c " + host + " -p " + port + " -n NICK",
+        "weechat, then /server add chat " + host + "/" + port + " -notls and /connect chat",
+        "ii -s " + host + " -p " + port + " -n NICK");
   }
 
   /** The hub's figures: rooms and members now, slow members dropped, flood limits hit. */

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 
@@ -42,17 +43,22 @@ final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Starts serving {@code /metrics} on {@code address} for a server of {@code app} on {@code
-   * model}.
+   * Starts serving {@code /metrics} on {@code address} for the servers of {@code app} on {@code
+   * model}: one per port it listens on, each server's figures tagged with the name of its name (the
+   * app's for {@code --port}, an endpoint's such as {@code irc} for the others).
    *
    * @param appMeters the app's own meters, or {@code null}
    */
   static Metrics serve(
-      InetSocketAddress address, String app, String model, ServerStats stats, MeterBinder appMeters)
+      InetSocketAddress address,
+      String app,
+      String model,
+      Map<String, ServerStats> listeners,
+      MeterBinder appMeters)
       throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("app", app, "model", model);
-    bindServer(registry, stats);
+    listeners.forEach((name, stats) -> bindServer(registry, name, stats));
     for (MeterBinder jvm :
         new MeterBinder[] {
           new JvmMemoryMetrics(),
@@ -102,56 +108,87 @@ final class Metrics implements AutoCloseable {
     }
   }
 
-  private static void bindServer(MeterRegistry registry, ServerStats stats) {
+  private static void bindServer(MeterRegistry registry, String listener, ServerStats stats) {
     counter(
         registry,
+        listener,
         "switchboard.connections.accepted",
         "connections admitted",
         stats,
         s -> s.accepted());
     counter(
         registry,
+        listener,
         "switchboard.connections.refused",
         "connections refused at --max-connections",
         stats,
         s -> s.refused());
     counter(
         registry,
+        listener,
         "switchboard.connections.idle.closed",
         "connections closed for idling",
         stats,
         s -> s.idleCloses());
     counter(
         registry,
+        listener,
         "switchboard.connections.overflowed",
         "connections aborted: output queue over its cap",
         stats,
         s -> s.overflows());
     counter(
         registry,
+        listener,
         "switchboard.connections.handler.failures",
         "connections aborted: the app's handler threw",
         stats,
         s -> s.handlerFailures());
     counter(
         registry,
+        listener,
         "switchboard.frames.timed.out",
         "frames not complete within --frame-timeout",
         stats,
         s -> s.frameTimeouts());
-    counter(registry, "switchboard.bytes.in", "bytes read from clients", stats, s -> s.bytesIn());
-    counter(
-        registry, "switchboard.bytes.out", "bytes written to clients", stats, s -> s.bytesOut());
     counter(
         registry,
+        listener,
+        "switchboard.bytes.in",
+        "bytes read from clients",
+        stats,
+        s -> s.bytesIn());
+    counter(
+        registry,
+        listener,
+        "switchboard.bytes.out",
+        "bytes written to clients",
+        stats,
+        s -> s.bytesOut());
+    counter(
+        registry,
+        listener,
         "switchboard.frames.in",
         "frames decoded and handed to the app",
         stats,
         s -> s.framesIn());
-    counter(registry, "switchboard.frames.out", "sends made by the app", stats, s -> s.framesOut());
-    gauge(registry, "switchboard.connections.open", "connections open now", stats, s -> s.open());
+    counter(
+        registry,
+        listener,
+        "switchboard.frames.out",
+        "sends made by the app",
+        stats,
+        s -> s.framesOut());
     gauge(
         registry,
+        listener,
+        "switchboard.connections.open",
+        "connections open now",
+        stats,
+        s -> s.open());
+    gauge(
+        registry,
+        listener,
         "switchboard.outbound.queued.bytes",
         "bytes queued for clients, not yet written",
         stats,
@@ -160,20 +197,29 @@ final class Metrics implements AutoCloseable {
 
   private static void counter(
       MeterRegistry registry,
+      String listener,
       String name,
       String help,
       ServerStats stats,
       ToDoubleFunction<ServerStats> value) {
-    FunctionCounter.builder(name, stats, value).description(help).register(registry);
+    FunctionCounter.builder(name, stats, value)
+        .description(help)
+        .tag("listener", listener)
+        .register(registry);
   }
 
   private static void gauge(
       MeterRegistry registry,
+      String listener,
       String name,
       String help,
       ServerStats stats,
       ToDoubleFunction<ServerStats> value) {
-    Gauge.builder(name, stats, value).description(help).strongReference(true).register(registry);
+    Gauge.builder(name, stats, value)
+        .description(help)
+        .tag("listener", listener)
+        .strongReference(true)
+        .register(registry);
   }
 
   /** The scrape as Prometheus would see it, for tests. */

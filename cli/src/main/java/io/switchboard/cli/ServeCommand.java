@@ -8,6 +8,7 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.ServerStats;
 import io.switchboard.engine.spi.AbstractServer;
 import io.switchboard.engine.spi.EngineOptions;
 import io.switchboard.engine.spi.EngineProvider;
@@ -21,7 +22,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -195,8 +201,10 @@ final class ServeCommand implements Callable<Integer> {
     if (processes != null) {
       return supervise(out, err);
     }
-    Server server;
     EngineProvider provider;
+    List<Serving> serving = new ArrayList<>();
+    String binding = "--port";
+    int bindingPort = port;
     try {
       provider = Engines.named(model);
       Application<?> application = Apps.named(app, this);
@@ -209,31 +217,50 @@ final class ServeCommand implements Callable<Integer> {
                       : Duration.ofSeconds(idleTimeoutSeconds))
               .withMaxFrameLength(maxLine)
               .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
-      server = provider.create(engineOptions()).start(address(port), application, limits);
+      List<Endpoint> endpoints = Apps.endpoints(app, this);
+      serving.add(
+          new Serving(
+              app,
+              provider.create(engineOptions()).start(address(port), application, limits),
+              hostPort -> Apps.hints(app, hostPort)));
+      for (Endpoint endpoint : endpoints) {
+        binding = "--" + endpoint.name() + "-port";
+        bindingPort = endpoint.port();
+        Server server =
+            provider
+                .create(engineOptions())
+                .start(address(endpoint.port()), endpoint.application(), limits);
+        serving.add(new Serving(endpoint.name(), server, endpoint.hints()));
+      }
     } catch (IllegalArgumentException e) {
+      stopAll(serving);
       err.println("switchboard serve: " + e.getMessage());
       return 2;
     } catch (BindException e) {
+      stopAll(serving);
       err.println(
           "switchboard serve: cannot listen on "
               + host
               + ":"
-              + port
+              + bindingPort
               + ": "
               + e.getMessage()
-              + " (is another server running? pick another --port, or 0 for any)");
+              + " (is another server running? pick another "
+              + binding
+              + ", or 0 for any)");
       return 1;
     } catch (IOException e) {
+      stopAll(serving);
       err.println("switchboard serve: " + e);
       return 1;
     }
     Metrics metrics = null;
     if (metricsPort != null) {
       int at = metricsPort + (workerIndex == null ? 0 : workerIndex);
+      Map<String, ServerStats> stats = new LinkedHashMap<>();
+      serving.forEach(s -> stats.put(s.name(), s.server().stats()));
       try {
-        metrics =
-            Metrics.serve(
-                address(at), app, provider.model(), server.stats(), Apps.meters(app, this));
+        metrics = Metrics.serve(address(at), app, provider.model(), stats, Apps.meters(app, this));
       } catch (IOException e) {
         err.println(
             "switchboard serve: cannot serve metrics on "
@@ -243,22 +270,33 @@ final class ServeCommand implements Callable<Integer> {
                 + ": "
                 + e.getMessage()
                 + " (pick another --metrics-port)");
-        server.shutdown();
+        stopAll(serving);
         return 1;
       }
     }
+    Server main = serving.get(0).server();
     if (workerIndex != null) {
       // One line, the one the supervisor waits for; the user hears from the supervisor.
       out.printf(
           "%s on %s listening on %s%n",
-          app, provider.model(), AbstractServer.hostAndPort(server.localAddress()));
+          app, provider.model(), AbstractServer.hostAndPort(main.localAddress()));
       out.flush();
       Lifeline.watch(() -> System.exit(0));
     } else {
-      printBanner(out, provider.model(), server.localAddress(), metrics);
+      printBanner(
+          out, provider.model(), main.localAddress(), metrics, serving.subList(1, serving.size()));
     }
-    TerminationHook.serveUntilTerminated(server);
+    TerminationHook.serveUntilTerminated(serving.stream().map(Serving::server).toList());
     return 0; // not reached: the hook ends the process
+  }
+
+  /** One port being served: its name (the app's, or an endpoint's), its server, its hints. */
+  private record Serving(String name, Server server, Function<String, List<String>> hints) {}
+
+  private static void stopAll(List<Serving> serving) {
+    for (Serving s : serving) {
+      s.server().shutdown();
+    }
   }
 
   /** {@code --processes N}: this process supervises N workers and serves nobody itself. */
@@ -290,7 +328,7 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownSeconds),
                 out,
                 err,
-                () -> printBanner(out, description, address(reserved.port()), null))
+                () -> printBanner(out, description, address(reserved.port()), null, List.of()))
             .run();
       }
     } catch (IllegalArgumentException e) {
@@ -311,24 +349,26 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * The few lines a person needs: where the server listens, how to connect, how to stop it. A
-   * server bound to every interface (0.0.0.0) is reached from this machine at 127.0.0.1, so the
-   * hints use that and say how to reach it from elsewhere.
+   * The few lines a person needs: where the server listens, how to connect, how to stop it; then
+   * each other port the app listens on ({@link Endpoint}) with its own hints. A server bound to
+   * every interface (0.0.0.0) is reached from this machine at 127.0.0.1, so the hints use that and
+   * say how to reach it from elsewhere.
    */
   private void printBanner(
-      PrintWriter out, String description, InetSocketAddress bound, Metrics metrics) {
+      PrintWriter out,
+      String description,
+      InetSocketAddress bound,
+      Metrics metrics,
+      List<Serving> others) {
     boolean everywhere = bound.getAddress().isAnyLocalAddress();
-    String reach =
-        (everywhere ? InetAddress.getLoopbackAddress() : bound.getAddress()).getHostAddress()
-            + ":"
-            + bound.getPort();
     out.printf(
         "%s on %s listening on %s%s%n",
         app, description, shown(bound), everywhere ? " (every interface)" : "");
-    String label = "  connect with:  ";
-    for (String hint : Apps.hints(app, reach)) {
-      out.printf("%s%s%n", label, hint);
-      label = "            or:  ";
+    printHints(out, reach(bound), hostPort -> Apps.hints(app, hostPort));
+    for (Serving other : others) {
+      InetSocketAddress at = other.server().localAddress();
+      out.printf("  %s listening on %s%n", other.name(), shown(at));
+      printHints(out, reach(at), other.hints());
     }
     if (everywhere) {
       out.printf("  (from another machine, use this machine's address instead of 127.0.0.1)%n");
@@ -338,6 +378,25 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.printf("  stop with:     Ctrl-C%n");
     out.flush();
+  }
+
+  private static void printHints(
+      PrintWriter out, String hostPort, Function<String, List<String>> hints) {
+    String label = "  connect with:  ";
+    for (String hint : hints.apply(hostPort)) {
+      out.printf("%s%s%n", label, hint);
+      label = "            or:  ";
+    }
+  }
+
+  /** {@code HOST:PORT} a client on this machine connects to. */
+  private static String reach(InetSocketAddress bound) {
+    return (bound.getAddress().isAnyLocalAddress()
+                ? InetAddress.getLoopbackAddress()
+                : bound.getAddress())
+            .getHostAddress()
+        + ":"
+        + bound.getPort();
   }
 
   /**

@@ -45,7 +45,7 @@ final class RunningServe implements AutoCloseable {
     for (String line; (line = stdout.readLine()) != null; ) {
       banner.add(line);
       Matcher at = LISTENING.matcher(line);
-      if (at.find()) {
+      if (listening < 0 && at.find()) { // the app's main port; other ports are listed after it
         listening = Integer.parseInt(at.group(1));
       }
       Matcher scrape = METRICS.matcher(line);

@@ -205,6 +205,71 @@ class ServeCommandTest {
     }
   }
 
+  @Test
+  void chatWithAnIrcPortServesBothFrontsInOneHubAndStopsBoth() throws Exception {
+    try (RunningServe serve =
+        RunningServe.start("--port", "0", "--irc-port", "0", "--irc-name", "irc.example")) {
+      // The banner: the main port with its hints, then the IRC port with the IRC clients' hints.
+      List<String> banner = serve.banner();
+      assertThat(banner.get(0)).startsWith("chat on virtual listening on 127.0.0.1:");
+      String irc =
+          banner.stream()
+              .filter(line -> line.startsWith("  irc listening on "))
+              .findFirst()
+              .orElseThrow();
+      int ircPort = Integer.parseInt(irc.substring(irc.lastIndexOf(':') + 1));
+      assertThat(banner)
+          .contains(
+              "  connect with:  irssi -c 127.0.0.1 -p " + ircPort + " -n NICK",
+              "            or:  ii -s 127.0.0.1 -p " + ircPort + " -n NICK")
+          .last()
+          .isEqualTo("  stop with:     Ctrl-C");
+      try (LineClient bob = LineClient.connect(serve.address());
+          LineClient alice =
+              LineClient.connect(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), ircPort))) {
+        bob.expectPrefix("= joined #lobby");
+        alice.send("NICK alice");
+        alice.send("USER alice 0 * :Alice");
+        assertThat(alice.readLine()).startsWith(":irc.example 001 alice ");
+        alice.send("JOIN #lobby");
+        bob.until("#lobby -- alice joined");
+        alice.send("PRIVMSG #lobby :hello from IRC");
+        bob.until("#lobby <alice> hello from IRC");
+      }
+      assertThat(serve.stop()).isZero();
+      assertThat(serve.log())
+          .anyMatch(line -> line.contains("irc on virtual stopped"))
+          .anyMatch(line -> line.contains("chat on virtual stopped"));
+    }
+  }
+
+  @Test
+  void ircOptionsAreChecked() throws Exception {
+    Run withoutPort = run("serve", "--port", "0", "--irc-name", "irc.example");
+    assertThat(withoutPort.code()).isEqualTo(2);
+    assertThat(withoutPort.err()).contains("--irc-name and --irc-opers need --irc-port");
+    Run missingFile =
+        run("serve", "--port", "0", "--irc-port", "0", "--irc-opers", "/nonexistent/opers.txt");
+    assertThat(missingFile.code()).isEqualTo(2);
+    assertThat(missingFile.err())
+        .contains("--irc-opers: users file /nonexistent/opers.txt does not exist")
+        .contains("switchboard files adduser NAME --users /nonexistent/opers.txt");
+    Run badName = run("serve", "--port", "0", "--irc-port", "0", "--irc-name", "two words");
+    assertThat(badName.code()).isEqualTo(2);
+    assertThat(badName.err()).contains("the IRC server name must be a host-like word");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run busy = run("serve", "--port", "0", "--irc-port", Integer.toString(taken.getLocalPort()));
+      assertThat(busy.code()).isEqualTo(1);
+      assertThat(busy.err())
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("pick another --irc-port");
+    }
+    Run processes = run("serve", "--port", "0", "--irc-port", "0", "--processes", "2");
+    assertThat(processes.code()).isEqualTo(2);
+    assertThat(processes.err()).contains("cannot run with --processes");
+  }
+
   /** What one in-process run of the command line returned and printed. */
   private record Run(int code, String out, String err) {}
 

@@ -4,13 +4,19 @@ import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatEvent.Connected;
 import io.switchboard.chat.ChatEvent.Entered;
 import io.switchboard.chat.ChatEvent.History;
+import io.switchboard.chat.ChatEvent.Invited;
 import io.switchboard.chat.ChatEvent.Joined;
+import io.switchboard.chat.ChatEvent.Kicked;
 import io.switchboard.chat.ChatEvent.Left;
 import io.switchboard.chat.ChatEvent.Renamed;
+import io.switchboard.chat.ChatEvent.RoomChanged;
 import io.switchboard.chat.ChatEvent.Said;
+import io.switchboard.chat.ChatEvent.TopicChanged;
 import io.switchboard.chat.ChatEvent.Whispered;
 import io.switchboard.chat.ChatHub.RoomCount;
 import io.switchboard.chat.NameRules;
+import io.switchboard.chat.RoomChange;
+import io.switchboard.chat.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -89,10 +95,13 @@ public final class LineFormat {
 
   /** The event as the lines the client is sent (one, or several for a history), unterminated. */
   public static List<String> render(ChatEvent event) {
-    return switch (event) {
-      case History h -> history(h);
-      default -> List.of(renderOne(event));
-    };
+    if (event instanceof History h) {
+      return history(h);
+    }
+    if (event instanceof Entered e && e.topic() != null) {
+      return List.of(renderOne(e), topic(e.room(), e.topic())); // then the topic, if one is set
+    }
+    return List.of(renderOne(event));
   }
 
   private static String renderOne(ChatEvent event) {
@@ -125,6 +134,51 @@ public final class LineFormat {
                   + "): "
                   + String.join(", ", e.members());
       case History h -> throw new IllegalArgumentException("a history is several lines");
+      case Kicked k ->
+          notice(
+              k.room(),
+              k.name()
+                  + " was kicked by "
+                  + k.by()
+                  + (k.reason() == null || k.reason().isEmpty() ? "" : " (" + k.reason() + ")"));
+      case Invited i ->
+          reply(i.by() + " invites you to " + ROOM + i.room() + "; /join " + i.room());
+      case TopicChanged t ->
+          notice(
+              t.room(),
+              t.by()
+                  + (t.topic().text().isEmpty()
+                      ? " cleared the topic"
+                      : " set the topic: " + t.topic().text()));
+      case RoomChanged r ->
+          notice(
+              r.room(),
+              r.by()
+                  + " "
+                  + r.changes().stream().map(LineFormat::change).collect(Collectors.joining(", ")));
+    };
+  }
+
+  /** The reply that tells a room's topic: {@code = topic #room: TEXT (set by NAME)}. */
+  public static String topic(String room, Topic topic) {
+    return reply("topic " + ROOM + room + ": " + topic.text() + " (set by " + topic.setBy() + ")");
+  }
+
+  /** One change to a room, as a phrase after the name of who made it. */
+  private static String change(RoomChange change) {
+    boolean on = change.on();
+    String what = change.argument();
+    return switch (change.setting()) {
+      case OPERATOR -> on ? "made " + what + " an operator" : "took operator from " + what;
+      case VOICE -> on ? "gave " + what + " a voice" : "took the voice from " + what;
+      case TOPIC_LOCKED -> on ? "let only operators set the topic" : "let anyone set the topic";
+      case MEMBERS_ONLY -> on ? "took messages from members only" : "took messages from outside";
+      case MODERATED -> on ? "moderated the room" : "ended moderation";
+      case INVITE_ONLY -> on ? "made the room invite-only" : "opened the room to all";
+      case SECRET -> on ? "made the room secret" : "listed the room";
+      case KEY -> on ? "set the key to " + what : "removed the key";
+      case LIMIT -> on ? "limited the room to " + what + " members" : "removed the member limit";
+      case BAN -> on ? "banned " + what : "lifted the ban on " + what;
     };
   }
 

@@ -4,7 +4,9 @@ import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatException;
 import io.switchboard.chat.ChatHub;
 import io.switchboard.chat.Member;
-import io.switchboard.chat.NameRules;
+import io.switchboard.chat.Occupant;
+import io.switchboard.chat.Origin;
+import io.switchboard.chat.RoomView;
 import io.switchboard.chat.Session;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
@@ -13,6 +15,7 @@ import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
 import io.switchboard.engine.IdleTimeoutException;
 import io.switchboard.engine.OutboundOverflowException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -33,7 +36,7 @@ public final class LineFront implements Handler<String> {
           "commands (a line without / is a message to your current room; start it with // to"
               + " send a line that begins with /):",
           "/nick NAME        change your name (1-24 letters, digits, - _ .)",
-          "/join ROOM        join or create a room and talk there (you may be in several)",
+          "/join ROOM [KEY]  join or create a room and talk there (you may be in several)",
           "/leave [ROOM]     leave a room (default: the one you talk in)",
           "/rooms            list rooms with member counts",
           "/who [ROOM]       list a room's members",
@@ -127,7 +130,19 @@ public final class LineFront implements Handler<String> {
     LineMember member = new LineMember(connection);
     connection.attribute(MEMBER, member);
     member.send(LineFormat.welcome());
-    member.session = hub.connect(member);
+    member.session = hub.connect(member, origin(connection));
+  }
+
+  /**
+   * Where a line client comes from: its address, and "line" as its user, so people on other fronts
+   * (IRC's {@code nick!user@host}) see how it is connected.
+   */
+  static Origin origin(Connection connection) {
+    String host =
+        connection.remoteAddress() instanceof InetSocketAddress address
+            ? address.getAddress().getHostAddress()
+            : String.valueOf(connection.remoteAddress());
+    return new Origin("line", host, "line client", "line");
   }
 
   @Override
@@ -162,7 +177,7 @@ public final class LineFront implements Handler<String> {
         }
       }
       case LineRequest.Join join -> {
-        if (!session.join(join.room())) {
+        if (!session.join(join.room(), join.key())) {
           member.send(LineFormat.talkingIn(session.currentRoom()));
         }
       }
@@ -177,7 +192,10 @@ public final class LineFront implements Handler<String> {
           member.error(ChatException.Code.NO_ROOM.token(), "you are in no room; /who ROOM");
           return;
         }
-        member.send(LineFormat.members(NameRules.cleanRoom(room), hub.who(room)));
+        RoomView view = session.view(room);
+        member.send(
+            LineFormat.members(
+                view.name(), view.occupants().stream().map(Occupant::name).toList()));
       }
       case LineRequest.Whisper whisper -> session.whisper(whisper.to(), whisper.text());
       case LineRequest.Act act -> session.act(act.text());

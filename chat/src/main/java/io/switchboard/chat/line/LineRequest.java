@@ -21,7 +21,8 @@ public sealed interface LineRequest {
   /** {@code /nick [NAME]}; {@code name} is {@code null} when the client asks for its name. */
   record Nick(String name) implements LineRequest {}
 
-  record Join(String room) implements LineRequest {}
+  /** {@code /join ROOM [KEY]}; {@code key} is {@code null} without one (a room may ask for one). */
+  record Join(String room, String key) implements LineRequest {}
 
   /** {@code /leave [ROOM]}; {@code room} is {@code null} for the current one. */
   record Leave(String room) implements LineRequest {}
@@ -65,7 +66,7 @@ public sealed interface LineRequest {
     String optional = rest.isEmpty() ? null : rest;
     return switch (verb) {
       case LineFormat.NICK -> new Nick(optional);
-      case LineFormat.JOIN -> rest.isEmpty() ? usage("/join ROOM") : new Join(rest);
+      case LineFormat.JOIN -> rest.isEmpty() ? usage("/join ROOM [KEY]") : join(rest);
       case LineFormat.LEAVE, "part" -> new Leave(optional);
       case LineFormat.ROOMS, "list" -> new Rooms();
       case LineFormat.WHO, "names" -> new Who(optional);
@@ -78,6 +79,13 @@ public sealed interface LineRequest {
           new Invalid(
               LineFormat.UNKNOWN_COMMAND, "/" + verb + " is not a command; /help lists them");
     };
+  }
+
+  private static LineRequest join(String rest) {
+    int split = rest.indexOf(' ');
+    return split < 0
+        ? new Join(rest, null)
+        : new Join(rest.substring(0, split), rest.substring(split + 1).strip());
   }
 
   private static LineRequest whisper(String rest) {

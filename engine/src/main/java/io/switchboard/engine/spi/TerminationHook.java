@@ -1,6 +1,8 @@
 package io.switchboard.engine.spi;
 
 import io.switchboard.engine.Server;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -42,10 +44,28 @@ public final class TerminationHook {
    * 0. Never returns normally.
    */
   public static void serveUntilTerminated(Server server) {
+    serveUntilTerminated(List.of(server));
+  }
+
+  /**
+   * {@link #serveUntilTerminated(Server)} for an app that listens on several ports (a server each):
+   * they are shut down at the same time, so the shutdown deadline holds once, not once per server.
+   */
+  public static void serveUntilTerminated(List<? extends Server> servers) {
     install(
         "shutdown",
         () -> {
-          server.shutdown();
+          List<Thread> stopping = new ArrayList<>();
+          for (Server server : servers) {
+            stopping.add(Thread.ofVirtual().name("shutdown").start(server::shutdown));
+          }
+          for (Thread thread : stopping) {
+            try {
+              thread.join();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           return 0;
         });
     while (true) {
