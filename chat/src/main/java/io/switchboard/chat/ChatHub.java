@@ -165,8 +165,12 @@ public final class ChatHub {
     }
   }
 
-  /** A room's members, by name in join order. */
+  /**
+   * A room's members, by name in join order. With a shared bus that cannot be reached, refused:
+   * this node's copy may be out of date, and it must not answer as if it were the whole hub.
+   */
   public List<String> who(String room) throws ChatException {
+    bus.requireAvailable();
     return existingRoom(room).memberNames();
   }
 

@@ -789,20 +789,24 @@ public final class RedisBus implements ChatBus {
           continue;
         }
         if (seq > expect) {
-          reload(feed, seq - expect, LOST_GAP);
+          reload(feed, LOST_GAP);
           return;
         }
         apply(feed, seq, BusFormat.decodeUpdate(entry.getBody().get("u")));
         expect++;
       }
       if (!upTo.equals("+") && expect <= Long.parseLong(upTo)) {
-        reload(feed, Long.parseLong(upTo) + 1 - expect, LOST_GAP); // trimmed away entirely
+        reload(feed, LOST_GAP); // trimmed away entirely
       }
     }
   }
 
-  /** Replaces the copy with the room as Redis has it, telling the members why. */
-  private void reload(RoomFeed feed, long missed, String why) {
+  /**
+   * Replaces the copy with the room as Redis has it now, telling the members why and how many
+   * updates they did not see one by one: every update between the copy's number and the room's now
+   * (those the log still holds too: the copy jumps over them, so none is told silently).
+   */
+  private void reload(RoomFeed feed, String why) {
     Loaded loaded;
     try {
       loaded = load(feed.key);
@@ -818,6 +822,7 @@ public final class RedisBus implements ChatBus {
       return;
     }
     lost.increment();
+    long missed = Math.max(0, loaded.seq - feed.lastSeq);
     feed.epoch = loaded.epoch;
     feed.replica.reload(loaded.state, missed, why);
     feed.appliedUpTo(loaded.seq);
