@@ -8,6 +8,8 @@ import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.irc.IrcServer;
 import io.switchboard.chat.irc.IrcSettings;
 import io.switchboard.chat.line.ChatServer;
+import io.switchboard.cluster.ClusterSettings;
+import io.switchboard.cluster.RedisBus;
 import io.switchboard.engine.Application;
 import io.switchboard.files.UsersFile;
 import java.io.IOException;
@@ -87,6 +89,32 @@ final class ChatOptions {
               + " FILE` (default: nobody).")
   Path ircOperators;
 
+  @Option(
+      names = "--bus",
+      paramLabel = "redis://HOST:PORT[/DB]",
+      description =
+          "chat: join the hub shared through this Redis: every server started with the same --bus"
+              + " (other processes, other machines, any model) is one hub, with the same rooms,"
+              + " names and /history; lets --processes serve chat. Redis must be reachable at"
+              + " start (default: a hub in this process alone, no Redis).")
+  String bus;
+
+  /** True when the hub is shared through {@code --bus} (so it may run in several processes). */
+  boolean shared() {
+    return bus != null;
+  }
+
+  /**
+   * Checks {@code --bus} as written (not whether Redis answers: each node does that as it starts).
+   *
+   * @throws IllegalArgumentException if it is not {@code redis://HOST:PORT[/DB]}
+   */
+  void checkBus() {
+    if (bus != null) {
+      ClusterSettings.of(bus);
+    }
+  }
+
   ChatSettings settings() {
     return ChatSettings.DEFAULT
         .withRateLimit(rateLimit, burst)
@@ -98,10 +126,35 @@ final class ChatOptions {
   /** The hub {@link #application()} made, for its metrics. */
   private ChatHub hub;
 
-  /** The chat hub over the line protocol, with these settings. */
+  /** The bus to the other nodes with {@code --bus}, or {@code null}. */
+  private RedisBus redisBus;
+
+  /**
+   * The chat hub over the line protocol, with these settings; with {@code --bus}, a node of the hub
+   * shared through that Redis.
+   *
+   * @throws IllegalArgumentException if {@code --bus} is malformed or Redis cannot be reached
+   */
   Application<?> application() {
-    hub = new ChatHub(settings());
+    ChatSettings settings = settings();
+    if (bus == null) {
+      hub = new ChatHub(settings);
+    } else {
+      redisBus = RedisBus.connect(ClusterSettings.of(bus), settings);
+      hub = new ChatHub(settings, redisBus);
+    }
     return ChatServer.application(hub);
+  }
+
+  /**
+   * Leaves the shared hub, once the servers have stopped (their members' departures are sent as
+   * their connections close): this node's names are freed at once rather than when its heartbeat
+   * runs out. Nothing without {@code --bus}.
+   */
+  void leaveBus() {
+    if (redisBus != null) {
+      redisBus.close();
+    }
   }
 
   /**
@@ -156,5 +209,17 @@ final class ChatOptions {
     FunctionCounter.builder("switchboard.chat.flood.limited", chat, ChatHub::floodNotices)
         .description("times a member passed the flood limit")
         .register(registry);
+    RedisBus shared = redisBus;
+    if (shared != null) {
+      FunctionCounter.builder("switchboard.chat.bus.dropped", shared, RedisBus::droppedDeliveries)
+          .description("bus deliveries this node could not hold (each room repaired from its log)")
+          .register(registry);
+      FunctionCounter.builder("switchboard.chat.bus.repairs", shared, RedisBus::repairs)
+          .description("gaps in a room's order repaired from the room's log")
+          .register(registry);
+      FunctionCounter.builder("switchboard.chat.bus.lost", shared, RedisBus::lostNotices)
+          .description("times members were told a room's updates were lost")
+          .register(registry);
+    }
   }
 }

@@ -54,6 +54,7 @@ import picocli.CommandLine.Option;
       "  switchboard serve --app echo --model virtual --port 7000",
       "  switchboard serve --app upper --model select --selector poll --port 0",
       "  switchboard serve --app echo --model select --processes 4 --port 7000",
+      "  switchboard serve --app chat --bus redis://127.0.0.1:6379 --processes 2",
       "  switchboard serve --app http --model reactor --port 8080 --root ./site --listing",
       "Then connect with: nc 127.0.0.1 7000",
     })
@@ -186,7 +187,8 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "Run N worker processes that share the port (SO_REUSEPORT, Linux), under a "
               + "supervisor that restarts a worker that dies (default: serve in this process). "
-              + "Port 0 picks one free port for all. Not for apps whose connections share state.")
+              + "Port 0 picks one free port for all. Not for apps whose connections share state;"
+              + " chat runs so with --bus, every worker a node of the shared hub.")
   Integer processes;
 
   /** Set by the supervisor on the workers it starts: bind with SO_REUSEPORT, die with it. */
@@ -207,6 +209,7 @@ final class ServeCommand implements Callable<Integer> {
     int bindingPort = port;
     try {
       provider = Engines.named(model);
+      requireBusForChat();
       Application<?> application = Apps.named(app, this);
       Limits limits =
           Limits.DEFAULT
@@ -286,17 +289,28 @@ final class ServeCommand implements Callable<Integer> {
       printBanner(
           out, provider.model(), main.localAddress(), metrics, serving.subList(1, serving.size()));
     }
-    TerminationHook.serveUntilTerminated(serving.stream().map(Serving::server).toList());
+    TerminationHook.serveUntilTerminated(
+        serving.stream().map(Serving::server).toList(), chat::leaveBus);
     return 0; // not reached: the hook ends the process
   }
 
   /** One port being served: its name (the app's, or an endpoint's), its server, its hints. */
   private record Serving(String name, Server server, Function<String, List<String>> hints) {}
 
-  private static void stopAll(List<Serving> serving) {
+  private void stopAll(List<Serving> serving) {
     for (Serving s : serving) {
       s.server().shutdown();
     }
+    chat.leaveBus();
+  }
+
+  /** {@code --bus} is the chat hub's: refused for another app rather than silently ignored. */
+  private void requireBusForChat() {
+    if (chat.shared() && !app.equals("chat")) {
+      throw new IllegalArgumentException(
+          "--bus shares the chat hub (--app chat) through Redis; the " + app + " app has no bus");
+    }
+    chat.checkBus();
   }
 
   /** {@code --processes N}: this process supervises N workers and serves nobody itself. */
@@ -308,7 +322,15 @@ final class ServeCommand implements Callable<Integer> {
     try {
       Engines.named(model);
       Apps.check(app); // an unknown app is refused here
-      if (Apps.sharesState(app)) {
+      requireBusForChat();
+      if (app.equals("chat") && !chat.shared()) {
+        err.println(
+            "switchboard serve: the chat hub's rooms and names live in one process, so it cannot"
+                + " run with --processes alone; add --bus redis://HOST:PORT to share the hub"
+                + " through Redis (every worker is then a node of it), or leave out --processes");
+        return 2;
+      }
+      if (Apps.sharesState(app) && !app.equals("chat")) {
         err.println(
             "switchboard serve: the "
                 + app
