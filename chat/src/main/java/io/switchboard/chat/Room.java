@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One room: its members in join order with their roles, its topic and settings, its bans and
@@ -109,6 +110,9 @@ final class Room implements RoomReplica {
   /** Set once the hub forgets this room; a join that finds it retired looks again. */
   private boolean retired;
 
+  /** This node's arrivals committed through a shared bus and not yet applied here (or failed). */
+  private final AtomicInteger arriving = new AtomicInteger();
+
   Room(ChatHub hub, String name, int historySize, int presenceLimit, Instant created) {
     this.hub = hub;
     this.bus = hub.bus();
@@ -155,8 +159,16 @@ final class Room implements RoomReplica {
     if (!members.isEmpty()) {
       admit(session, key);
     }
-    return commit(
-        new Arrived(name, session.name(), session.origin(), session.isInvisible()), session);
+    CompletableFuture<Void> pending =
+        commit(new Arrived(name, session.name(), session.origin(), session.isInvisible()), session);
+    if (pending != null && !pending.isDone()) {
+      // On its way through the bus: this node's copy must not be forgotten meanwhile (its last
+      // local member leaving), or the arrival would be applied to no copy and the member be in
+      // the room for the others and in none here.
+      arriving.incrementAndGet();
+      pending.whenComplete((done, error) -> arriving.decrementAndGet());
+    }
+    return pending;
   }
 
   /** True while the room is small enough for presence notices (see the class comment). */
@@ -739,11 +751,11 @@ final class Room implements RoomReplica {
   }
 
   /**
-   * Marks this node's copy retired if no session of this node is in the room (the room itself lives
-   * on in the bus); true if it was.
+   * Marks this node's copy retired if no session of this node is in the room nor on its way in (the
+   * room itself lives on in the bus); true if it was.
    */
   synchronized boolean retireIfNoLocalMember() {
-    if (localSessions().isEmpty()) {
+    if (localSessions().isEmpty() && arriving.get() == 0) {
       retired = true;
     }
     return retired;

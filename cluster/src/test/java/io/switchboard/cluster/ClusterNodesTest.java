@@ -198,6 +198,40 @@ class ClusterNodesTest {
   }
 
   @Test
+  void membersWhoLeaveTheLobbyAndJoinARoomAtOnceAreInItOnEveryNode() {
+    Server[] nodes = {node(ChatSettings.DEFAULT), node(ChatSettings.DEFAULT)};
+    List<LineClient> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      LineClient client = LineClient.connect(nodes[i % 2].localAddress());
+      clients.add(client);
+      // What the bench's clients send, in one write, before reading anything.
+      client.send("/leave\r\n/nick q" + i + "\r\n/join busy\r\nfirst from q" + i);
+      all.add(client);
+    }
+    for (int i = 0; i < all.size(); i++) {
+      LineClient client = all.get(i);
+      List<String> seen = new ArrayList<>();
+      String line;
+      do {
+        line = client.readLine();
+        seen.add(line);
+      } while (!line.startsWith("= joined #busy")
+          && !line.startsWith("! ")
+          && !line.startsWith("= talking in #busy"));
+      assertThat(line).as("q%d read %s", i, seen).startsWith("= joined #busy");
+    }
+    LineClient last = all.get(all.size() - 1);
+    last.send("/who busy");
+    String members = last.expectPrefix("= members of #busy (40): ");
+    assertThat(members).contains("q0, ");
+    for (LineClient client : all) {
+      client.send("/who busy");
+      List<String> lines = client.until(line -> line.startsWith("= members of #busy"));
+      assertThat(lines).noneMatch(line -> line.startsWith("! "));
+    }
+  }
+
+  @Test
   void twoNodesRacingForOneNameAHundredTimesHaveOneWinnerEachTime() throws Exception {
     ChatHub one = hub(ChatSettings.DEFAULT);
     ChatHub two = hub(ChatSettings.DEFAULT);
