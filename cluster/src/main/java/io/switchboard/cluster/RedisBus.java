@@ -162,7 +162,7 @@ public final class RedisBus implements ChatBus {
     this.resources =
         DefaultClientResources.builder()
             .ioThreadPoolSize(2)
-            .computationThreadPoolSize(1)
+            .computationThreadPoolSize(2) // Lettuce's least (it only completes futures here)
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
