@@ -87,8 +87,22 @@ final class ChatOptions {
               + " FILE` (default: nobody).")
   Path ircOperators;
 
-  ChatSettings settings() {
+  /** The rules of the chat options, each said with its flag. */
+  void validate() {
+    OptionChecks.positive("--chat-rate-limit", rateLimit);
+    OptionChecks.atLeast("--chat-burst", burst, 1);
+    OptionChecks.atLeast("--chat-history", history, 0);
+    OptionChecks.atLeast("--chat-rooms-per-member", roomsPerMember, 1);
+    OptionChecks.atLeast("--chat-presence-limit", presenceLimit, 0);
+    if (ircPort != null) {
+      OptionChecks.port("--irc-port", ircPort);
+    }
+  }
+
+  /** The hub's settings, lines up to {@code maxLine} bytes ({@code serve --max-line}). */
+  ChatSettings settings(int maxLine) {
     return ChatSettings.DEFAULT
+        .withMaxLineBytes(maxLine)
         .withRateLimit(rateLimit, burst)
         .withHistorySize(history)
         .withMaxRooms(ChatSettings.DEFAULT.maxRooms(), roomsPerMember)
@@ -98,9 +112,9 @@ final class ChatOptions {
   /** The hub {@link #application()} made, for its metrics. */
   private ChatHub hub;
 
-  /** The chat hub over the line protocol, with these settings. */
-  Application<?> application() {
-    hub = new ChatHub(settings());
+  /** The chat hub over the line protocol, with these settings and lines up to {@code maxLine}. */
+  Application<?> application(int maxLine) {
+    hub = new ChatHub(settings(maxLine));
     return ChatServer.application(hub);
   }
 

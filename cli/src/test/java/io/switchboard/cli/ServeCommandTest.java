@@ -111,7 +111,7 @@ class ServeCommandTest {
   void chatSettingsAreCheckedAndShownInHelp() {
     Run run = run("serve", "--chat-rate-limit", "0", "--port", "0");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).contains("linesPerSecond must be positive");
+    assertThat(run.err()).contains("--chat-rate-limit must be more than 0");
     assertThat(run("serve", "--help").out())
         .contains(
             "--chat-rate-limit",
