@@ -12,8 +12,6 @@ import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LineClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -270,13 +268,7 @@ class ServeCommandTest {
     assertThat(processes.err()).contains("cannot run with --processes");
   }
 
-  /** What one in-process run of the command line returned and printed. */
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(args);
   }
 }
