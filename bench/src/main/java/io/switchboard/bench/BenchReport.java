@@ -255,7 +255,8 @@ public record BenchReport(
       if (!left.isEmpty()) {
         text.append("(also in report.json: ").append(String.join(", ", left)).append(")\n");
       }
-      if (mine.stream().anyMatch(r -> !r.limitRatios().isEmpty())) {
+      if (mine.stream()
+          .anyMatch(r -> LIMIT_METRICS.stream().anyMatch(r.limitRatios()::containsKey))) {
         text.append("\n")
             .append(scenario.key())
             .append(": ratios to the C epoll limit (c-epoll)\n");
