@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections: RSS"
           + " and threads per connection), connect (connect, one round trip, close: conns/s),"
           + " fanout (the chat hub: receivers in one room, senders at a fixed total rate), storm"
-          + " (the chat hub with N places: N + 20% clients connect at once into the lobby while a"
+          + " (the chat hub with N places: N + 20%% clients connect at once into the lobby while a"
           + " pair chats in another room; half leave at once; SIGTERM with the rest on), soak (N"
           + " chat sessions at a time connect, join, talk and quit at a steady total rate, for"
           + " minutes: the server's fds, threads, RSS and heap after GC, start and end), http"

@@ -6,10 +6,15 @@ import io.switchboard.testkit.LineClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Options that say the truth: every refusal names the flag and the rule (never a field of the
@@ -134,5 +139,30 @@ class OptionsTest {
     assertThat(help.replaceAll("\\s+", " "))
         .contains("Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully");
     assertThat(help.lines()).allMatch(line -> line.length() <= 120);
+  }
+
+  @Test
+  void everyHelpTextIsAValidFormatString() {
+    // picocli formats descriptions and footers; a stray '%' prints a WARN and the raw text.
+    List<String> texts = new ArrayList<>();
+    collectHelpTexts(new CommandLine(new Main()), texts);
+    assertThat(texts).hasSizeGreaterThan(50);
+    for (String text : texts) {
+      try {
+        String.format(text);
+      } catch (java.util.IllegalFormatException e) {
+        throw new AssertionError("not a format string (escape % as %%): " + text, e);
+      }
+    }
+  }
+
+  private static void collectHelpTexts(CommandLine command, List<String> texts) {
+    CommandSpec spec = command.getCommandSpec();
+    texts.addAll(List.of(spec.usageMessage().description()));
+    texts.addAll(List.of(spec.usageMessage().footer()));
+    for (OptionSpec option : spec.options()) {
+      texts.addAll(List.of(option.description()));
+    }
+    command.getSubcommands().values().forEach(sub -> collectHelpTexts(sub, texts));
   }
 }
