@@ -104,39 +104,45 @@ final class ChatOptions {
     return bus != null;
   }
 
-  /**
-   * Checks {@code --bus} as written (not whether Redis answers: each node does that as it starts).
-   *
-   * @throws IllegalArgumentException if it is not {@code redis://HOST:PORT[/DB]}
-   */
-  void checkBus() {
+  /** The rules of the chat options, each said with its flag. */
+  void validate() {
+    OptionChecks.positive("--chat-rate-limit", rateLimit);
+    OptionChecks.atLeast("--chat-burst", burst, 1);
+    OptionChecks.atLeast("--chat-history", history, 0);
+    OptionChecks.atLeast("--chat-rooms-per-member", roomsPerMember, 1);
+    OptionChecks.atLeast("--chat-presence-limit", presenceLimit, 0);
+    if (ircPort != null) {
+      OptionChecks.port("--irc-port", ircPort);
+    }
     if (bus != null) {
-      ClusterSettings.of(bus);
+      ClusterSettings.of(bus); // as written; whether Redis answers, each node finds as it starts
     }
   }
 
-  ChatSettings settings() {
+  /** The hub's settings, lines up to {@code maxLine} bytes ({@code serve --max-line}). */
+  ChatSettings settings(int maxLine) {
     return ChatSettings.DEFAULT
+        .withMaxLineBytes(maxLine)
         .withRateLimit(rateLimit, burst)
         .withHistorySize(history)
         .withMaxRooms(ChatSettings.DEFAULT.maxRooms(), roomsPerMember)
         .withPresenceLimit(presenceLimit);
   }
 
-  /** The hub {@link #application()} made, for its metrics. */
+  /** The hub {@link #application(int)} made, for its metrics. */
   private ChatHub hub;
 
   /** The bus to the other nodes with {@code --bus}, or {@code null}. */
   private RedisBus redisBus;
 
   /**
-   * The chat hub over the line protocol, with these settings; with {@code --bus}, a node of the hub
-   * shared through that Redis.
+   * The chat hub over the line protocol, with these settings and lines up to {@code maxLine}; with
+   * {@code --bus}, a node of the hub shared through that Redis.
    *
    * @throws IllegalArgumentException if {@code --bus} is malformed or Redis cannot be reached
    */
-  Application<?> application() {
-    ChatSettings settings = settings();
+  Application<?> application(int maxLine) {
+    ChatSettings settings = settings(maxLine);
     if (bus == null) {
       hub = new ChatHub(settings);
     } else {
@@ -158,8 +164,8 @@ final class ChatOptions {
   }
 
   /**
-   * The hub's other fronts, on ports of their own and sharing the hub {@link #application()} made:
-   * IRC with {@code --irc-port}.
+   * The hub's other fronts, on ports of their own and sharing the hub {@link #application(int)}
+   * made: IRC with {@code --irc-port}.
    *
    * @throws IllegalArgumentException if the operators file cannot be read, or an IRC option is
    *     invalid

@@ -208,7 +208,7 @@ class ClusterServeTest {
   void aBusThatIsNotRedisOrNotThereIsRefusedAtStart() throws Exception {
     assertThat(refusal("--bus", "http://127.0.0.1:6379")).contains("expected redis://HOST:PORT");
     assertThat(refusal("--app", "echo", "--bus", redis.uri()))
-        .contains("--bus shares the chat hub");
+        .contains("--bus applies to --app chat only");
     int closed;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = probe.getLocalPort();

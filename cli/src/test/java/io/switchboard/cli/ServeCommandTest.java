@@ -12,8 +12,6 @@ import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LineClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -111,7 +109,7 @@ class ServeCommandTest {
   void chatSettingsAreCheckedAndShownInHelp() {
     Run run = run("serve", "--chat-rate-limit", "0", "--port", "0");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).contains("linesPerSecond must be positive");
+    assertThat(run.err()).contains("--chat-rate-limit must be more than 0");
     assertThat(run("serve", "--help").out())
         .contains(
             "--chat-rate-limit",
@@ -270,13 +268,7 @@ class ServeCommandTest {
     assertThat(processes.err()).contains("cannot run with --processes");
   }
 
-  /** What one in-process run of the command line returned and printed. */
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(args);
   }
 }
