@@ -10,8 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -188,20 +186,9 @@ class ClusterServeTest {
 
   @Test
   void processesWithoutABusRefuseChatAndSayHow() {
-    StringWriter err = new StringWriter();
-    int status =
-        Main.run(
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err, true),
-            "serve",
-            "--app",
-            "chat",
-            "--processes",
-            "2",
-            "--port",
-            "0");
-    assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("cannot run with --processes alone").contains("add --bus");
+    Run run = Run.of("serve", "--app", "chat", "--processes", "2", "--port", "0");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot run with --processes alone").contains("add --bus");
   }
 
   @Test
@@ -217,16 +204,11 @@ class ClusterServeTest {
   }
 
   private static String refusal(String... args) {
-    StringWriter err = new StringWriter();
     List<String> command = new ArrayList<>(List.of("serve", "--port", "0"));
     command.addAll(List.of(args));
-    int status =
-        Main.run(
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err, true),
-            command.toArray(String[]::new));
-    assertThat(status).as("exit status; stderr: %s", err).isEqualTo(2);
-    return err.toString();
+    Run run = Run.of(command.toArray(String[]::new));
+    assertThat(run.code()).as("exit status; stderr: %s", run.err()).isEqualTo(2);
+    return run.err();
   }
 
   private static List<String> collect(InputStream stream) {

@@ -12,7 +12,6 @@ import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatException;
 import io.switchboard.chat.ChatException.Code;
 import io.switchboard.chat.ChatHub;
-import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.Origin;
 import io.switchboard.chat.Session;
 import io.switchboard.testkit.Await;
@@ -35,27 +34,22 @@ class ClusterFailureTest {
   private static final Duration WITHIN = ChatBus.TIMEOUT.plusMillis(500);
 
   private RedisServer redis;
-  private final List<RedisBus> buses = new ArrayList<>();
+  private Nodes nodes;
 
   @BeforeEach
   void startRedis() throws Exception {
     redis = RedisServer.start();
+    nodes = new Nodes(redis.uri());
   }
 
   @AfterEach
   void stop() throws Exception {
-    buses.forEach(RedisBus::close);
+    nodes.close();
     redis.close();
   }
 
-  private ChatHub node(ClusterSettings settings) {
-    RedisBus bus = RedisBus.connect(settings, ChatSettings.DEFAULT);
-    buses.add(bus);
-    return new ChatHub(ChatSettings.DEFAULT, bus);
-  }
-
   private ChatHub node() {
-    return node(ClusterSettings.of(redis.uri()));
+    return nodes.node();
   }
 
   /** The texts of the room messages a member received, in order. */
@@ -118,15 +112,12 @@ class ClusterFailureTest {
 
   @Test
   void redisKilledAndRestartedWithItsDataKeepsTheOrderAndLosesNothingSilently() throws Exception {
-    ChatHub one = node();
-    ChatHub two = node();
-    Recorder alice = new Recorder();
-    Recorder bob = new Recorder();
-    Session a = one.connectAs(alice, "alice", Origin.UNKNOWN);
-    Session b = two.connectAs(bob, "bob", Origin.UNKNOWN);
-    a.join("dev");
-    b.join("dev");
-    alice.await(Joined.class, j -> j.name().equals("bob"));
+    Nodes.Pair pair = nodes.pairInDev();
+    ChatHub one = pair.one();
+    ChatHub two = pair.two();
+    Recorder alice = pair.alice();
+    Recorder bob = pair.bob();
+    Session a = pair.a();
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       a.say("before " + i);
@@ -160,15 +151,12 @@ class ClusterFailureTest {
 
   @Test
   void redisRestartedWithoutItsDataIsToldAndTheRoomIsMadeAgainWithItsMembers() throws Exception {
-    ChatHub one = node();
-    ChatHub two = node();
-    Recorder alice = new Recorder();
-    Recorder bob = new Recorder();
-    Session a = one.connectAs(alice, "alice", Origin.UNKNOWN);
-    Session b = two.connectAs(bob, "bob", Origin.UNKNOWN);
-    a.join("dev");
-    b.join("dev");
-    alice.await(Joined.class, j -> j.name().equals("bob"));
+    Nodes.Pair pair = nodes.pairInDev();
+    ChatHub one = pair.one();
+    ChatHub two = pair.two();
+    Recorder alice = pair.alice();
+    Recorder bob = pair.bob();
+    Session a = pair.a();
     a.say("before");
     bob.await(Said.class, s -> s.text().equals("before"));
     redis.restart(false);
@@ -200,8 +188,8 @@ class ClusterFailureTest {
    */
   private List<String> stallWhileTheOtherSends(ClusterSettings settings, Recorder[] stalledMember)
       throws Exception {
-    ChatHub slow = node(settings.withDeliveries(8));
-    ChatHub fast = node(settings);
+    ChatHub slow = nodes.node(settings.withDeliveries(8));
+    ChatHub fast = nodes.node(settings);
     CountDownLatch stalled = new CountDownLatch(1);
     Recorder carol =
         new Recorder() {
@@ -235,7 +223,7 @@ class ClusterFailureTest {
     Await.until(
         "deliveries dropped on the stalled node",
         Duration.ofSeconds(10),
-        () -> buses.get(0).droppedDeliveries() > 0);
+        () -> nodes.bus(0).droppedDeliveries() > 0);
     stalled.countDown();
     // The stalled node catches up (from the log) or tells what it lost; then one more message.
     Await.until(
@@ -264,7 +252,7 @@ class ClusterFailureTest {
     expected.add("last");
     assertThat(got).containsExactlyElementsOf(expected);
     assertThat(carol[0].all(Missed.class)).isEmpty();
-    assertThat(buses.get(0).repairs()).isPositive();
+    assertThat(nodes.bus(0).repairs()).isPositive();
   }
 
   @Test

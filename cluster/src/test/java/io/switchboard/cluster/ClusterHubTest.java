@@ -5,26 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.chat.ChatEvent.Entered;
 import io.switchboard.chat.ChatEvent.History;
-import io.switchboard.chat.ChatEvent.Joined;
 import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatEvent.TopicChanged;
 import io.switchboard.chat.ChatEvent.Whispered;
 import io.switchboard.chat.ChatException;
 import io.switchboard.chat.ChatHub;
-import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.Origin;
 import io.switchboard.chat.Session;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Hubs sharing rooms and names through one real Redis, with no socket: the bus's semantics. */
 class ClusterHubTest {
   private static RedisServer redis;
-  private final List<RedisBus> buses = new ArrayList<>();
+  private Nodes nodes;
 
   @BeforeAll
   static void startRedis() throws Exception {
@@ -36,31 +33,30 @@ class ClusterHubTest {
     redis.close();
   }
 
+  @BeforeEach
+  void makeNodes() {
+    nodes = new Nodes(redis.uri());
+  }
+
   @AfterEach
-  void closeBuses() {
-    buses.forEach(RedisBus::close);
+  void closeNodes() {
+    nodes.close();
   }
 
   private ChatHub node() {
-    RedisBus bus = RedisBus.connect(ClusterSettings.of(redis.uri()), ChatSettings.DEFAULT);
-    buses.add(bus);
-    return new ChatHub(ChatSettings.DEFAULT, bus);
+    return nodes.node();
   }
 
   @Test
   void membersOfTwoNodesShareARoom() throws Exception {
-    ChatHub one = node();
-    ChatHub two = node();
-    Recorder alice = new Recorder();
-    Recorder bob = new Recorder();
-    Session a = one.connectAs(alice, "alice", Origin.UNKNOWN);
-    Session b = two.connectAs(bob, "bob", Origin.UNKNOWN);
-    a.join("dev");
-    b.join("dev");
-    alice.await(Joined.class, j -> j.name().equals("bob"));
+    Nodes.Pair pair = nodes.pairInDev();
+    ChatHub one = pair.one();
+    ChatHub two = pair.two();
+    Recorder alice = pair.alice();
+    Recorder bob = pair.bob();
     assertThat(bob.await(Entered.class, e -> e.room().equals("dev")).members())
         .containsExactly("alice", "bob");
-    b.say("hello from two");
+    pair.b().say("hello from two");
     assertThat(alice.await(Said.class, s -> s.from().equals("bob")).text())
         .isEqualTo("hello from two");
     assertThat(one.who("dev")).containsExactly("alice", "bob");

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterNodesTest {
   private static RedisServer redis;
-  private final List<RedisBus> buses = new ArrayList<>();
+  private Nodes hubs;
   private final List<Server> servers = new ArrayList<>();
   private final List<LineClient> clients = new ArrayList<>();
 
@@ -44,27 +45,26 @@ class ClusterNodesTest {
     redis.close();
   }
 
+  @BeforeEach
+  void makeNodes() {
+    hubs = new Nodes(redis.uri());
+  }
+
   @AfterEach
   void stopNodes() {
     clients.forEach(LineClient::close);
     servers.forEach(Server::shutdown);
-    buses.forEach(RedisBus::close);
+    hubs.close();
   }
 
   /** The models that serve many clients at once, one per node in turn: any mix is one hub. */
   private static final List<ModelVariant> MODELS =
       ModelVariant.defaults().filter(ModelVariant::concurrent).toList();
 
-  private ChatHub hub(ChatSettings settings) {
-    RedisBus bus = RedisBus.connect(ClusterSettings.of(redis.uri()), settings);
-    buses.add(bus);
-    return new ChatHub(settings, bus);
-  }
-
   /** A node: a chat server of its own on the next model, joined to the hub through Redis. */
   private Server node(ChatSettings settings) {
     ModelVariant model = MODELS.get(servers.size() % MODELS.size());
-    Server server = model.start(ChatServer.application(hub(settings)), Limits.DEFAULT, 32);
+    Server server = model.start(ChatServer.application(hubs.node(settings)), Limits.DEFAULT, 32);
     servers.add(server);
     return server;
   }
@@ -233,8 +233,8 @@ class ClusterNodesTest {
 
   @Test
   void twoNodesRacingForOneNameAHundredTimesHaveOneWinnerEachTime() throws Exception {
-    ChatHub one = hub(ChatSettings.DEFAULT);
-    ChatHub two = hub(ChatSettings.DEFAULT);
+    ChatHub one = hubs.node();
+    ChatHub two = hubs.node();
     ExecutorService racers = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 100; round++) {
