@@ -14,7 +14,12 @@ import io.switchboard.chat.ChatException.Code;
 import io.switchboard.chat.ChatHub;
 import io.switchboard.chat.Origin;
 import io.switchboard.chat.Session;
+import io.switchboard.chat.line.ChatServer;
+import io.switchboard.engine.Limits;
+import io.switchboard.engine.Server;
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LineClient;
+import io.switchboard.testkit.ModelVariant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +97,40 @@ class ClusterFailureTest {
     assertThat(a.currentRoom()).isEqualTo("dev"); // nothing changed on this node alone
     redis.restart(true);
     Await.until("the bus back", Duration.ofSeconds(10), () -> tries(() -> a.say("back")));
+  }
+
+  @Test
+  void aLineClientIsToldBusUnavailableWithinTwoSecondsAndTalksAgainOnceRedisIsBack()
+      throws Exception {
+    ModelVariant model =
+        ModelVariant.defaults().filter(ModelVariant::concurrent).findFirst().orElseThrow();
+    Server server = model.start(ChatServer.application(node()), Limits.DEFAULT, 2);
+    try (LineClient alice = LineClient.connect(server.localAddress());
+        LineClient bob = LineClient.connect(server.localAddress())) {
+      alice.until(line -> line.startsWith("= joined #lobby"));
+      bob.until(line -> line.startsWith("= joined #lobby"));
+      redis.kill();
+      long start = System.nanoTime();
+      alice.send("anyone there?");
+      assertThat(alice.expectPrefix("! bus-unavailable ")).contains("(Redis) is unavailable");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WITHIN);
+      bob.send("/rooms");
+      bob.expectPrefix("! bus-unavailable ");
+      redis.restart(true);
+      Await.until(
+          "the bus back for alice, still connected",
+          Duration.ofSeconds(10),
+          () -> {
+            alice.send("/rooms");
+            String answer = alice.readLine();
+            assertThat(answer).matches("(= rooms .*|! bus-unavailable .*)");
+            return answer.startsWith("= rooms");
+          });
+      alice.send("back again");
+      bob.until(line -> line.endsWith("> back again"));
+    } finally {
+      server.shutdown();
+    }
   }
 
   /** True if {@code action} went through; false if the bus refused it. */
