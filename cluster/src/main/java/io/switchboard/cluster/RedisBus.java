@@ -152,6 +152,13 @@ public final class RedisBus implements ChatBus {
   private volatile boolean closed;
   private volatile boolean connectedOnce;
 
+  /**
+   * Set when Redis was lost and this node has not yet put everything right (a resync that met Redis
+   * gone again sets it anew): the watch retries each heartbeat until one resync goes through, so
+   * recovery never hangs on the one reconnect event.
+   */
+  private volatile boolean resyncNeeded;
+
   /** The reaper waits this long after a (re)connect: the others need a beat to show they live. */
   private volatile long reapNotBefore;
 
@@ -680,7 +687,8 @@ public final class RedisBus implements ChatBus {
   private final class Reconnects implements RedisConnectionStateListener {
     @Override
     public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-      if (handler == pubsub && connectedOnce && !closed) {
+      if ((handler == pubsub || handler == connection) && connectedOnce && !closed) {
+        resyncNeeded = true;
         reapNotBefore = System.currentTimeMillis() + settings.deadAfter().toMillis();
         chore(RedisBus.this::resyncAll);
       }
@@ -688,8 +696,12 @@ public final class RedisBus implements ChatBus {
 
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-      if (handler == pubsub && !closed) {
-        LOG.log(System.Logger.Level.WARNING, "the chat's bus (Redis) is unreachable; reconnecting");
+      if ((handler == pubsub || handler == connection) && !closed) {
+        resyncNeeded = true;
+        if (handler == pubsub) {
+          LOG.log(
+              System.Logger.Level.WARNING, "the chat's bus (Redis) is unreachable; reconnecting");
+        }
       }
     }
   }
@@ -846,6 +858,7 @@ public final class RedisBus implements ChatBus {
    * meanwhile.
    */
   private void resyncAll() {
+    resyncNeeded = false; // set again by whatever fails below, or by the next disconnect
     String formerId = "";
     try {
       if (!beat()) {
@@ -863,7 +876,8 @@ public final class RedisBus implements ChatBus {
         get(pubsub.async().subscribe(channels.keySet().toArray(String[]::new)));
       }
     } catch (ChatException e) {
-      return; // down again: the next reconnect tries again
+      resyncNeeded = true; // Redis not (fully) back yet: the watch tries again
+      return;
     }
     ChatBus.Node hub = node;
     if (hub != null) {
@@ -879,6 +893,7 @@ public final class RedisBus implements ChatBus {
                     + " was taken on another server while this one was cut off from the chat's bus;"
                     + " reconnect and choose a name");
           } else {
+            resyncNeeded = true;
             return;
           }
         }
@@ -963,6 +978,7 @@ public final class RedisBus implements ChatBus {
           }
         }
       } catch (ChatException e) {
+        resyncNeeded = true;
         LOG.log(
             System.Logger.Level.DEBUG,
             "resync of #{0} waits for the bus: {1}",
@@ -979,8 +995,10 @@ public final class RedisBus implements ChatBus {
       if (!connection.isOpen()) {
         return;
       }
-      if (!beat()) {
-        chore(this::resyncAll); // the others took this node for dead (or Redis lost it)
+      if (!beat() || resyncNeeded) {
+        // The others took this node for dead (or Redis lost it), or a resync after Redis came
+        // back did not go through yet.
+        chore(this::resyncAll);
         return;
       }
       if (System.currentTimeMillis() >= reapNotBefore) {
