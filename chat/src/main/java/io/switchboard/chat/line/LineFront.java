@@ -13,8 +13,6 @@ import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
 import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
-import io.switchboard.engine.IdleTimeoutException;
-import io.switchboard.engine.OutboundOverflowException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -231,15 +229,6 @@ public final class LineFront implements Handler<String> {
     if (member == null || member.session == null) {
       return;
     }
-    String reason = member.closeReason;
-    if (reason == null && cause != null) {
-      reason =
-          switch (cause) {
-            case IdleTimeoutException idle -> "idle too long";
-            case OutboundOverflowException overflow -> "too slow";
-            default -> "connection lost";
-          };
-    }
-    member.session.disconnected(reason);
+    member.session.disconnected(Session.endReason(member.closeReason, cause));
   }
 }
