@@ -14,8 +14,6 @@ import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
 import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
-import io.switchboard.engine.IdleTimeoutException;
-import io.switchboard.engine.OutboundOverflowException;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpServer;
@@ -27,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +55,7 @@ public final class WebFront implements Handler<WebInput> {
   public static final String SOCKET_PATH = "/socket";
 
   private static final AttributeKey<WebMember> MEMBER = AttributeKey.named("web-member");
+  private static final AttributeKey<PageConnection> PAGE = AttributeKey.named("web-page");
 
   private final ChatHub hub;
   private final WebSettings settings;
@@ -107,9 +107,37 @@ public final class WebFront implements Handler<WebInput> {
 
   // ---- The engine's callbacks ------------------------------------------------------------------
 
+  /**
+   * A connection while it speaks HTTP: when it last asked for something, and the timer's check that
+   * closes it once it has been idle for {@link WebSettings#pageIdleTimeout()}.
+   */
+  private static final class PageConnection {
+    volatile long lastRequestNanos = System.nanoTime();
+    volatile ScheduledFuture<?> idleCheck;
+  }
+
   @Override
   public void opened(Connection connection) {
     page.opened(connection);
+    PageConnection visit = new PageConnection();
+    connection.attribute(PAGE, visit);
+    long period = quarter(settings.pageIdleTimeout()).toMillis();
+    visit.idleCheck =
+        timer.scheduleWithFixedDelay(
+            () -> closeIfIdle(connection, visit), period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** On the timer: closes a page connection that has asked for nothing for too long. */
+  private void closeIfIdle(Connection connection, PageConnection visit) {
+    if (!connection.isOpen()) {
+      ScheduledFuture<?> check = visit.idleCheck;
+      if (check != null) {
+        check.cancel(false);
+      }
+    } else if (System.nanoTime() - visit.lastRequestNanos > settings.pageIdleTimeout().toNanos()
+        && connection.queuedBytes() == 0) {
+      connection.close("idle page connection");
+    }
   }
 
   @Override
@@ -130,6 +158,8 @@ public final class WebFront implements Handler<WebInput> {
    */
   private void request(Connection connection, WebInput.Request input) {
     HttpRequest request = input.request();
+    PageConnection visit = connection.attribute(PAGE);
+    visit.lastRequestNanos = System.nanoTime();
     if (!isSocket(request.target())) {
       page.received(connection, request);
       return;
@@ -148,6 +178,7 @@ public final class WebFront implements Handler<WebInput> {
       return;
     }
     input.decoder().switchToWebSocket();
+    visit.idleCheck.cancel(false); // a socket's liveness is its pings' from now on
     WebMember member = new WebMember(this, connection);
     connection.attribute(MEMBER, member);
     member.message(
@@ -186,7 +217,12 @@ public final class WebFront implements Handler<WebInput> {
         shortest = d;
       }
     }
-    Duration quarter = shortest.dividedBy(4);
+    return quarter(shortest);
+  }
+
+  /** A quarter of {@code timeout}, and no less than 50 ms: how often a check looks. */
+  private static Duration quarter(Duration timeout) {
+    Duration quarter = timeout.dividedBy(4);
     return quarter.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : quarter;
   }
 
@@ -347,6 +383,10 @@ public final class WebFront implements Handler<WebInput> {
   @Override
   public void closed(Connection connection, Throwable cause) {
     page.closed(connection, cause);
+    PageConnection visit = connection.attribute(PAGE);
+    if (visit != null && visit.idleCheck != null) {
+      visit.idleCheck.cancel(false);
+    }
     WebMember member = connection.attribute(MEMBER);
     if (member == null) {
       return;
@@ -358,15 +398,7 @@ public final class WebFront implements Handler<WebInput> {
     if (session == null) {
       return;
     }
-    String reason = member.closeReason;
-    if (reason == null && cause != null) {
-      reason =
-          switch (cause) {
-            case IdleTimeoutException idle -> "idle too long";
-            case OutboundOverflowException overflow -> "too slow";
-            default -> "connection lost";
-          };
-    }
+    String reason = Session.endReason(member.closeReason, cause);
     session.disconnected(reason == null ? "connection closed" : reason);
   }
 }

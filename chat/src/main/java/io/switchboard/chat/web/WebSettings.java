@@ -12,10 +12,13 @@ import java.util.Objects;
  * @param allowedOrigins the pages on other origins that may open the socket (a browser names its
  *     page's origin in {@code Origin}): none by default, so only the page this server serves may;
  *     {@code *} lets any page (see {@link WebOrigin})
- * @param pingInterval a client silent this long is sent a ping
- * @param pingTimeout a client that stays silent this long after the ping is closed
+ * @param pingInterval a socket silent this long is sent a ping
+ * @param pingTimeout a socket that stays silent this long after the ping is closed
  * @param closeTimeout after the server's Close frame, how long it waits for the client's before it
  *     closes the connection anyway
+ * @param pageIdleTimeout a connection that has not switched to WebSocket and has asked for nothing
+ *     this long is closed (a browser keeps one open after loading the page, and opens another when
+ *     it needs one); the chat's own connections have no idle timeout, so this is the front's
  * @param maxMessageBytes the largest message a client may send (its fragments added up); a larger
  *     one fails the connection with 1009
  * @param httpLimits the bounds of one HTTP request (the page's files and the upgrade)
@@ -25,14 +28,16 @@ public record WebSettings(
     Duration pingInterval,
     Duration pingTimeout,
     Duration closeTimeout,
+    Duration pageIdleTimeout,
     int maxMessageBytes,
     HttpLimits httpLimits) {
 
   /**
    * Only the page's own origin; a ping after 30 s of silence (under the 60 s after which common
    * proxies drop a quiet connection), closed 30 s later without an answer; 5 s for the closing
-   * handshake; messages up to 16 KiB (a chat line is at most 2,000 bytes, and JSON escaping can
-   * make one several times longer); the web server's request limits.
+   * handshake; page connections idle for 60 s closed (as the web server's); messages up to 16 KiB
+   * (a chat line is at most 2,000 bytes, and JSON escaping can make one several times longer); the
+   * web server's request limits.
    */
   public static final WebSettings DEFAULT =
       new WebSettings(
@@ -40,6 +45,7 @@ public record WebSettings(
           Duration.ofSeconds(30),
           Duration.ofSeconds(30),
           Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
           16 * 1024,
           HttpLimits.DEFAULT);
 
@@ -51,10 +57,11 @@ public record WebSettings(
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(pingTimeout, "pingTimeout");
     Objects.requireNonNull(closeTimeout, "closeTimeout");
+    Objects.requireNonNull(pageIdleTimeout, "pageIdleTimeout");
     Objects.requireNonNull(httpLimits, "httpLimits");
-    for (Duration d : List.of(pingInterval, pingTimeout, closeTimeout)) {
+    for (Duration d : List.of(pingInterval, pingTimeout, closeTimeout, pageIdleTimeout)) {
       if (!d.isPositive()) {
-        throw new IllegalArgumentException("WebSocket timeouts must be positive: " + d);
+        throw new IllegalArgumentException("the browser front's timeouts must be positive: " + d);
       }
     }
     if (maxMessageBytes <= 0) {
@@ -68,21 +75,56 @@ public record WebSettings(
    */
   public WebSettings withAllowedOrigins(List<String> value) {
     return new WebSettings(
-        value, pingInterval, pingTimeout, closeTimeout, maxMessageBytes, httpLimits);
+        value,
+        pingInterval,
+        pingTimeout,
+        closeTimeout,
+        pageIdleTimeout,
+        maxMessageBytes,
+        httpLimits);
   }
 
   public WebSettings withPing(Duration interval, Duration timeout) {
     return new WebSettings(
-        allowedOrigins, interval, timeout, closeTimeout, maxMessageBytes, httpLimits);
+        allowedOrigins,
+        interval,
+        timeout,
+        closeTimeout,
+        pageIdleTimeout,
+        maxMessageBytes,
+        httpLimits);
   }
 
   public WebSettings withCloseTimeout(Duration value) {
     return new WebSettings(
-        allowedOrigins, pingInterval, pingTimeout, value, maxMessageBytes, httpLimits);
+        allowedOrigins,
+        pingInterval,
+        pingTimeout,
+        value,
+        pageIdleTimeout,
+        maxMessageBytes,
+        httpLimits);
+  }
+
+  public WebSettings withPageIdleTimeout(Duration value) {
+    return new WebSettings(
+        allowedOrigins,
+        pingInterval,
+        pingTimeout,
+        closeTimeout,
+        value,
+        maxMessageBytes,
+        httpLimits);
   }
 
   public WebSettings withMaxMessageBytes(int value) {
     return new WebSettings(
-        allowedOrigins, pingInterval, pingTimeout, closeTimeout, value, httpLimits);
+        allowedOrigins,
+        pingInterval,
+        pingTimeout,
+        closeTimeout,
+        pageIdleTimeout,
+        value,
+        httpLimits);
   }
 }
