@@ -56,6 +56,7 @@ const state = {
   countdown: null,
   quit: false,
   silentRooms: 0, // /rooms the page asked for itself: not shown as a reply
+  lastReason: null, // why the server closed the socket, until the page is back
   everConnected: false,
 };
 
@@ -83,6 +84,7 @@ function connect() {
   state.arrived = false;
   socket.onopen = () => {
     state.attempt = 0;
+    state.lastReason = null;
     const again = state.everConnected;
     state.everConnected = true;
     setStatus('connected');
@@ -134,7 +136,12 @@ function scheduleReconnect(event) {
   state.attempt++;
   state.reconnectAt = Date.now() + delay;
   setStatus('reconnecting');
-  const why = event.reason ? event.reason : 'the connection to the server was lost';
+  // The server says why when it closes (a shutdown, a drop); a failed attempt after that says
+  // nothing new, so the reason it gave stays on the notice until the page is back.
+  if (event.reason) {
+    state.lastReason = event.reason;
+  }
+  const why = state.lastReason || 'the connection to the server was lost';
   const tell = () => {
     const seconds = Math.max(0, Math.ceil((state.reconnectAt - Date.now()) / 1000));
     showNotice('Disconnected: ' + why + '. Reconnecting in ' + seconds + ' s\u2026', true);
