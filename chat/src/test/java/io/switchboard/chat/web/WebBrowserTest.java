@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,7 +230,7 @@ class WebBrowserTest {
           .filteredOn(line -> line.startsWith("carol: "))
           .as("nc's lines in the order sent")
           .containsExactly(
-              java.util.stream.IntStream.rangeClosed(1, 10)
+              IntStream.rangeClosed(1, 10)
                   .mapToObj(i -> "carol: round " + i + " from nc")
                   .toArray(String[]::new));
 
