@@ -37,6 +37,8 @@ public record BenchReport(
    * @param medians each figure's median over the rounds that measured it
    * @param ratios each figure divided by the reference Netty's; empty without Netty
    * @param reference the Netty transport the ratios compare with, or {@code null}
+   * @param limitRatios each figure divided by the C epoll limit's ({@code c-epoll}) at the same
+   *     point; empty when it was not measured
    * @param okRounds rounds without error
    * @param error the first error of a failed round, or {@code null}
    */
@@ -47,6 +49,7 @@ public record BenchReport(
       Map<Metric, Double> medians,
       Map<Metric, Double> ratios,
       String reference,
+      Map<Metric, Double> limitRatios,
       int okRounds,
       int rounds,
       String error) {}
@@ -99,7 +102,8 @@ public record BenchReport(
             .findFirst()
             .map(Measurement::error)
             .orElse(null);
-    return new Row(scenario, point, model, medians, Map.of(), null, ok.size(), runs.size(), error);
+    return new Row(
+        scenario, point, model, medians, Map.of(), null, Map.of(), ok.size(), runs.size(), error);
   }
 
   static double median(List<Double> sorted) {
@@ -107,9 +111,17 @@ public record BenchReport(
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /** Picks the best Netty row by the scenario's headline figure and divides every row by it. */
+  /**
+   * Picks the best Netty row by the scenario's headline figure and divides every row by it; divides
+   * every row by the C epoll limit's too, when it was measured at this point.
+   */
   private static List<Row> withRatios(Scenario scenario, List<Row> rows) {
     Metric headline = scenario.headline();
+    Row limit =
+        rows.stream()
+            .filter(r -> ModelSpec.parse(r.model()).isLimit() && r.okRounds() > 0)
+            .findFirst()
+            .orElse(null);
     Row best = null;
     for (Row row : rows) {
       Double value = row.medians().get(headline);
@@ -120,32 +132,42 @@ public record BenchReport(
         best = row;
       }
     }
-    if (best == null) {
+    if (best == null && limit == null) {
       return rows;
     }
     List<Row> result = new ArrayList<>();
     for (Row row : rows) {
-      Map<Metric, Double> ratios = new EnumMap<>(Metric.class);
-      for (Map.Entry<Metric, Double> entry : row.medians().entrySet()) {
-        Double reference = best.medians().get(entry.getKey());
-        if (reference != null && reference != 0) {
-          ratios.put(entry.getKey(), entry.getValue() / reference);
-        }
-      }
       result.add(
           new Row(
               row.scenario(),
               row.point(),
               row.model(),
               row.medians(),
-              Collections.unmodifiableMap(ratios),
-              best.model(),
+              best == null ? Map.of() : divided(row, best),
+              best == null ? null : best.model(),
+              limit == null ? Map.of() : divided(row, limit),
               row.okRounds(),
               row.rounds(),
               row.error()));
     }
     return result;
   }
+
+  /** Each figure of {@code row} divided by {@code reference}'s. */
+  private static Map<Metric, Double> divided(Row row, Row reference) {
+    Map<Metric, Double> ratios = new EnumMap<>(Metric.class);
+    for (Map.Entry<Metric, Double> entry : row.medians().entrySet()) {
+      Double base = reference.medians().get(entry.getKey());
+      if (base != null && base != 0) {
+        ratios.put(entry.getKey(), entry.getValue() / base);
+      }
+    }
+    return Collections.unmodifiableMap(ratios);
+  }
+
+  /** The figures compared with the C epoll limit, in its own table. */
+  static final List<Metric> LIMIT_METRICS =
+      List.of(Metric.MSGS_PER_S, Metric.P99_US, Metric.MSGS_PER_CPU_S);
 
   private List<Scenario> scenarios() {
     return samples.stream().map(Sample::scenario).distinct().toList();
@@ -232,6 +254,24 @@ public record BenchReport(
       appendAligned(text, columns);
       if (!left.isEmpty()) {
         text.append("(also in report.json: ").append(String.join(", ", left)).append(")\n");
+      }
+      if (mine.stream()
+          .anyMatch(r -> LIMIT_METRICS.stream().anyMatch(r.limitRatios()::containsKey))) {
+        text.append("\n")
+            .append(scenario.key())
+            .append(": ratios to the C epoll limit (c-epoll)\n");
+        List<List<String>> limitColumns = new ArrayList<>(columns.subList(0, 2));
+        for (Metric metric : LIMIT_METRICS) {
+          limitColumns.add(
+              column(
+                  metric.label(),
+                  mine,
+                  row -> {
+                    Double ratio = row.limitRatios().get(metric);
+                    return ratio == null ? "-" : String.format("%.2fx", ratio);
+                  }));
+        }
+        appendAligned(text, limitColumns);
       }
       for (Row row : mine) {
         if (row.error() != null) {
@@ -347,6 +387,9 @@ public record BenchReport(
       if (row.reference() != null) {
         json.field("reference", row.reference());
         metrics(json.name("ratios"), row.ratios());
+      }
+      if (!row.limitRatios().isEmpty()) {
+        metrics(json.name("ratios_to_limit"), row.limitRatios());
       }
       json.field("error", row.error()).endObject();
     }

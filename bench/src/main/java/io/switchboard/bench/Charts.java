@@ -154,6 +154,19 @@ public final class Charts {
                     colours),
                 dir.resolve(figure.file() + "-vs-netty.png")));
       }
+      if (mine.stream().anyMatch(r -> r.limitRatios().containsKey(figure.metric()))
+          && BenchReport.LIMIT_METRICS.contains(figure.metric())) {
+        written.add(
+            save(
+                chart(
+                    figure.title() + " — ratio to the C epoll limit (c-epoll)",
+                    figure.scenario(),
+                    "× C epoll",
+                    mine,
+                    r -> r.limitRatios().get(figure.metric()),
+                    colours),
+                dir.resolve(figure.file() + "-vs-limit.png")));
+      }
     }
     return written;
   }

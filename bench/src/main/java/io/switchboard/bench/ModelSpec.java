@@ -77,6 +77,11 @@ public record ModelSpec(String label, String model, Map<String, String> options)
     return ReferenceServer.named(model).isPresent();
   }
 
+  /** The C epoll echo, the practical limit every echo figure is also compared with. */
+  public boolean isLimit() {
+    return model.equals(ReferenceServer.CEpoll.NAME);
+  }
+
   /** Netty is the reference every figure is compared with. */
   public boolean isNetty() {
     return model.equals("netty");

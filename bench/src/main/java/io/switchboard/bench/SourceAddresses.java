@@ -9,19 +9,22 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Client source addresses and ports: every port of the ephemeral range on 127.0.0.2, then the same
- * on 127.0.0.3, 127.0.0.4, ... up to 127.0.0.251, then round again. 127.0.0.1 is left alone: a run
- * leaves tens of thousands of ports in TIME_WAIT for a minute, and on 127.0.0.1 that would starve
- * every other program of the machine (a test suite, {@code nc}) of local ports.
+ * Client source addresses and ports: every port of the range below the kernel's ephemeral range
+ * (1024 to 32767 here) on 127.0.0.2, then the same on 127.0.0.3, 127.0.0.4, ... up to 127.0.0.251,
+ * then round again.
  *
- * <p>Why the bench picks ports itself: one source address has only the ephemeral range (about
- * 28,000 ports here), and a client that closes first leaves its port in TIME_WAIT for a minute, so
- * the idle and connect scenarios would run out. Every loopback address has its own range. Letting
- * the kernel choose ({@code bind} to port 0) works but gets slow as the range fills with TIME_WAIT
- * sockets (it searches the range on each bind: measured here, it made the connect scenario a test
- * of the load generator); binding a given port is one lookup, and walking the pairs in order means
- * a pair comes round again only after 250 ranges, long after its TIME_WAIT ended. A pair that is
- * still taken fails to bind and is skipped.
+ * <p>Why the bench picks ports itself: a client that closes first leaves its port in TIME_WAIT for
+ * a minute, so the idle and connect scenarios would run out of one address's ports. Binding a given
+ * port is one lookup (letting the kernel choose gets slow as its range fills), and walking the
+ * pairs in order means a pair comes round again only after 250 ranges, long after its TIME_WAIT
+ * ended. A pair that is taken fails to bind and is skipped.
+ *
+ * <p>Why not the ephemeral range: the kernel's table of bound ports is keyed by port, not by
+ * address, and a port explicitly bound on any address (or in TIME_WAIT after such a bind) is one
+ * the kernel will not pick for another program's {@code connect}. A bench that walked the ephemeral
+ * range on 127.0.0.2+ left every such port taken for a minute after a 15,000-connection run, and
+ * every other program on the machine (a test suite, {@code nc}) got "Cannot assign requested
+ * address". Below the range, the kernel never looks.
  *
  * <p>Thread contract: safe for any number of threads.
  */
@@ -33,7 +36,19 @@ public final class SourceAddresses {
   private final int ports;
 
   public SourceAddresses() {
-    this(ephemeralRange());
+    this(outsideEphemeralRange(ephemeralRange()));
+  }
+
+  /**
+   * The ports the bench binds: those below the ephemeral range (from 1024, where no privilege is
+   * needed), or above it when too few are below.
+   */
+  static int[] outsideEphemeralRange(int[] ephemeral) {
+    int below = ephemeral[0] - 1024;
+    int above = 65_535 - ephemeral[1];
+    return below >= above
+        ? new int[] {1024, ephemeral[0] - 1}
+        : new int[] {ephemeral[1] + 1, 65_535};
   }
 
   SourceAddresses(int[] range) {

@@ -109,6 +109,10 @@ class OptionsTest {
 
   @Test
   void sourcePairsWalkEachAddressesPortsThenTheNextAddress() {
+    assertThat(SourceAddresses.outsideEphemeralRange(new int[] {32768, 60999}))
+        .containsExactly(1024, 32767);
+    assertThat(SourceAddresses.outsideEphemeralRange(new int[] {1024, 40000}))
+        .containsExactly(40001, 65535);
     SourceAddresses sources = new SourceAddresses(new int[] {40000, 40002});
 
     assertThat(java.util.stream.Stream.generate(sources::next).limit(4).map(Object::toString))

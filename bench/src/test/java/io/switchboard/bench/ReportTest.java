@@ -139,6 +139,33 @@ class ReportTest {
   }
 
   @Test
+  void everyEchoFigureIsAlsoARatioToTheCLimit(@TempDir Path dir) throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    for (int round = 1; round <= 3; round++) {
+      samples.add(echo("reactor", 1000, round, 900, 100));
+      samples.add(echo("c-epoll", 1000, round, 1000, 80));
+    }
+    BenchReport report =
+        new BenchReport(
+            BenchOptions.of(BenchOptions.parseModels("reactor,c-epoll"), List.of(Scenario.ECHO))
+                .withOut(dir),
+            new BenchReport.Machine(2, "test cpu", "21", "Linux"),
+            Instant.parse("2026-01-01T00:00:00Z"),
+            samples);
+    BenchReport.Row reactor =
+        report.rows().stream().filter(r -> r.model().equals("reactor")).findFirst().orElseThrow();
+    assertThat(reactor.limitRatios().get(Metric.MSGS_PER_S)).isEqualTo(0.9);
+    assertThat(reactor.limitRatios().get(Metric.P99_US)).isEqualTo(1.25);
+    assertThat(reactor.ratios()).isEmpty(); // no Netty in this run
+    assertThat(report.table()).contains("ratios to the C epoll limit (c-epoll)", "0.90x", "1.25x");
+    report.writeJson(dir.resolve("report.json"));
+    assertThat(Files.readString(dir.resolve("report.json"))).contains("\"ratios_to_limit\"");
+    assertThat(Charts.write(report, dir))
+        .extracting(chart -> chart.getFileName().toString())
+        .contains("echo-throughput-vs-limit.png");
+  }
+
+  @Test
   void jsonAndChartsAreWritten(@TempDir Path dir) throws Exception {
     BenchReport report = report(dir);
     Path json = dir.resolve("report.json");

@@ -737,6 +737,41 @@ class ChatSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
+  void telnetNegotiationNeverReachesARoom(ModelVariant model) throws Exception {
+    try (Server server = start(model, ChatSettings.DEFAULT, 1);
+        LineClient telnet = LineClient.connect(server.localAddress())) {
+      greeting(telnet);
+      // What telnet may send: options (IAC WILL ECHO, IAC DO SUPPRESS-GO-AHEAD), a terminal-type
+      // subnegotiation, then a typed line with Ctrl-C (IAC IP) in it, split across writes.
+      byte[] first = {
+        (byte) 0xFF,
+        (byte) 0xFB,
+        0x01,
+        (byte) 0xFF,
+        (byte) 0xFD,
+        0x03,
+        (byte) 0xFF,
+        (byte) 0xFA,
+        0x18,
+        0x00,
+        'x',
+        't',
+        'e',
+        'r',
+        'm',
+        (byte) 0xFF
+      };
+      byte[] second = {(byte) 0xF0, 'h', 'e', 'l', (byte) 0xFF, (byte) 0xF4, 'l', 'o', '\r', '\n'};
+      telnet.write(first);
+      telnet.write(second);
+      telnet.send("/history 1");
+      telnet.expectPrefix("= history #lobby: 1 messages");
+      assertThat(telnet.readLine()).matches("= \\d\\d:\\d\\d:\\d\\d #lobby <guest-\\d+> hello");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
   void commandsAndBadInput(ModelVariant model) throws Exception {
     try (Server server = start(model, ChatSettings.DEFAULT.withMaxLineBytes(100), 1)) {
       try (LineClient client = LineClient.connect(server.localAddress())) {

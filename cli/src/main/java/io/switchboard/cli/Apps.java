@@ -1,7 +1,9 @@
 package io.switchboard.cli;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.switchboard.chat.ChatSettings;
 import io.switchboard.engine.Application;
+import io.switchboard.engine.Limits;
 import io.switchboard.services.LineService;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,7 +66,7 @@ final class Apps {
     // their own, sharing the hub.
     register(
         "chat",
-        serve -> serve.chat.application(),
+        serve -> serve.chat.application(serve.maxLine()),
         State.SHARED_ACROSS_CONNECTIONS,
         Duration.ZERO,
         serve -> serve.chat::bindTo,
@@ -172,6 +174,21 @@ final class Apps {
   /** True when the app keeps state that all its connections share (see {@link State}). */
   static boolean sharesState(String name) {
     return entry(name).state() == State.SHARED_ACROSS_CONNECTIONS;
+  }
+
+  /** True when an app is called {@code name}. */
+  static boolean exists(String name) {
+    return APPS.containsKey(name);
+  }
+
+  /**
+   * The longest line an app takes unless {@code --max-line} says otherwise: chat's lines are what a
+   * person types (2,000 bytes), the others' the engine's 64 KiB.
+   */
+  static int maxLine(String name) {
+    return name.equals("chat")
+        ? ChatSettings.DEFAULT.maxLineBytes()
+        : Limits.DEFAULT.maxFrameLength();
   }
 
   /** Refuses an unknown app with the list of those there are. */

@@ -22,22 +22,24 @@ import picocli.CommandLine.Option;
     description = {
       "Measure the models side by side and draw the results.",
       "",
-      "Each server runs as its own process (this jar's `serve`),",
-      "driven by a built-in NIO load generator; throughput, latency percentiles, and the",
-      "server's CPU seconds, RSS and threads (from /proc) are measured from outside. Models run",
-      "in alternation over --rounds; medians are reported, with each figure as a ratio to the",
-      "best Netty transport when netty is among the models.",
+      "Each server runs as its own process (this jar's `serve`), driven by a built-in NIO load"
+          + " generator; throughput, latency percentiles, and the server's CPU seconds, RSS and"
+          + " threads (from /proc) are measured from outside. Models run in alternation over"
+          + " --rounds; medians are reported, with each figure as a ratio to the best Netty"
+          + " transport when netty is among the models. Reference servers run in the same"
+          + " alternation where their scenario fits: c-epoll (a minimal C epoll echo, the"
+          + " limit), nginx (http), vsftpd (ftp-get).",
       "",
-      "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections:",
-      "RSS and threads per connection), connect (connect, one round trip, close: conns/s),",
-      "fanout (the chat hub: receivers in one room, senders at a fixed total rate),",
-      "storm (the chat hub with N places: N + 20% clients connect at once into the lobby",
-      "while a pair chats in another room; half leave at once; SIGTERM with the rest on),",
-      "soak (N chat sessions at a time connect, join, talk and quit at a steady total",
-      "rate, for minutes: the server's fds, threads, RSS and heap after GC, start and end).",
-      "http (the web server: kept-alive connections fetch a 1 KiB, then a 1 MiB file; add",
-      "nginx to --models to measure it too), http-cpu (cheap requests' latency while heavy",
-      "calculator requests run; each model with and without --worker-threads).",
+      "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections: RSS"
+          + " and threads per connection), connect (connect, one round trip, close: conns/s),"
+          + " fanout (the chat hub: receivers in one room, senders at a fixed total rate), storm"
+          + " (the chat hub with N places: N + 20%% clients connect at once into the lobby while a"
+          + " pair chats in another room; half leave at once; SIGTERM with the rest on), soak (N"
+          + " chat sessions at a time connect, join, talk and quit at a steady total rate, for"
+          + " minutes: the server's fds, threads, RSS and heap after GC, start and end), http"
+          + " (the web server: kept-alive connections fetch a 1 KiB, then a 1 MiB file), http-cpu"
+          + " (cheap requests' latency while heavy calculator requests run; each model with and"
+          + " without --worker-threads), ftp-get (1 GiB downloads, 1 and 4 clients).",
       "",
       "Writes a table to the terminal, <out>/report.json and PNG charts in <out>.",
     },

@@ -14,9 +14,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Chat with a switchboard chat hub (the terminal client).",
       "",
-      "In a terminal, incoming messages appear above the line you type; when stdin is not a",
-      "terminal, lines in and messages out (for scripts and devices). Leave with /quit,",
-      "Ctrl-D or Ctrl-C. /help lists the hub's commands.",
+      "In a terminal, incoming messages appear above the line you type; when stdin is not a"
+          + " terminal, lines in and messages out (for scripts and devices). Leave with /quit,"
+          + " Ctrl-D or Ctrl-C. /help lists the hub's commands.",
     },
     footer = {
       "",

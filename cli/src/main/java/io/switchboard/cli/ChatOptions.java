@@ -108,8 +108,25 @@ final class ChatOptions {
               + " serves).")
   List<String> webOrigins = new ArrayList<>();
 
-  ChatSettings settings() {
+  /** The rules of the chat options, each said with its flag. */
+  void validate() {
+    OptionChecks.positive("--chat-rate-limit", rateLimit);
+    OptionChecks.atLeast("--chat-burst", burst, 1);
+    OptionChecks.atLeast("--chat-history", history, 0);
+    OptionChecks.atLeast("--chat-rooms-per-member", roomsPerMember, 1);
+    OptionChecks.atLeast("--chat-presence-limit", presenceLimit, 0);
+    if (ircPort != null) {
+      OptionChecks.port("--irc-port", ircPort);
+    }
+    if (webPort != null) {
+      OptionChecks.port("--web-port", webPort);
+    }
+  }
+
+  /** The hub's settings, lines up to {@code maxLine} bytes ({@code serve --max-line}). */
+  ChatSettings settings(int maxLine) {
     return ChatSettings.DEFAULT
+        .withMaxLineBytes(maxLine)
         .withRateLimit(rateLimit, burst)
         .withHistorySize(history)
         .withMaxRooms(ChatSettings.DEFAULT.maxRooms(), roomsPerMember)
@@ -119,9 +136,9 @@ final class ChatOptions {
   /** The hub {@link #application()} made, for its metrics. */
   private ChatHub hub;
 
-  /** The chat hub over the line protocol, with these settings. */
-  Application<?> application() {
-    hub = new ChatHub(settings());
+  /** The chat hub over the line protocol, with these settings and lines up to {@code maxLine}. */
+  Application<?> application(int maxLine) {
+    hub = new ChatHub(settings(maxLine));
     return ChatServer.application(hub);
   }
 
@@ -167,7 +184,10 @@ final class ChatOptions {
     }
     WebSettings web;
     try {
-      web = WebSettings.DEFAULT.withAllowedOrigins(webOrigins);
+      web =
+          WebSettings.DEFAULT
+              .withAllowedOrigins(webOrigins)
+              .withRoomForLines(hub.settings().maxLineBytes());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--web-allow-origin: " + e.getMessage(), e);
     }

@@ -35,9 +35,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "The file server's client: list, get and put over FTP, with a progress bar.",
       "",
-      "Interactive when no COMMAND is given (ls, cd, pwd, get, put, mkdir, rmdir, rm, mv, quit).",
-      "One-shot: switchboard files HOST:PORT [--user NAME] get NAME [LOCAL] | put PATH [NAME] |",
-      "ls [DIR] | mkdir DIR | rm NAME; the exit code is 0 if it worked, 1 if not.",
+      "Interactive when no COMMAND is given (ls, cd, pwd, get, put, mkdir, rmdir, rm, mv, quit)."
+          + " One-shot: switchboard files HOST:PORT [--user NAME] get NAME [LOCAL] | put PATH"
+          + " [NAME] | ls [DIR] | mkdir DIR | rm NAME; the exit code is 0 if it worked, 1 if not.",
       ""
     },
     footer = {
@@ -143,9 +143,9 @@ final class FilesCommand implements Callable<Integer> {
       description = {
         "Add a user to a users file, or replace their password.",
         "",
-        "The password is asked twice on a terminal, or read as one line from stdin. The file",
-        "keeps salted Argon2id hashes, is written atomically and readable by its owner only;",
-        "serve --app files --users FILE and the IRC front's operators read it."
+        "The password is asked twice on a terminal, or read as one line from stdin. The file keeps"
+            + " salted Argon2id hashes, is written atomically and readable by its owner only;"
+            + " serve --app files --users FILE and the IRC front's operators read it."
       })
   static final class AddUser implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

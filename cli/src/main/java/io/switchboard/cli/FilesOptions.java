@@ -94,6 +94,23 @@ final class FilesOptions {
       description = "files: wrong passwords before the connection is dropped (default: 3).")
   Integer maxLoginFails;
 
+  /** The rules of the file server's numbers, each said with its flag. */
+  void validate() {
+    atLeastIfSet("--idle-session-timeout", idleSessionTimeout, 1);
+    atLeastIfSet("--data-connection-timeout", dataConnectionTimeout, 1);
+    atLeastIfSet("--accept-timeout", acceptTimeout, 1);
+    atLeastIfSet("--connect-timeout", connectTimeout, 1);
+    atLeastIfSet("--delay-failed-login", delayFailedLogin, 0);
+    atLeastIfSet("--max-per-ip", maxPerIp == null ? null : maxPerIp.longValue(), 0);
+    atLeastIfSet("--max-login-fails", maxLoginFails == null ? null : maxLoginFails.longValue(), 1);
+  }
+
+  private static void atLeastIfSet(String flag, Long value, long min) {
+    if (value != null) {
+      OptionChecks.atLeast(flag, value, min);
+    }
+  }
+
   /** The settings these options describe, serving {@code root}. */
   FilesSettings settings(Path root) {
     if (root == null) {

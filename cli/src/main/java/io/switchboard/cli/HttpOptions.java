@@ -37,6 +37,12 @@ final class HttpOptions {
               + " (default: ${DEFAULT-VALUE}).")
   int workerQueue = HttpSettings.DEFAULT_WORKER_QUEUE;
 
+  /** The rules of the web server's options, each said with its flag. */
+  void validate() {
+    OptionChecks.atLeast("--worker-threads", workerThreads, 0);
+    OptionChecks.atLeast("--worker-queue", workerQueue, 0);
+  }
+
   /** The web server serving {@code root} (the built-in site when {@code null}). */
   Application<?> application(Path root) {
     if (root != null && !Files.isDirectory(root)) {

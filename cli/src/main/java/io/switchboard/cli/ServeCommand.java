@@ -29,9 +29,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard serve}: runs one app on one model until Ctrl-C or SIGTERM. */
@@ -41,8 +43,11 @@ import picocli.CommandLine.Option;
     description = {
       "Serve an app (default: the chat hub) on one IO model.",
       "",
-      "Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully: stops accepting,",
-      "lets queued output drain (up to --shutdown-deadline), closes.",
+      "Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully: stops accepting, lets"
+          + " queued output drain (up to --shutdown-deadline), closes, and exits 0. Every option"
+          + " may also be set in a file (--config FILE, its name without the dashes: model ="
+          + " reactor); a flag wins over the file. --check validates the options and prints the"
+          + " settings in effect without serving.",
       "",
     },
     footerHeading = "%nModels (--model):%n",
@@ -51,7 +56,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  switchboard serve         (the chat hub on port 7000)",
       "  switchboard chat 127.0.0.1:7000 --name alice",
-      "  switchboard serve --app chat --web-port 8080   (and a browser at http://127.0.0.1:8080/)",
+      "  switchboard serve --app chat --web-port 8080   (the chat page for browsers too)",
       "  switchboard serve --app echo --model virtual --port 7000",
       "  switchboard serve --app upper --model select --selector poll --port 0",
       "  switchboard serve --app echo --model select --processes 4 --port 7000",
@@ -101,11 +106,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
-      defaultValue = "0",
+      paramLabel = "N",
       description =
-          "Worker or event-loop threads for pool, reactor, aio, netty "
-              + "(default: the model's own: 2 x cores for pool, cores for the others).")
-  int threads;
+          "Worker or event-loop threads, for pool, reactor, aio and netty (default: the model's"
+              + " own: 2 x cores for pool, cores for the others).")
+  Integer threads;
 
   @Option(
       names = "--selector",
@@ -138,12 +143,30 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-line",
-      defaultValue = "65536",
       paramLabel = "BYTES",
       description =
-          "Longest line accepted; a longer one gets an error and the connection is "
-              + "closed (default: ${DEFAULT-VALUE}).")
-  int maxLine;
+          "Longest line (or request head) accepted; a longer one gets an error and the"
+              + " connection is closed (default: the app's: 2000 for chat, 65536 for the others).")
+  Integer maxLine;
+
+  @Option(
+      names = "--frame-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description =
+          "Close a connection that began a line (or a request) and has not finished it after"
+              + " this long: a client trickling a byte at a time cannot hold a place; 0 = never"
+              + " (default: ${DEFAULT-VALUE}).")
+  long frameTimeoutSeconds;
+
+  @Option(
+      names = "--close-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description =
+          "Abort a closing connection whose queued output makes no progress for this long (the"
+              + " peer reads nothing) (default: ${DEFAULT-VALUE}).")
+  long closeTimeoutSeconds;
 
   @Option(
       names = "--root",
@@ -190,6 +213,21 @@ final class ServeCommand implements Callable<Integer> {
               + "Port 0 picks one free port for all. Not for apps whose connections share state.")
   Integer processes;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Read settings from FILE (properties: an option's name without the dashes, = its"
+              + " value); flags on the command line win.")
+  Path config;
+
+  @Option(
+      names = "--check",
+      description =
+          "Validate the options (and the --config file), print the settings in effect and where"
+              + " each came from, and exit: 0 when they are valid, 2 when not. Serves nothing.")
+  boolean check;
+
   /** Set by the supervisor on the workers it starts: bind with SO_REUSEPORT, die with it. */
   @Option(names = "--worker-index", hidden = true)
   Integer workerIndex;
@@ -199,15 +237,26 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     logging.apply(workerIndex);
-    if (processes != null) {
-      return supervise(out, err);
-    }
     EngineProvider provider;
+    try {
+      provider = validate();
+      if (check) {
+        Apps.named(app, this); // what the app itself checks: files' users file, http's root, ...
+        Apps.endpoints(app, this);
+        printSettings(out, provider);
+        return 0;
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("switchboard serve: " + e.getMessage());
+      return 2;
+    }
+    if (processes != null) {
+      return supervise(out, err, provider);
+    }
     List<Serving> serving = new ArrayList<>();
     String binding = "--port";
     int bindingPort = port;
     try {
-      provider = Engines.named(model);
       Application<?> application = Apps.named(app, this);
       Limits limits =
           Limits.DEFAULT
@@ -216,7 +265,9 @@ final class ServeCommand implements Callable<Integer> {
                   idleTimeoutSeconds == null
                       ? Apps.idleTimeout(app)
                       : Duration.ofSeconds(idleTimeoutSeconds))
-              .withMaxFrameLength(maxLine)
+              .withFrameTimeout(Duration.ofSeconds(frameTimeoutSeconds))
+              .withCloseTimeout(Duration.ofSeconds(closeTimeoutSeconds))
+              .withMaxFrameLength(maxLine())
               .withShutdownDeadline(Duration.ofSeconds(shutdownSeconds));
       List<Endpoint> endpoints = Apps.endpoints(app, this);
       serving.add(
@@ -291,6 +342,149 @@ final class ServeCommand implements Callable<Integer> {
     return 0; // not reached: the hook ends the process
   }
 
+  /** The model options of serve, by flag: which {@link EngineProvider#options()} name each is. */
+  private static final Map<String, String> MODEL_OPTIONS =
+      Map.of(
+          "--threads", EngineOptions.THREADS,
+          "--selector", EngineOptions.SELECTOR,
+          "--transport", EngineOptions.TRANSPORT);
+
+  /**
+   * Which apps read an app option: the options of an app's mixin belong to the app of that name
+   * (the field {@code chat} to {@code --app chat}); {@code --root} to the apps that serve a
+   * directory.
+   */
+  private Map<String, List<String>> appOptions() {
+    Map<String, List<String>> owners = new LinkedHashMap<>();
+    spec.mixins()
+        .forEach(
+            (mixin, options) -> {
+              if (Apps.exists(mixin)) {
+                options.options().forEach(o -> owners.put(o.longestName(), List.of(mixin)));
+              }
+            });
+    owners.put("--root", List.of("files", "http"));
+    return owners;
+  }
+
+  /** The option set on the command line, or by the --config file. */
+  private boolean given(OptionSpec option) {
+    ConfigFile file = spec.defaultValueProvider() instanceof ConfigFile config ? config : null;
+    return spec.commandLine().getParseResult().hasMatchedOption(option)
+        || (file != null && file.sets(option));
+  }
+
+  /**
+   * Checks every option against its rule and where it applies, before anything is started, and says
+   * what is wrong in the words of the command line.
+   *
+   * @return the model
+   * @throws IllegalArgumentException naming the flag and the rule broken
+   */
+  private EngineProvider validate() {
+    EngineProvider provider = Engines.named(model);
+    Apps.check(app);
+    OptionChecks.port("--port", port);
+    if (threads != null) {
+      OptionChecks.atLeast("--threads", threads, 1);
+    }
+    OptionChecks.atLeast("--max-connections", maxConnections, 1);
+    if (idleTimeoutSeconds != null) {
+      OptionChecks.atLeast("--idle-timeout", idleTimeoutSeconds, 0);
+    }
+    if (maxLine != null) {
+      OptionChecks.atLeast("--max-line", maxLine, 1);
+    }
+    OptionChecks.atLeast("--frame-timeout", frameTimeoutSeconds, 0);
+    OptionChecks.atLeast("--close-timeout", closeTimeoutSeconds, 1);
+    OptionChecks.atLeast("--shutdown-deadline", shutdownSeconds, 0);
+    if (processes != null) {
+      OptionChecks.atLeast("--processes", processes, 1);
+    }
+    if (metricsPort != null) {
+      OptionChecks.port("--metrics-port", metricsPort);
+    }
+    Map<String, List<String>> appOptions = appOptions();
+    for (OptionSpec option : spec.options()) {
+      if (!given(option)) {
+        continue;
+      }
+      String name = option.longestName();
+      String modelOption = MODEL_OPTIONS.get(name);
+      if (modelOption != null && !provider.options().contains(modelOption)) {
+        throw new IllegalArgumentException(
+            name
+                + " does not apply to the "
+                + provider.model()
+                + " model; it applies to "
+                + Engines.all().stream()
+                    .filter(p -> p.options().contains(modelOption))
+                    .map(EngineProvider::model)
+                    .collect(Collectors.joining(", ")));
+      }
+      List<String> apps = appOptions.get(name);
+      if (apps != null && !apps.contains(app)) {
+        throw new IllegalArgumentException(
+            name
+                + " applies to --app "
+                + String.join(" and --app ", apps)
+                + " only, not to --app "
+                + app);
+      }
+    }
+    chat.validate();
+    files.validate();
+    http.validate();
+    return provider;
+  }
+
+  /** The longest line the app takes: {@code --max-line}, or the app's own default. */
+  int maxLine() {
+    return maxLine != null ? maxLine : Apps.maxLine(app);
+  }
+
+  /**
+   * {@code --check}: the settings in effect, one per line, each with where it came from (a flag,
+   * the --config file, or the default), for the options that concern this app and model.
+   */
+  private void printSettings(PrintWriter out, EngineProvider provider) {
+    Map<String, List<String>> appOptions = appOptions();
+    ConfigFile file = spec.defaultValueProvider() instanceof ConfigFile config ? config : null;
+    out.printf(
+        "settings of serve%s:%n", file == null ? "" : " (with the file " + file.path() + ")");
+    for (OptionSpec option : spec.options()) {
+      String name = option.longestName();
+      if (option.hidden()
+          || option.usageHelp()
+          || option.versionHelp()
+          || name.equals("--check")
+          || (appOptions.containsKey(name) && !appOptions.get(name).contains(app))
+          || (MODEL_OPTIONS.containsKey(name)
+              && !provider.options().contains(MODEL_OPTIONS.get(name)))) {
+        continue;
+      }
+      Object value = option.getValue();
+      String from =
+          spec.commandLine().getParseResult().hasMatchedOption(option)
+              ? "flag"
+              : file != null && file.sets(option) ? "config" : "default";
+      String shown =
+          switch (name) {
+            case "--model" -> provider.model();
+            case "--max-line" -> Integer.toString(maxLine());
+            case "--idle-timeout" ->
+                value != null
+                    ? value.toString()
+                    : Apps.idleTimeout(app).toSeconds() + " (the app's; 0 = off)";
+            case "--threads" -> value == null ? "the model's default" : value.toString();
+            default -> value == null ? "off" : value.toString();
+          };
+      out.printf("  %-28s %-24s (%s)%n", ConfigFile.key(option), shown, from);
+    }
+    out.printf("switchboard serve: the settings are valid%n");
+    out.flush();
+  }
+
   /** One port being served: its name (the app's, or an endpoint's), its server, its hints. */
   private record Serving(String name, Server server, Function<String, List<String>> hints) {}
 
@@ -301,14 +495,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** {@code --processes N}: this process supervises N workers and serves nobody itself. */
-  private int supervise(PrintWriter out, PrintWriter err) {
-    if (processes < 1) {
-      err.println("switchboard serve: --processes must be at least 1: " + processes);
-      return 2;
-    }
+  private int supervise(PrintWriter out, PrintWriter err, EngineProvider provider) {
     try {
-      Engines.named(model);
-      Apps.check(app); // an unknown app is refused here
       if (Apps.sharesState(app)) {
         err.println(
             "switchboard serve: the "
@@ -322,7 +510,7 @@ final class ServeCommand implements Callable<Integer> {
         WorkerCommand command =
             WorkerCommand.of(
                 spec.commandLine().getParseResult(), Main.class.getName(), reserved.port());
-        String description = model + " in " + processes + " processes";
+        String description = provider.model() + " in " + processes + " processes";
         return new Supervisor(
                 processes,
                 command::forWorker,
@@ -422,15 +610,15 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private EngineOptions engineOptions() {
-    EngineOptions options = EngineOptions.DEFAULT.withThreads(threads);
+    EngineOptions options = EngineOptions.DEFAULT.withThreads(threads == null ? 0 : threads);
     if (workerIndex != null) {
       options = options.withReusePort(true);
     }
     if (selector != null) {
-      options = options.with("selector", selector);
+      options = options.with(EngineOptions.SELECTOR, selector);
     }
     if (transport != null) {
-      options = options.with("transport", transport);
+      options = options.with(EngineOptions.TRANSPORT, transport);
     }
     return options;
   }

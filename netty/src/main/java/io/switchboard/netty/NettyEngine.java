@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -199,6 +200,11 @@ public final class NettyEngine implements Engine {
           90,
           "Netty 4.2 event loops (--threads, default cores); transport=auto|nio|epoll|io_uring",
           NettyEngine::create);
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of(EngineOptions.THREADS, EngineOptions.TRANSPORT);
     }
 
     /** One run per transport this machine has, so each is tested. */

@@ -27,7 +27,7 @@ public final class ChatServer {
     int maxLine = hub.settings().maxLineBytes();
     return new Application<>(
         "chat",
-        limits -> new LineDecoder(Math.min(maxLine, limits.maxFrameLength())),
+        limits -> new TelnetFilter(new LineDecoder(Math.min(maxLine, limits.maxFrameLength()))),
         new LineFront(hub),
         ByteBuffer.wrap(
             LineFormat.wire(

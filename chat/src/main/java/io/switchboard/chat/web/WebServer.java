@@ -22,8 +22,10 @@ public final class WebServer {
 
   /**
    * The browser front of {@code hub}: its rooms are the page's, so browsers, line clients and IRC
-   * clients meet in them. A message may be at most {@link WebSettings#maxMessageBytes()}, and no
-   * more than the engine's {@code Limits.maxFrameLength()}.
+   * clients meet in them. A message may be at most {@link WebSettings#maxMessageBytes()}; the
+   * engine's {@code Limits.maxFrameLength()} is a line app's longest line, and the line inside a
+   * message is held to the hub's own line limit instead (see {@link
+   * WebSettings#withRoomForLines(int)}).
    */
   public static Application<WebInput> application(ChatHub hub, WebSettings settings) {
     // The page ships in the jar and is served from a temporary copy by the web server's own file
@@ -32,10 +34,7 @@ public final class WebServer {
         new StaticFiles(BuiltInSite.extract(WebServer.class, PAGE, PAGE_FILES), false);
     return new Application<>(
         "web",
-        limits ->
-            new WebDecoder(
-                settings.httpLimits(),
-                Math.min(settings.maxMessageBytes(), limits.maxFrameLength())),
+        limits -> new WebDecoder(settings.httpLimits(), settings.maxMessageBytes()),
         new WebFront(hub, settings, page),
         HttpServer.refusal());
   }

@@ -117,6 +117,16 @@ public record WebSettings(
         httpLimits);
   }
 
+  /**
+   * These settings with room in a message for a line of {@code maxLineBytes} (the hub's line
+   * limit), so a line the hub takes is never refused by the socket first: eight times it, for
+   * JSON's escapes and the fields around the line, and never less than {@link #DEFAULT}'s.
+   */
+  public WebSettings withRoomForLines(int maxLineBytes) {
+    long wanted = Math.max(DEFAULT.maxMessageBytes, 8L * maxLineBytes);
+    return withMaxMessageBytes((int) Math.min(wanted, Integer.MAX_VALUE - 8));
+  }
+
   public WebSettings withMaxMessageBytes(int value) {
     return new WebSettings(
         allowedOrigins,

@@ -19,6 +19,7 @@ import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.ShutdownChannelGroupException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,6 +191,11 @@ public final class AioEngine implements Engine {
           options ->
               new AioEngine(
                   options.threadsOr(Runtime.getRuntime().availableProcessors()), options));
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of(EngineOptions.THREADS);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.engine.blocking;
 
 import io.switchboard.engine.spi.EngineOptions;
 import io.switchboard.engine.spi.EngineProvider;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +60,11 @@ public final class ThreadPoolEngine extends BlockingEngine {
           options ->
               new ThreadPoolEngine(
                   options.threadsOr(2 * Runtime.getRuntime().availableProcessors()), options));
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of(EngineOptions.THREADS);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One acceptor thread and N selector loops (Netty's shape): the multi-reactor. Who waits: the
@@ -84,6 +85,11 @@ public final class ReactorEngine implements Engine {
                   options.threadsOr(Runtime.getRuntime().availableProcessors()),
                   options.option("selector", SelectorChoice.EPOLL),
                   options));
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of(EngineOptions.THREADS, EngineOptions.SELECTOR);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One thread, one {@link Selector}: the classic single-threaded event loop. Who waits: the loop
@@ -67,6 +68,11 @@ public final class SelectEngine implements Engine {
           60,
           "one thread, one Selector (--selector epoll|poll)",
           options -> new SelectEngine(options.option("selector", SelectorChoice.EPOLL), options));
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of(EngineOptions.SELECTOR);
     }
 
     @Override

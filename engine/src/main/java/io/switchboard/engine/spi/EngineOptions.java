@@ -17,6 +17,15 @@ public record EngineOptions(int threads, Map<String, String> options) {
 
   public static final EngineOptions DEFAULT = new EngineOptions(0, Map.of());
 
+  /** The thread count's name among a model's {@link EngineProvider#options()}. */
+  public static final String THREADS = "threads";
+
+  /** Which JDK selector the selector loops use ({@code epoll} or {@code poll}). */
+  public static final String SELECTOR = "selector";
+
+  /** Which Netty transport ({@code auto}, {@code nio}, {@code epoll}, {@code io_uring}). */
+  public static final String TRANSPORT = "transport";
+
   /** The option name behind {@link #reusePort()}. */
   public static final String REUSE_PORT = "reuse-port";
 

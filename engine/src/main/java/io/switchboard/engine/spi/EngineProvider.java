@@ -3,6 +3,7 @@ package io.switchboard.engine.spi;
 import io.switchboard.engine.Engine;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -56,6 +57,15 @@ public abstract class EngineProvider {
   /** The option sets the conformance suites run, e.g. one per selector provider. */
   public List<EngineOptions> variants() {
     return List.of(EngineOptions.DEFAULT);
+  }
+
+  /**
+   * The command-line options this model reads ({@link EngineOptions#THREADS}, {@link
+   * EngineOptions#SELECTOR}, {@link EngineOptions#TRANSPORT}); {@code serve} refuses the others for
+   * it, so an option that would be silently ignored is never taken. None by default.
+   */
+  public Set<String> options() {
+    return Set.of();
   }
 
   /** False for models that serve one client at a time (the suites skip concurrency cases). */
