@@ -16,7 +16,10 @@ public sealed interface ChatEvent {
   /** This member arrived and got {@code name}: the first event, before any room's traffic. */
   record Connected(String name) implements ChatEvent {}
 
-  /** A message said in a room, in a {@link Style}. Not sent back to its sender. */
+  /**
+   * A message said in a room, in a {@link Style}. Not sent back to its sender, unless its front
+   * asks ({@link Member#hearsOwnMessages()}).
+   */
   record Said(String room, String from, String address, String text, Style style, Instant time)
       implements ChatEvent {
     /** True for {@code /me} (IRC's CTCP ACTION). */

@@ -163,7 +163,8 @@ final class Room {
   }
 
   /**
-   * Appends a message to the history and delivers it to everyone but its sender. False if the
+   * Appends a message to the history and delivers it to everyone but its sender (the sender too if
+   * it {@linkplain Member#hearsOwnMessages() hears its own}, in the same order). False if the
    * sender is not a member and the room takes messages from its members only (or is retired).
    *
    * @throws ChatException {@link Code#CANNOT_SEND} if the room is moderated or bans the sender, and
@@ -187,7 +188,7 @@ final class Room {
       }
       history.addLast(message);
     }
-    broadcast(message, sender);
+    broadcast(message, sender.member().hearsOwnMessages() ? null : sender);
     return true;
   }
 

@@ -149,7 +149,7 @@ class OptionsTest {
     assertThat(texts).hasSizeGreaterThan(50);
     for (String text : texts) {
       try {
-        String.format(text);
+        var unused = String.format(text); // only whether it formats matters
       } catch (java.util.IllegalFormatException e) {
         throw new AssertionError("not a format string (escape % as %%): " + text, e);
       }
