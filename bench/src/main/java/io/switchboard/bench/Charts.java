@@ -48,6 +48,11 @@ public final class Charts {
               "idle-rss-per-connection",
               "idle: server RSS per connection"),
           new Figure(
+              Scenario.IDLE,
+              Metric.HEAP_PER_CONN_KIB,
+              "idle-heap-per-connection",
+              "idle: live heap per connection (after a full GC)"),
+          new Figure(
               Scenario.CONNECT,
               Metric.CONNS_PER_S,
               "connect-rate",

@@ -24,6 +24,7 @@ public enum Metric {
   THREADS("threads", "threads", false),
   CONNECTIONS_HELD("connections_held", "held", true),
   RSS_PER_CONN_KIB("rss_per_conn_kib", "KiB/conn", false),
+  HEAP_PER_CONN_KIB("heap_per_conn_kib", "heap KiB/conn", false),
   THREADS_PER_CONN("threads_per_conn", "threads/conn", false),
   FAILURES("failures", "failed", false),
   ADMITTED("admitted", "admitted", true),

@@ -31,6 +31,7 @@ public enum Scenario {
       List.of(
           Metric.CONNECTIONS_HELD,
           Metric.RSS_PER_CONN_KIB,
+          Metric.HEAP_PER_CONN_KIB,
           Metric.THREADS_PER_CONN,
           Metric.RSS_MIB,
           Metric.THREADS,

@@ -132,6 +132,11 @@ public final class ServerProcess implements ServerUnderTest, AutoCloseable {
     return process.pid();
   }
 
+  @Override
+  public boolean isOwnJvm() {
+    return true;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

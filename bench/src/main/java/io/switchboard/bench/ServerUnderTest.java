@@ -26,6 +26,15 @@ public interface ServerUnderTest {
   long pid();
 
   /**
+   * True when the server is a JVM process of its own, so {@code jcmd} may ask it for its heap. Not
+   * a native reference server (jcmd's attach signal, SIGQUIT, would end it), nor a server inside
+   * the bench's own JVM (its heap is the bench's too).
+   */
+  default boolean isOwnJvm() {
+    return false;
+  }
+
+  /**
    * Stops the server as an operator does (SIGTERM for a process), waits for it to end and says how
    * long that took; the scenarios that measure the shutdown call it, the others leave the server to
    * the bench.

@@ -235,10 +235,14 @@ final class SoakScenario {
       trial.status("reading the server's figures");
       long heapBytes = -1;
       String heapError = null;
-      try {
-        heapBytes = HeapProbe.heapAfterGc(pid); // first: it starts the attach listener thread
-      } catch (IOException e) {
-        heapError = e.getMessage();
+      if (!trial.server.isOwnJvm()) {
+        heapError = "the server is no JVM of its own";
+      } else {
+        try {
+          heapBytes = HeapProbe.heapAfterGc(pid); // first: it starts the attach listener thread
+        } catch (IOException e) {
+          heapError = e.getMessage();
+        }
       }
       ProcStats stats = trial.server.stats();
       return new Figures(

@@ -17,8 +17,9 @@ public sealed interface ChatEvent {
   record Connected(String name) implements ChatEvent {}
 
   /**
-   * A message said in a room, in a {@link Style}. Not sent back to its sender. It is also the
-   * change a message makes to its room (its history), as a bus carries it ({@link RoomUpdate}).
+   * A message said in a room, in a {@link Style}. Not sent back to its sender, unless its front
+   * asks ({@link Member#hearsOwnMessages()}). It is also the change a message makes to its room
+   * (its history), as a bus carries it ({@link RoomUpdate}).
    */
   record Said(String room, String from, String address, String text, Style style, Instant time)
       implements ChatEvent, RoomUpdate {

@@ -33,4 +33,14 @@ public interface Member {
    * costs no waiting. Called before the member's rooms hear that it left.
    */
   void disconnect(String reason);
+
+  /**
+   * True if this member is handed its own room messages too, in their place in the room's order
+   * (IRCv3's {@code echo-message}): a front that shows what its user said where the room put it,
+   * rather than where the user typed it, shows every member one order. The browser front does; the
+   * line and IRC fronts, whose users' own lines are on their screens already, do not.
+   */
+  default boolean hearsOwnMessages() {
+    return false;
+  }
 }

@@ -206,8 +206,10 @@ final class Room implements RoomReplica {
   }
 
   /**
-   * A message for everyone but its sender, kept in the history. {@link #NOT_TAKEN} if the sender is
-   * not a member and the room takes messages from its members only (or is retired).
+   * A message for everyone but its sender (the sender too if it {@linkplain
+   * Member#hearsOwnMessages() hears its own}, in the same order), kept in the history. {@link
+   * #NOT_TAKEN} if the sender is not a member and the room takes messages from its members only (or
+   * is retired).
    *
    * @throws ChatException {@link Code#CANNOT_SEND} if the room is moderated or bans the sender, and
    *     it is neither an operator nor voiced
@@ -493,7 +495,9 @@ final class Room implements RoomReplica {
           }
           history.addLast(said);
         }
-        broadcast(said, author != null ? author : hub.localSession(said.from()));
+        Participant sender = author != null ? author : hub.localSession(said.from());
+        boolean echoed = sender instanceof Session session && session.member().hearsOwnMessages();
+        broadcast(said, echoed ? null : sender);
       }
       case Arrived arrived -> arrive(arrived, author);
       case Left left -> {

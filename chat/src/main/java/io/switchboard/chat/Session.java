@@ -6,6 +6,8 @@ import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatEvent.Style;
 import io.switchboard.chat.ChatEvent.Whispered;
 import io.switchboard.chat.ChatException.Code;
+import io.switchboard.engine.IdleTimeoutException;
+import io.switchboard.engine.OutboundOverflowException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -351,6 +353,26 @@ public final class Session extends Participant {
   /** {@code /quit}: leaves every room saying goodbye. Idempotent. */
   public void quit(String reason) {
     end(Departure.QUIT, reason);
+  }
+
+  /**
+   * What the rooms hear when a connection ends without {@code /quit}: the front's own reason if it
+   * closed it ({@code closeReason}, null if not), else the engine's {@code cause} in words, or null
+   * when the peer simply closed (no cause). The fronts whose members share the line protocol's
+   * words (the line front, the browser) say it the same way.
+   */
+  public static String endReason(String closeReason, Throwable cause) {
+    if (closeReason != null) {
+      return closeReason;
+    }
+    if (cause == null) {
+      return null;
+    }
+    return switch (cause) {
+      case IdleTimeoutException idle -> "idle too long";
+      case OutboundOverflowException overflow -> "too slow";
+      default -> "connection lost";
+    };
   }
 
   /** The connection ended without {@code /quit}: leaves every room. Idempotent. */

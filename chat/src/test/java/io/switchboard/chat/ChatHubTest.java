@@ -29,7 +29,7 @@ class ChatHubTest {
   private static final String UNKNOWN = Origin.UNKNOWN.address();
 
   /** A front's member that records events and reports a backlog the test sets. */
-  private static final class RecordingMember implements Member {
+  private static class RecordingMember implements Member {
     final List<ChatEvent> events = new CopyOnWriteArrayList<>();
     volatile long backlog;
     volatile String disconnectedFor;
@@ -62,6 +62,33 @@ class ChatHubTest {
             new Connected(session.name()),
             // the first member of a new room runs it
             new Entered("lobby", List.of(new Occupant(session.name(), true, false)), null));
+  }
+
+  @Test
+  void aMemberThatHearsItsOwnMessagesGetsThemInTheRoomsOrder() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT);
+    RecordingMember echoed =
+        new RecordingMember() {
+          @Override
+          public boolean hearsOwnMessages() {
+            return true;
+          }
+        };
+    RecordingMember plain = new RecordingMember();
+    Session browser = hub.connect(echoed);
+    Session line = hub.connect(plain);
+    browser.say("first");
+    line.say("second");
+    browser.act("waves");
+    line.say("fourth");
+
+    List<String> heardByBrowser =
+        echoed.events.stream().filter(Said.class::isInstance).map(e -> ((Said) e).text()).toList();
+    List<String> heardByLine =
+        plain.events.stream().filter(Said.class::isInstance).map(e -> ((Said) e).text()).toList();
+    assertThat(heardByBrowser).containsExactly("first", "second", "waves", "fourth");
+    // the line front's member still hears only the others, as before
+    assertThat(heardByLine).containsExactly("first", "waves");
   }
 
   @Test

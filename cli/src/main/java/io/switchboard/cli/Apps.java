@@ -63,7 +63,8 @@ final class Apps {
   static {
     // Chat members sit quietly in rooms for hours, and a lab instrument may speak once a day:
     // dropping the silent would drop the users, so chat has no idle timeout unless asked.
-    // Its other fronts (IRC on --irc-port) listen on ports of their own, sharing the hub.
+    // Its other fronts (IRC on --irc-port, the browser page on --web-port) listen on ports of
+    // their own, sharing the hub.
     register(
         "chat",
         serve -> serve.chat.application(serve.maxLine()),

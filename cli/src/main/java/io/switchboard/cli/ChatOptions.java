@@ -8,20 +8,23 @@ import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.irc.IrcServer;
 import io.switchboard.chat.irc.IrcSettings;
 import io.switchboard.chat.line.ChatServer;
+import io.switchboard.chat.web.WebServer;
+import io.switchboard.chat.web.WebSettings;
 import io.switchboard.cluster.ClusterSettings;
 import io.switchboard.cluster.RedisBus;
 import io.switchboard.engine.Application;
 import io.switchboard.files.UsersFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * {@code serve}'s options for the chat hub ({@code --app chat}), as a picocli mixin: the hub's
- * policy, with {@link ChatSettings#DEFAULT} as the defaults, and its other fronts. The bench's
- * fan-out raises the rate limit, since its few senders each send far faster than a person. The
- * flood limit is the hub's, so it holds on every front.
+ * policy, with {@link ChatSettings#DEFAULT} as the defaults, and its other fronts (IRC, the browser
+ * page). The bench's fan-out raises the rate limit, since its few senders each send far faster than
+ * a person. The flood limit is the hub's, so it holds on every front.
  *
  * <p>Thread contract: filled in by picocli on the main thread, then only read.
  */
@@ -90,6 +93,24 @@ final class ChatOptions {
   Path ircOperators;
 
   @Option(
+      names = "--web-port",
+      paramLabel = "PORT",
+      description =
+          "chat: also serve the chat page to browsers on this port (http://HOST:PORT/, a page and"
+              + " its WebSocket), in the same rooms (default: no page; 0 picks a free one).")
+  Integer webPort;
+
+  @Option(
+      names = "--web-allow-origin",
+      paramLabel = "ORIGIN",
+      split = ",",
+      description =
+          "chat: pages from ORIGIN (scheme://host[:port], or * for any) may open the chat's"
+              + " socket too; repeat or separate with commas (default: only the page this server"
+              + " serves).")
+  List<String> webOrigins = new ArrayList<>();
+
+  @Option(
       names = "--bus",
       paramLabel = "redis://HOST:PORT[/DB]",
       description =
@@ -116,6 +137,9 @@ final class ChatOptions {
     }
     if (bus != null) {
       ClusterSettings.of(bus); // as written; whether Redis answers, each node finds as it starts
+    }
+    if (webPort != null) {
+      OptionChecks.port("--web-port", webPort);
     }
   }
 
@@ -165,17 +189,24 @@ final class ChatOptions {
 
   /**
    * The hub's other fronts, on ports of their own and sharing the hub {@link #application(int)}
-   * made: IRC with {@code --irc-port}.
+   * made: IRC with {@code --irc-port}, the browser page with {@code --web-port}.
    *
-   * @throws IllegalArgumentException if the operators file cannot be read, or an IRC option is
-   *     invalid
+   * @throws IllegalArgumentException if the operators file cannot be read, or an IRC or web option
+   *     is invalid
    */
   List<Endpoint> endpoints() {
+    List<Endpoint> endpoints = new ArrayList<>();
+    ircEndpoint(endpoints);
+    webEndpoint(endpoints);
+    return endpoints;
+  }
+
+  private void ircEndpoint(List<Endpoint> endpoints) {
     if (ircPort == null) {
       if (ircName != null || ircOperators != null) {
         throw new IllegalArgumentException("--irc-name and --irc-opers need --irc-port");
       }
-      return List.of();
+      return;
     }
     IrcSettings irc = IrcSettings.named(ircName == null ? IrcSettings.hostName() : ircName);
     if (ircOperators != null) {
@@ -185,8 +216,32 @@ final class ChatOptions {
         throw new IllegalArgumentException("--irc-opers: " + e.getMessage(), e);
       }
     }
-    return List.of(
+    endpoints.add(
         new Endpoint("irc", IrcServer.application(hub, irc), ircPort, ChatOptions::ircHints));
+  }
+
+  private void webEndpoint(List<Endpoint> endpoints) {
+    if (webPort == null) {
+      if (!webOrigins.isEmpty()) {
+        throw new IllegalArgumentException("--web-allow-origin needs --web-port");
+      }
+      return;
+    }
+    WebSettings web;
+    try {
+      web =
+          WebSettings.DEFAULT
+              .withAllowedOrigins(webOrigins)
+              .withRoomForLines(hub.settings().maxLineBytes());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--web-allow-origin: " + e.getMessage(), e);
+    }
+    endpoints.add(
+        new Endpoint(
+            "web",
+            WebServer.application(hub, web),
+            webPort,
+            hostPort -> List.of("a browser at http://" + hostPort + "/")));
   }
 
   /** How to reach the IRC front at {@code HOST:PORT} with the clients people have. */

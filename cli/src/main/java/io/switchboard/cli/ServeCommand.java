@@ -56,6 +56,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  switchboard serve         (the chat hub on port 7000)",
       "  switchboard chat 127.0.0.1:7000 --name alice",
+      "  switchboard serve --app chat --web-port 8080   (the chat page for browsers too)",
       "  switchboard serve --app echo --model virtual --port 7000",
       "  switchboard serve --app upper --model select --selector poll --port 0",
       "  switchboard serve --app echo --model select --processes 4 --port 7000",

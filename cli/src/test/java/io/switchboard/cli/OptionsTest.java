@@ -149,7 +149,7 @@ class OptionsTest {
     assertThat(texts).hasSizeGreaterThan(50);
     for (String text : texts) {
       try {
-        var unused = String.format(text); // only whether it formats
+        var unused = String.format(text); // only whether it formats matters
       } catch (java.util.IllegalFormatException e) {
         throw new AssertionError("not a format string (escape % as %%): " + text, e);
       }

@@ -15,9 +15,15 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,7 +127,11 @@ class ServeCommandTest {
             "--chat-rooms-per-member",
             "(default: 20)",
             "--chat-presence-limit",
-            "(default: 200)");
+            "(default: 200)",
+            "--web-port=PORT",
+            "also serve the chat page to browsers",
+            "--web-allow-origin=ORIGIN",
+            "serve --app chat --web-port 8080");
   }
 
   @Test
@@ -266,6 +276,81 @@ class ServeCommandTest {
     Run processes = run("serve", "--port", "0", "--irc-port", "0", "--processes", "2");
     assertThat(processes.code()).isEqualTo(2);
     assertThat(processes.err()).contains("cannot run with --processes");
+  }
+
+  @Test
+  void chatWithAWebPortServesThePageAndItsSocketInTheSameHub() throws Exception {
+    try (RunningServe serve = RunningServe.start("--port", "0", "--web-port", "0")) {
+      String web =
+          serve.banner().stream()
+              .filter(line -> line.startsWith("  web listening on "))
+              .findFirst()
+              .orElseThrow();
+      int webPort = Integer.parseInt(web.substring(web.lastIndexOf(':') + 1));
+      assertThat(serve.banner())
+          .contains("  connect with:  a browser at http://127.0.0.1:" + webPort + "/");
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<title>switchboard chat</title>");
+      try (LineClient bob = LineClient.connect(serve.address())) {
+        bob.expectPrefix("= joined #lobby");
+        // The JDK's own WebSocket client, as a page's script would talk.
+        CompletableFuture<String> named = new CompletableFuture<>();
+        WebSocket socket =
+            http.newWebSocketBuilder()
+                .buildAsync(
+                    URI.create("ws://127.0.0.1:" + webPort + "/socket"),
+                    new WebSocket.Listener() {
+                      @Override
+                      public CompletionStage<?> onText(
+                          WebSocket ws, CharSequence data, boolean last) {
+                        if (data.toString().contains("\"type\":\"you\"")
+                            && data.toString().contains("\"jdk\"")) {
+                          named.complete(data.toString());
+                        }
+                        ws.request(1);
+                        return null;
+                      }
+                    })
+                .get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"line\":\"/nick jdk\"}", true).get(10, TimeUnit.SECONDS);
+        named.get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"line\":\"hello from a WebSocket\"}", true).get(10, TimeUnit.SECONDS);
+        bob.until("#lobby <jdk> hello from a WebSocket");
+        // A line near chat's limit (--max-line, 2,000 bytes) whose JSON is longer than that: the
+        // socket's message limit leaves room for the escapes, so the hub's own limit decides.
+        String quotes = "\"quoted\" ".repeat(190).strip();
+        socket
+            .sendText("{\"line\":\"" + quotes.replace("\"", "\\\"") + "\"}", true)
+            .get(10, TimeUnit.SECONDS);
+        bob.until("#lobby <jdk> " + quotes);
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+      }
+      assertThat(serve.stop()).isZero();
+      assertThat(serve.log()).anyMatch(line -> line.contains("web on virtual stopped"));
+    }
+  }
+
+  @Test
+  void webOptionsAreChecked() throws Exception {
+    Run withoutPort = run("serve", "--port", "0", "--web-allow-origin", "https://example.org");
+    assertThat(withoutPort.code()).isEqualTo(2);
+    assertThat(withoutPort.err()).contains("--web-allow-origin needs --web-port");
+    Run badOrigin =
+        run("serve", "--port", "0", "--web-port", "0", "--web-allow-origin", "example.org/chat");
+    assertThat(badOrigin.code()).isEqualTo(2);
+    assertThat(badOrigin.err())
+        .contains("--web-allow-origin: not an origin: 'example.org/chat'")
+        .contains("scheme://host[:port]");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run busy = run("serve", "--port", "0", "--web-port", Integer.toString(taken.getLocalPort()));
+      assertThat(busy.code()).isEqualTo(1);
+      assertThat(busy.err()).contains("pick another --web-port");
+    }
   }
 
   private static Run run(String... args) {

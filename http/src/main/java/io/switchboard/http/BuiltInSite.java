@@ -38,23 +38,39 @@ public final class BuiltInSite {
 
   /** Copies the site into a new temporary directory and returns it. */
   public static Path extract() {
+    return extract(BuiltInSite.class, BASE, FILES);
+  }
+
+  /**
+   * Copies files packaged in the jar into a new temporary directory (removed when the JVM exits)
+   * and returns it, so {@link StaticFiles} serves them as it serves any root: how another front
+   * ships its page (the browser chat's) without a second file server.
+   *
+   * @param owner a class of the jar the files are packaged in (whose class loader finds them)
+   * @param base the resource path of the site's root, starting and ending with {@code /}
+   * @param files the site's files relative to {@code base}; one the jar lacks is skipped (a 404)
+   */
+  public static Path extract(Class<?> owner, String base, List<String> files) {
     try {
       Path root = Files.createTempDirectory("switchboard-site-");
       root.toFile().deleteOnExit();
-      Files.createDirectories(root.resolve("docs")).toFile().deleteOnExit();
-      for (String name : FILES) {
-        try (InputStream in = BuiltInSite.class.getResourceAsStream(BASE + name)) {
+      for (String name : files) {
+        try (InputStream in = owner.getResourceAsStream(base + name)) {
           if (in == null) {
-            continue; // a doc this build did not package: the index's link gives a 404
+            continue; // a file this build did not package: a link to it gives a 404
           }
           Path file = root.resolve(name);
+          Path parent = file.getParent();
+          if (!Files.isDirectory(parent)) {
+            Files.createDirectories(parent).toFile().deleteOnExit();
+          }
           Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
           file.toFile().deleteOnExit();
         }
       }
       return root;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot unpack the built-in site", e);
+      throw new UncheckedIOException("cannot unpack the site packaged under " + base, e);
     }
   }
 }

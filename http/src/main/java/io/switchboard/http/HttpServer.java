@@ -41,16 +41,41 @@ public final class HttpServer implements Handler<HttpRequest> {
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
   private final StaticFiles files;
-  private final CalculatorPage calculator = new CalculatorPage();
+  private final CalculatorPage calculator;
   private final WorkerPool workers;
 
   public HttpServer(HttpSettings settings) {
-    Path root = settings.root() == null ? BuiltInSite.extract() : settings.root();
-    this.files = new StaticFiles(root, settings.listing());
-    this.workers =
+    this(
+        new StaticFiles(
+            settings.root() == null ? BuiltInSite.extract() : settings.root(), settings.listing()),
+        new CalculatorPage(),
         settings.workerThreads() == 0
             ? null
-            : new WorkerPool("http-work", settings.workerThreads(), settings.workerQueue());
+            : new WorkerPool("http-work", settings.workerThreads(), settings.workerQueue()));
+  }
+
+  private HttpServer(StaticFiles files, CalculatorPage calculator, WorkerPool workers) {
+    this.files = files;
+    this.calculator = calculator;
+    this.workers = workers;
+  }
+
+  /**
+   * A server of {@code files} and nothing else (no calculator), for a front that serves its own
+   * page and handles its other requests itself before handing the rest here: the browser chat
+   * answers its WebSocket upgrade and lets this serve the page, so its files, conditional requests,
+   * errors and keep-alive are this server's.
+   */
+  public static HttpServer filesOnly(StaticFiles files) {
+    return new HttpServer(files, null, null);
+  }
+
+  /**
+   * The response queue of a connection this server {@linkplain #opened opened}: a front that
+   * answers some requests itself sends those answers through it, in order with the others.
+   */
+  public static ResponseQueue responses(Connection connection) {
+    return connection.attribute(RESPONSES);
   }
 
   /** The web server as an application any engine serves. */
@@ -62,9 +87,9 @@ public final class HttpServer implements Handler<HttpRequest> {
 
   /**
    * What a client hears when the server is full: a complete 503 (fixed bytes, written before the
-   * request is read).
+   * request is read). Every HTTP front refuses with it (the browser chat's too).
    */
-  static ByteBuffer refusal() {
+  public static ByteBuffer refusal() {
     String body = "server full, try again later\n";
     String response =
         "HTTP/1.1 503 Service Unavailable\r\nServer: "
@@ -115,7 +140,7 @@ public final class HttpServer implements Handler<HttpRequest> {
     }
     String method = request.method();
     RequestTarget target = RequestTarget.parse(request.target());
-    boolean calculatorRoute = target.path().equals(CalculatorPage.PATH);
+    boolean calculatorRoute = calculator != null && target.path().equals(CalculatorPage.PATH);
     String allowed = calculatorRoute ? "GET, HEAD, POST" : "GET, HEAD";
     boolean allowedMethod =
         method.equals("GET") || method.equals("HEAD") || (calculatorRoute && method.equals("POST"));

@@ -47,10 +47,18 @@ public record ModelVariant(EngineProvider provider, EngineOptions options) {
    * connections at the same time (see {@link EngineProvider#forConcurrentClients}).
    */
   public Server start(Application<?> app, Limits limits, int clients) {
+    return start(app, limits, clients, 0);
+  }
+
+  /**
+   * {@link #start(Application, Limits, int)} on {@code port} of 127.0.0.1: a test that restarts a
+   * server where its clients will look for it again (a browser page that reconnects).
+   */
+  public Server start(Application<?> app, Limits limits, int clients, int port) {
     try {
       return provider
           .create(provider.forConcurrentClients(options, clients))
-          .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), app, limits);
+          .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), app, limits);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -168,8 +168,11 @@ public final class LineFormat {
     return reply("topic " + ROOM + room + ": " + topic.text() + " (set by " + topic.setBy() + ")");
   }
 
-  /** One change to a room, as a phrase after the name of who made it. */
-  private static String change(RoomChange change) {
+  /**
+   * One change to a room, as a phrase after the name of who made it ("made bob an operator"); the
+   * browser front shows the same words.
+   */
+  public static String change(RoomChange change) {
     boolean on = change.on();
     String what = change.argument();
     return switch (change.setting()) {
@@ -185,6 +188,22 @@ public final class LineFormat {
       case BAN -> on ? "banned " + what : "lifted the ban on " + what;
     };
   }
+
+  /** The answer to {@code /help}, one line each; the browser front shows the same. */
+  public static final List<String> HELP_LINES =
+      List.of(
+          "commands (a line without / is a message to your current room; start it with // to"
+              + " send a line that begins with /):",
+          "/nick NAME        change your name (1-24 letters, digits, - _ .)",
+          "/join ROOM [KEY]  join or create a room and talk there (you may be in several)",
+          "/leave [ROOM]     leave a room (default: the one you talk in)",
+          "/rooms            list rooms with member counts",
+          "/who [ROOM]       list a room's members",
+          "/msg NAME TEXT    private message",
+          "/me ACTION        say what you do, e.g. /me waves",
+          "/history [N]      replay the room's last N messages",
+          "/quit [REASON]    say goodbye and disconnect",
+          "/help             this list");
 
   public static String welcome() {
     return reply("welcome to switchboard chat; type a line to talk, /help lists the commands");

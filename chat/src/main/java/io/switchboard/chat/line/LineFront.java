@@ -13,11 +13,8 @@ import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
 import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
-import io.switchboard.engine.IdleTimeoutException;
-import io.switchboard.engine.OutboundOverflowException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * The line protocol front of the chat hub: one line in is a message or a {@code /command}, hub
@@ -30,21 +27,6 @@ import java.util.List;
  */
 public final class LineFront implements Handler<String> {
   private static final AttributeKey<LineMember> MEMBER = AttributeKey.named("chat-member");
-
-  private static final List<String> HELP =
-      List.of(
-          "commands (a line without / is a message to your current room; start it with // to"
-              + " send a line that begins with /):",
-          "/nick NAME        change your name (1-24 letters, digits, - _ .)",
-          "/join ROOM [KEY]  join or create a room and talk there (you may be in several)",
-          "/leave [ROOM]     leave a room (default: the one you talk in)",
-          "/rooms            list rooms with member counts",
-          "/who [ROOM]       list a room's members",
-          "/msg NAME TEXT    private message",
-          "/me ACTION        say what you do, e.g. /me waves",
-          "/history [N]      replay the room's last N messages",
-          "/quit [REASON]    say goodbye and disconnect",
-          "/help             this list");
 
   private final ChatHub hub;
 
@@ -208,7 +190,7 @@ public final class LineFront implements Handler<String> {
         member.send(LineFormat.bye());
         member.connection.close("quit");
       }
-      case LineRequest.Help help -> HELP.forEach(member::reply);
+      case LineRequest.Help help -> LineFormat.HELP_LINES.forEach(member::reply);
       case LineRequest.Invalid invalid -> member.error(invalid.code(), invalid.text());
     }
   }
@@ -247,15 +229,6 @@ public final class LineFront implements Handler<String> {
     if (member == null || member.session == null) {
       return;
     }
-    String reason = member.closeReason;
-    if (reason == null && cause != null) {
-      reason =
-          switch (cause) {
-            case IdleTimeoutException idle -> "idle too long";
-            case OutboundOverflowException overflow -> "too slow";
-            default -> "connection lost";
-          };
-    }
-    member.session.disconnected(reason);
+    member.session.disconnected(Session.endReason(member.closeReason, cause));
   }
 }

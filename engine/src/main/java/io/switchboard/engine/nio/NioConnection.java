@@ -23,8 +23,8 @@ import java.nio.channels.SocketChannel;
  * and whether its output is stalled are its own state.
  *
  * <p>Thread contract: as {@link AbstractConnection}; the package-private methods are for the owning
- * loop's thread only. Idle connections stay small: no buffers of their own, three reusable task
- * objects.
+ * loop's thread only. Idle connections stay small: no buffers of their own, one reusable task (the
+ * flush, the frequent one; the rare ones are made when needed).
  */
 final class NioConnection<F> extends AbstractConnection<F> {
   /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
@@ -33,8 +33,6 @@ final class NioConnection<F> extends AbstractConnection<F> {
   private final SocketChannel channel;
   private final EventLoop loop;
   private final Runnable flushTask = this::writeReady;
-  private final Runnable readingTask = this::applyReading;
-  private final Runnable closeTask = this::closeNow;
 
   // Loop thread only:
   /** How this connection tells its loop what to wait for; null until registered. */
@@ -174,7 +172,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
 
   @Override
   protected void readingChanged(boolean paused) {
-    loop.submit(readingTask);
+    loop.submit(this::applyReading); // rare: made when needed, not kept by every connection
   }
 
   /**
@@ -187,7 +185,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
     if (loop.inLoop()) {
       closeNow();
     } else {
-      loop.execute(closeTask);
+      loop.execute(this::closeNow);
     }
   }
 

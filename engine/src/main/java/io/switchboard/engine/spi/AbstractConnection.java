@@ -12,14 +12,14 @@ import io.switchboard.engine.Limits;
 import io.switchboard.engine.OutboundOverflowException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every model's connection shares, written once: the state machine (open, closing, closed),
@@ -59,7 +59,22 @@ public abstract class AbstractConnection<F> implements Connection {
   private final Decoder<F> decoder;
   private final Decoder.FrameSink<F> sink = this::deliver;
   protected final OutboundQueue outbound;
-  private final AtomicInteger state = new AtomicInteger(OPEN);
+  // Updated through VarHandles, not Atomic* objects: every connection has these, and an atomic
+  // object each would cost an idle connection more than the fields themselves.
+  private static final VarHandle STATE;
+  private static final VarHandle HOLDS_PLACE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(AbstractConnection.class, "state", int.class);
+      HOLDS_PLACE = lookup.findVarHandle(AbstractConnection.class, "holdsPlace", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile int state = OPEN;
   private volatile boolean readingPaused;
   private volatile long lastActivityNanos = System.nanoTime();
 
@@ -70,7 +85,13 @@ public abstract class AbstractConnection<F> implements Connection {
   private volatile long dropDeadlineNanos = NO_DEADLINE;
 
   /** True while this connection counts against the group's limit; see {@link #drop}. */
-  final AtomicBoolean holdsPlace = new AtomicBoolean(true);
+  @SuppressWarnings("unused") // through HOLDS_PLACE
+  private volatile boolean holdsPlace = true;
+
+  /** Gives the connection's place back; true only for the first call (see ConnectionGroup). */
+  final boolean releasePlace() {
+    return HOLDS_PLACE.compareAndSet(this, true, false);
+  }
 
   private volatile ConcurrentHashMap<AttributeKey<?>, Object> attributes;
 
@@ -119,12 +140,12 @@ public abstract class AbstractConnection<F> implements Connection {
 
   @Override
   public final boolean send(ByteBuffer bytes) {
-    return state.get() == OPEN && queued(outbound.add(bytes));
+    return state == OPEN && queued(outbound.add(bytes));
   }
 
   @Override
   public final boolean sendFile(FileChannel file, long position, long count) {
-    return state.get() == OPEN && queued(outbound.add(file, position, count));
+    return state == OPEN && queued(outbound.add(file, position, count));
   }
 
   /** After an add: aborts if it overflowed, else wakes the writer once per batch. */
@@ -173,7 +194,7 @@ public abstract class AbstractConnection<F> implements Connection {
   @Override
   public final void close(String reason) {
     giveReason(reason == null ? "closed by the server" : reason);
-    if (state.compareAndSet(OPEN, CLOSING) && outbound.claimFlush()) {
+    if (STATE.compareAndSet(this, OPEN, CLOSING) && outbound.claimFlush()) {
       flushRequested(); // the consumer closes once the queue is empty (see drainTo)
     }
   }
@@ -185,7 +206,7 @@ public abstract class AbstractConnection<F> implements Connection {
 
   @Override
   public final void drop(ByteBuffer lastWords, String reason) {
-    if (!state.compareAndSet(OPEN, CLOSING)) {
+    if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
       return;
     }
     giveReason(reason == null ? "dropped by the server" : reason);
@@ -216,7 +237,7 @@ public abstract class AbstractConnection<F> implements Connection {
     if (reason != null) {
       giveReason(reason);
     }
-    if (state.getAndSet(CLOSED) == CLOSED) {
+    if ((int) STATE.getAndSet(this, CLOSED) == CLOSED) {
       return;
     }
     outbound.clear();
@@ -237,12 +258,12 @@ public abstract class AbstractConnection<F> implements Connection {
 
   @Override
   public final boolean isOpen() {
-    return state.get() == OPEN;
+    return state == OPEN;
   }
 
   /** True once the connection is fully closed (not just closing). */
   public final boolean isClosed() {
-    return state.get() == CLOSED;
+    return state == CLOSED;
   }
 
   public final boolean isReadingPaused() {
@@ -287,7 +308,7 @@ public abstract class AbstractConnection<F> implements Connection {
     giveReason("server shutdown");
     runInContext(
         () -> {
-          if (openedFired && state.get() == OPEN) {
+          if (openedFired && state == OPEN) {
             try {
               handler.stopping(this);
             } catch (RuntimeException e) {
@@ -349,7 +370,7 @@ public abstract class AbstractConnection<F> implements Connection {
 
   /** Tells the handler the connection is open. Call once, before any bytes are read. */
   protected final void onOpened() {
-    if (state.get() != CLOSED) {
+    if (state != CLOSED) {
       openedFired = true;
       try {
         handler.opened(this);
@@ -372,7 +393,7 @@ public abstract class AbstractConnection<F> implements Connection {
       bytesRead += count;
       counters.bytesIn.add(count);
     }
-    if (!decoderFailed && state.get() == OPEN) {
+    if (!decoderFailed && state == OPEN) {
       try {
         decoder.decode(in, sink);
       } catch (FrameException e) {
@@ -404,7 +425,7 @@ public abstract class AbstractConnection<F> implements Connection {
    */
   protected final boolean onEndOfInput() {
     giveReason("closed by the peer");
-    if (!decoderFailed && state.get() == OPEN) {
+    if (!decoderFailed && state == OPEN) {
       pausedWhileDelivering = false;
       try {
         decoder.finish(sink);
@@ -413,7 +434,7 @@ public abstract class AbstractConnection<F> implements Connection {
       } catch (RuntimeException e) {
         handlerFailed("its decoder", e);
       }
-      if (pausedWhileDelivering && state.get() == OPEN) {
+      if (pausedWhileDelivering && state == OPEN) {
         return false;
       }
     }
@@ -423,11 +444,11 @@ public abstract class AbstractConnection<F> implements Connection {
 
   /** True while the connection is open and the handler has not paused reading. */
   protected final boolean wantsToRead() {
-    return state.get() == OPEN && !readingPaused && !decoderFailed;
+    return state == OPEN && !readingPaused && !decoderFailed;
   }
 
   private boolean deliver(F frame) {
-    if (state.get() != OPEN) {
+    if (state != OPEN) {
       return false;
     }
     counters.framesIn.increment();
@@ -454,7 +475,7 @@ public abstract class AbstractConnection<F> implements Connection {
 
   /** The one failure policy: log once, abort this connection, serve everyone else. */
   private void handlerFailed(String where, RuntimeException e) {
-    if (state.get() != CLOSED) {
+    if (state != CLOSED) {
       counters.handlerFailures.increment();
       LOG.log(Level.WARNING, this + ": the handler failed in " + where + "; aborting it", e);
       abort("the handler failed in " + where, e);
@@ -464,7 +485,7 @@ public abstract class AbstractConnection<F> implements Connection {
   private void writabilityFlipped() {
     runInContext(
         () -> {
-          if (openedFired && state.get() != CLOSED) {
+          if (openedFired && state != CLOSED) {
             try {
               handler.writabilityChanged(this);
             } catch (RuntimeException e) {
@@ -491,7 +512,7 @@ public abstract class AbstractConnection<F> implements Connection {
         touch(); // progress only: a full socket written to in vain is no sign of life
       }
       if (full) {
-        return state.get() == CLOSED; // aborted meanwhile: nothing left to wait for
+        return state == CLOSED; // aborted meanwhile: nothing left to wait for
       }
       if (!queueDrained()) {
         return true;
@@ -510,7 +531,7 @@ public abstract class AbstractConnection<F> implements Connection {
     if (outbound.releaseFlush()) {
       return true;
     }
-    if (state.get() == CLOSING && outbound.isEmpty()) {
+    if (state == CLOSING && outbound.isEmpty()) {
       abort((Throwable) null);
     }
     return false;
@@ -523,7 +544,7 @@ public abstract class AbstractConnection<F> implements Connection {
 
   /** Starts or stops the frame clock after a decode (handler context). */
   private void updateFrameClock() {
-    if (decoderFailed || state.get() != OPEN || !decoder.inFrame()) {
+    if (decoderFailed || state != OPEN || !decoder.inFrame()) {
       frameStartedNanos = NO_FRAME;
     } else if (frameStartedNanos == NO_FRAME) {
       frameStartedNanos = System.nanoTime();
@@ -537,7 +558,7 @@ public abstract class AbstractConnection<F> implements Connection {
    * Limits#frameTimeout()} ago is reported to the handler. Called by the group's sweep thread.
    */
   final void sweep(long nowNanos, Limits limits) {
-    int current = state.get();
+    int current = state;
     long quiet = nowNanos - lastActivityNanos;
     if (current == CLOSING) {
       long dropDeadline = dropDeadlineNanos;
@@ -577,7 +598,7 @@ public abstract class AbstractConnection<F> implements Connection {
   }
 
   private void frameTimedOut(Duration timeout) {
-    if (state.get() == OPEN && !decoderFailed && decoder.inFrame()) {
+    if (state == OPEN && !decoderFailed && decoder.inFrame()) {
       decoderFailed = true; // nothing more is read: the app answers and closes
       counters.frameTimeouts.increment();
       giveReason("frame not complete within " + FrameTimeoutException.seconds(timeout));

@@ -168,7 +168,7 @@ public final class ConnectionGroup {
    * more, while it stays in the group for the sweep that bounds its close and for shutdown.
    */
   void givePlaceBack(AbstractConnection<?> connection) {
-    if (connection.holdsPlace.compareAndSet(true, false)) {
+    if (connection.releasePlace()) {
       release();
     }
   }

@@ -2,13 +2,13 @@ package io.switchboard.engine.spi;
 
 import io.switchboard.engine.Limits;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,18 +43,47 @@ public final class OutboundQueue {
   /** Gathering writes take at most this many buffers at once (IOV_MAX is far above). */
   private static final int GATHER = 64;
 
+  // Fields updated atomically through VarHandles rather than Atomic* objects: every connection has
+  // a queue, and three atomic objects each cost more memory than the idle connection's own state.
+  private static final VarHandle QUEUED;
+  private static final VarHandle FLUSH_SCHEDULED;
+  private static final VarHandle WRITABLE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      QUEUED = lookup.findVarHandle(OutboundQueue.class, "queued", long.class);
+      FLUSH_SCHEDULED = lookup.findVarHandle(OutboundQueue.class, "flushScheduled", boolean.class);
+      WRITABLE = lookup.findVarHandle(OutboundQueue.class, "writable", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * The consumer's scratch array for gathering writes, one per thread: the event loops and writer
+   * threads that drain queues are few, the connections many, and an idle connection should not keep
+   * an array of its own.
+   */
+  private static final ThreadLocal<ByteBuffer[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
+
   private final ConcurrentLinkedQueue<Object> entries = new ConcurrentLinkedQueue<>();
-  private final AtomicLong queued = new AtomicLong();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private final AtomicBoolean writable = new AtomicBoolean(true);
+
+  @SuppressWarnings("unused") // through QUEUED
+  private volatile long queued;
+
+  @SuppressWarnings("unused") // through FLUSH_SCHEDULED
+  private volatile boolean flushScheduled;
+
+  @SuppressWarnings("unused") // through WRITABLE
+  private volatile boolean writable = true;
+
   private final int lowWaterMark;
   private final int highWaterMark;
   private final long maxQueuedBytes;
   private final Runnable writabilityListener;
   private final LongAdder bytesWritten;
-
-  /** Consumer-only scratch space, made on first use so idle connections do not pay for it. */
-  private ByteBuffer[] gather;
 
   /** Consumer only: see {@link #totalWritten()}. */
   private long totalWritten;
@@ -94,13 +123,13 @@ public final class OutboundQueue {
     if (size == 0) {
       return true;
     }
-    long after = queued.addAndGet(size);
+    long after = (long) QUEUED.getAndAdd(this, size) + size;
     if (after > maxQueuedBytes) {
-      queued.addAndGet(-size);
+      QUEUED.getAndAdd(this, -size);
       return false;
     }
     entries.add(entry);
-    if (after > highWaterMark && writable.get()) {
+    if (after > highWaterMark && writable) {
       updateWritability();
     }
     return true;
@@ -111,7 +140,7 @@ public final class OutboundQueue {
    * been asked to flush since the queue was last drained).
    */
   public boolean claimFlush() {
-    return !flushScheduled.get() && flushScheduled.compareAndSet(false, true);
+    return !flushScheduled && FLUSH_SCHEDULED.compareAndSet(this, false, true);
   }
 
   /**
@@ -119,7 +148,7 @@ public final class OutboundQueue {
    * arrived in between and the consumer has claimed the flush again, so it must keep writing.
    */
   public boolean releaseFlush() {
-    flushScheduled.set(false);
+    flushScheduled = false;
     return !entries.isEmpty() && claimFlush();
   }
 
@@ -128,11 +157,11 @@ public final class OutboundQueue {
   }
 
   public long queuedBytes() {
-    return queued.get();
+    return queued;
   }
 
   public boolean isWritable() {
-    return writable.get();
+    return writable;
   }
 
   /**
@@ -155,9 +184,7 @@ public final class OutboundQueue {
         offered = region.remaining;
         written = region.file.transferTo(region.position, region.remaining, channel);
       } else {
-        if (gather == null) {
-          gather = new ByteBuffer[GATHER];
-        }
+        ByteBuffer[] gather = SCRATCH.get();
         int count = gather(gather);
         offered = 0;
         for (int i = 0; i < count; i++) {
@@ -234,8 +261,8 @@ public final class OutboundQueue {
   private void consumed(long bytes) {
     totalWritten += bytes;
     bytesWritten.add(bytes);
-    long after = queued.addAndGet(-bytes);
-    if (after < lowWaterMark && !writable.get()) {
+    long after = (long) QUEUED.getAndAdd(this, -bytes) - bytes;
+    if (after < lowWaterMark && !writable) {
       updateWritability();
     }
   }
@@ -243,8 +270,8 @@ public final class OutboundQueue {
   /** Drops all queued output (abort); returns how many bytes were dropped. */
   public long clear() {
     entries.clear();
-    long dropped = queued.getAndSet(0);
-    if (!writable.get()) {
+    long dropped = (long) QUEUED.getAndSet(this, 0L);
+    if (!writable) {
       updateWritability();
     }
     return dropped;
@@ -257,13 +284,13 @@ public final class OutboundQueue {
    */
   private void updateWritability() {
     while (true) {
-      boolean current = writable.get();
-      long bytes = queued.get();
+      boolean current = writable;
+      long bytes = queued;
       boolean target = current ? bytes <= highWaterMark : bytes < lowWaterMark;
       if (target == current) {
         return;
       }
-      if (writable.compareAndSet(current, target)) {
+      if (WRITABLE.compareAndSet(this, current, target)) {
         writabilityListener.run();
       }
     }
