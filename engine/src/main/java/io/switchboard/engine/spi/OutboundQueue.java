@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,8 +15,14 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread contract: many producers ({@link #add}, from any thread), one consumer at a time
  * ({@link #writeTo} or {@link #gather}/{@link #headFile}/{@link #written}, {@link #releaseFlush},
- * {@link #clear}), which is the engine's writer or event loop. Producers never block and take no
- * lock: an add is one lock-free enqueue and one atomic add.
+ * {@link #isEmpty}), which is the engine's writer or event loop; {@link #clear} from any thread.
+ * Producers never block and take no lock: an add is one atomic swap and one atomic add.
+ *
+ * <p>The entries are a linked list written into this object (Vyukov's intrusive many-producer,
+ * one-consumer queue) rather than a {@link java.util.concurrent.ConcurrentLinkedQueue}: every
+ * connection has a queue, and at 10,000 connections the separate queue object and the nodes it
+ * keeps were cache misses on every message (the profile in docs/benchmarks.md) and 72 bytes on
+ * every idle connection; here an idle queue keeps one node.
  *
  * <p>Three numbers govern it (from {@link Limits}): above the high-water mark the queue reports
  * itself unwritable, below the low-water mark writable again (Netty's hysteresis, so a handler is
@@ -26,6 +31,19 @@ import java.util.concurrent.atomic.LongAdder;
  * adds, not once per add.
  */
 public final class OutboundQueue {
+
+  /** One entry of the list: a {@link ByteBuffer} or a {@link FileRegion}. */
+  private static final class Node {
+    /** Null once consumed (the consumer's last node stays as the list's head). */
+    Object value;
+
+    /** Set once, by the producer that appended after this node; read by the consumer. */
+    volatile Node next;
+
+    Node(Object value) {
+      this.value = value;
+    }
+  }
 
   /** A file range sent with {@link FileChannel#transferTo}, advanced as it is written. */
   private static final class FileRegion {
@@ -48,6 +66,7 @@ public final class OutboundQueue {
   private static final VarHandle QUEUED;
   private static final VarHandle FLUSH_SCHEDULED;
   private static final VarHandle WRITABLE;
+  private static final VarHandle TAIL;
 
   static {
     try {
@@ -55,6 +74,7 @@ public final class OutboundQueue {
       QUEUED = lookup.findVarHandle(OutboundQueue.class, "queued", long.class);
       FLUSH_SCHEDULED = lookup.findVarHandle(OutboundQueue.class, "flushScheduled", boolean.class);
       WRITABLE = lookup.findVarHandle(OutboundQueue.class, "writable", boolean.class);
+      TAIL = lookup.findVarHandle(OutboundQueue.class, "tail", Node.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,7 +88,12 @@ public final class OutboundQueue {
   private static final ThreadLocal<ByteBuffer[]> SCRATCH =
       ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
 
-  private final ConcurrentLinkedQueue<Object> entries = new ConcurrentLinkedQueue<>();
+  /** Consumer only: the last consumed node; the entries are the ones after it. */
+  private Node head = new Node(null);
+
+  /** The last node appended; producers swap in their node, then link it from the one before. */
+  @SuppressWarnings("unused") // through TAIL
+  private volatile Node tail = head;
 
   @SuppressWarnings("unused") // through QUEUED
   private volatile long queued;
@@ -128,7 +153,7 @@ public final class OutboundQueue {
       QUEUED.getAndAdd(this, -size);
       return false;
     }
-    entries.add(entry);
+    append(entry);
     if (after > highWaterMark && writable) {
       updateWritability();
     }
@@ -149,11 +174,15 @@ public final class OutboundQueue {
    */
   public boolean releaseFlush() {
     flushScheduled = false;
-    return !entries.isEmpty() && claimFlush();
+    return !isEmpty() && claimFlush();
   }
 
+  /**
+   * True when no entry is linked (consumer only). An add still between its swap and its link is not
+   * seen yet; its producer then claims the flush itself (see {@link #releaseFlush}).
+   */
   public boolean isEmpty() {
-    return entries.isEmpty();
+    return head.next == null;
   }
 
   public long queuedBytes() {
@@ -174,13 +203,13 @@ public final class OutboundQueue {
    */
   public boolean writeTo(GatheringByteChannel channel) throws IOException {
     while (true) {
-      Object head = entries.peek();
-      if (head == null) {
+      Object first = peek();
+      if (first == null) {
         return false;
       }
       long offered;
       long written;
-      if (head instanceof FileRegion region) {
+      if (first instanceof FileRegion region) {
         offered = region.remaining;
         written = region.file.transferTo(region.position, region.remaining, channel);
       } else {
@@ -212,8 +241,8 @@ public final class OutboundQueue {
    */
   public int gather(ByteBuffer[] into) {
     int count = 0;
-    for (Object entry : entries) {
-      if (!(entry instanceof ByteBuffer buffer) || count == into.length) {
+    for (Node node = head.next; node != null && count < into.length; node = node.next) {
+      if (!(node.value instanceof ByteBuffer buffer)) {
         break;
       }
       into[count++] = buffer;
@@ -223,7 +252,7 @@ public final class OutboundQueue {
 
   /** The file range at the head of the queue, or {@code null} if the head is not one. */
   public FileSlice headFile() {
-    return entries.peek() instanceof FileRegion region
+    return peek() instanceof FileRegion region
         ? new FileSlice(region.file, region.position, region.remaining)
         : null;
   }
@@ -238,16 +267,15 @@ public final class OutboundQueue {
     if (bytes <= 0) {
       return;
     }
-    Object head = entries.peek();
-    if (head instanceof FileRegion region) {
+    if (peek() instanceof FileRegion region) {
       region.position += bytes;
       region.remaining -= bytes;
       if (region.remaining <= 0) {
-        entries.poll();
+        removeFirst();
       }
     } else {
-      while (entries.peek() instanceof ByteBuffer buffer && !buffer.hasRemaining()) {
-        entries.poll();
+      while (peek() instanceof ByteBuffer buffer && !buffer.hasRemaining()) {
+        removeFirst();
       }
     }
     consumed(bytes);
@@ -267,14 +295,39 @@ public final class OutboundQueue {
     }
   }
 
-  /** Drops all queued output (abort); returns how many bytes were dropped. */
+  /**
+   * Drops all queued output (abort; any thread); returns how many bytes were dropped. The count
+   * goes to zero at once; the entries stay linked and go with the connection, because only the
+   * consumer may unlink them, and an aborted connection writes nothing more.
+   */
   public long clear() {
-    entries.clear();
     long dropped = (long) QUEUED.getAndSet(this, 0L);
     if (!writable) {
       updateWritability();
     }
     return dropped;
+  }
+
+  /** Links {@code entry} at the tail: one swap, then the link the consumer follows. */
+  private void append(Object entry) {
+    Node node = new Node(entry);
+    Node previous = (Node) TAIL.getAndSet(this, node);
+    previous.next = node; // volatile: seen by the consumer's releaseFlush, see isEmpty
+  }
+
+  /** The first entry, or null (consumer only). */
+  private Object peek() {
+    Node first = head.next;
+    return first == null ? null : first.value;
+  }
+
+  /** Unlinks the first entry; its node becomes the head (consumer only). */
+  private void removeFirst() {
+    Node first = head.next;
+    if (first != null) {
+      first.value = null;
+      head = first;
+    }
   }
 
   /**
