@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.cluster.RedisServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,12 +82,12 @@ public final class Bench {
                 left(startNanos, i, jobs.size()),
                 job.scenario.key(),
                 job.point.label(),
-                job.model.label(),
+                job.label(),
                 job.round,
                 options.rounds());
         Measurement measurement =
             runOne(job, load, pinning, phase -> progress.show(where + " · " + phase));
-        samples.add(new Sample(job.scenario, job.point, job.model.label(), job.round, measurement));
+        samples.add(new Sample(job.scenario, job.point, job.label(), job.round, measurement));
         progress.log(summary(job, measurement));
       }
     } finally {
@@ -129,6 +130,9 @@ public final class Bench {
             case HTTP, HTTP_CPU -> List.of("--root", site.root().toString());
             default -> List.of();
           };
+      if (job.nodes == 2) {
+        return measureOnTwoNodes(job, load, pinning, appArgs, maxConnections, status);
+      }
       List<String> command =
           launcher.command(
               job.scenario.app(), job.model, appArgs, maxConnections, pinning.serverCpus());
@@ -151,6 +155,41 @@ public final class Bench {
         } catch (IOException e) {
           progress.log("could not remove " + served + ": " + e.getMessage());
         }
+      }
+    }
+  }
+
+  /**
+   * The fan-out on the hub spread over two nodes sharing one Redis: {@code --bus}'s, or a {@code
+   * redis-server} started for this trial alone (so no trial sees another's rooms).
+   */
+  private Measurement measureOnTwoNodes(
+      Job job,
+      LoadGenerator load,
+      Pinning pinning,
+      List<String> appArgs,
+      int maxConnections,
+      java.util.function.Consumer<String> status)
+      throws IOException, InterruptedException {
+    status.accept("starting redis-server");
+    try (RedisServer own = options.bus() == null ? RedisServer.start() : null) {
+      List<String> args = new ArrayList<>(appArgs);
+      args.addAll(List.of("--bus", own == null ? options.bus() : own.uri()));
+      status.accept("starting two nodes");
+      List<String> command =
+          launcher.command(
+              job.scenario.app(), job.model, args, maxConnections, pinning.serverCpus());
+      try (ServerProcess receivers = ServerProcess.start(command, SERVER_START);
+          ServerProcess senders = ServerProcess.start(command, SERVER_START)) {
+        NodePair nodes = new NodePair(receivers, senders);
+        Measurement measurement = measure(job, load, nodes, status);
+        if (!nodes.healthy()) {
+          return new Measurement(
+              measurement.values(),
+              "a node died: " + nodes.lastOutput().lines().reduce((a, b) -> b).orElse(""));
+        }
+        status.accept("stopping the nodes");
+        return measurement;
       }
     }
   }
@@ -186,7 +225,10 @@ public final class Bench {
             // A reference stands in for some scenarios only, and only where it is installed.
             if (reference.isEmpty()
                 || (reference.get().serves(scenario) && reference.get().installed())) {
-              jobs.add(new Job(scenario, point, model, round));
+              jobs.add(new Job(scenario, point, model, round, 1));
+              if (scenario == Scenario.FANOUT && options.nodes() == 2 && reference.isEmpty()) {
+                jobs.add(new Job(scenario, point, model, round, 2)); // the same, spread
+              }
             }
           }
         }
@@ -218,7 +260,13 @@ public final class Bench {
   /** The pool {@code http-cpu} adds: as many workers as the machine has cores. */
   static final int HTTP_CPU_WORKERS = Runtime.getRuntime().availableProcessors();
 
-  private record Job(Scenario scenario, Point point, ModelSpec model, int round) {}
+  /** One trial: a scenario at a point on a model, on one node or spread over {@code nodes}. */
+  private record Job(Scenario scenario, Point point, ModelSpec model, int round, int nodes) {
+    /** The model's label, and "2 nodes" for the spread hub: its own series in tables and charts. */
+    String label() {
+      return nodes == 1 ? model.label() : model.label() + " 2 nodes";
+    }
+  }
 
   private static String left(long startNanos, int done, int total) {
     if (done == 0) {
@@ -234,7 +282,7 @@ public final class Bench {
         new StringBuilder(
             String.format(
                 "%-8s %-14s %-24s r%d ",
-                job.scenario.key(), job.point.label(), job.model.label(), job.round));
+                job.scenario.key(), job.point.label(), job.label(), job.round));
     List<Metric> shown = job.scenario.shown();
     for (Metric metric : shown.subList(0, Math.min(3, shown.size()))) {
       Double value = m.get(metric);

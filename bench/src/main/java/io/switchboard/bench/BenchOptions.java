@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param rates fanout and soak: total send rates to try, msgs/s
  * @param senders fanout: how many clients send (the rate is split among them)
  * @param loadThreads the load generator's selector threads
+ * @param nodes fanout: 1, or 2 to measure the chat hub spread over two nodes sharing one Redis
+ *     (senders on one, receivers on the other) next to the same fan-out on one node
+ * @param bus fanout with 2 nodes: the Redis they share ({@code redis://HOST:PORT}); {@code null}:
+ *     the bench starts a {@code redis-server} of its own for each two-node trial
  */
 public record BenchOptions(
     List<ModelSpec> models,
@@ -35,7 +39,9 @@ public record BenchOptions(
     boolean pin,
     List<Integer> rates,
     int senders,
-    int loadThreads) {
+    int loadThreads,
+    int nodes,
+    String bus) {
 
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
   public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(5);
@@ -65,6 +71,11 @@ public record BenchOptions(
     require(!rates.isEmpty() && rates.stream().allMatch(r -> r > 0), "rates must be positive");
     require(senders > 0, "senders must be positive");
     require(loadThreads > 0, "loadThreads must be positive");
+    require(nodes == 1 || nodes == 2, "nodes must be 1 or 2");
+    require(bus == null || nodes == 2, "--bus is for the two-node fan-out (--nodes 2)");
+    require(
+        nodes == 1 || scenarios.contains(Scenario.FANOUT),
+        "--nodes 2 measures the fanout scenario only");
   }
 
   /** The defaults for everything but the models and scenarios. */
@@ -80,7 +91,9 @@ public record BenchOptions(
         false,
         DEFAULT_RATES,
         DEFAULT_SENDERS,
-        DEFAULT_LOAD_THREADS);
+        DEFAULT_LOAD_THREADS,
+        1,
+        null);
   }
 
   /** Parses {@code "virtual,select:selector=poll,netty:transport=epoll"}. */
@@ -122,7 +135,19 @@ public record BenchOptions(
 
   public BenchOptions withConnections(List<Integer> value) {
     return new BenchOptions(
-        models, scenarios, value, duration, warmup, rounds, out, pin, rates, senders, loadThreads);
+        models,
+        scenarios,
+        value,
+        duration,
+        warmup,
+        rounds,
+        out,
+        pin,
+        rates,
+        senders,
+        loadThreads,
+        nodes,
+        bus);
   }
 
   public BenchOptions withTiming(Duration newDuration, Duration newWarmup, int newRounds) {
@@ -137,7 +162,9 @@ public record BenchOptions(
         pin,
         rates,
         senders,
-        loadThreads);
+        loadThreads,
+        nodes,
+        bus);
   }
 
   public BenchOptions withOut(Path value) {
@@ -152,7 +179,9 @@ public record BenchOptions(
         pin,
         rates,
         senders,
-        loadThreads);
+        loadThreads,
+        nodes,
+        bus);
   }
 
   public BenchOptions withPin(boolean value) {
@@ -167,7 +196,9 @@ public record BenchOptions(
         value,
         rates,
         senders,
-        loadThreads);
+        loadThreads,
+        nodes,
+        bus);
   }
 
   public BenchOptions withFanout(List<Integer> newRates, int newSenders) {
@@ -182,12 +213,44 @@ public record BenchOptions(
         pin,
         newRates,
         newSenders,
-        loadThreads);
+        loadThreads,
+        nodes,
+        bus);
   }
 
   public BenchOptions withLoadThreads(int value) {
     return new BenchOptions(
-        models, scenarios, connections, duration, warmup, rounds, out, pin, rates, senders, value);
+        models,
+        scenarios,
+        connections,
+        duration,
+        warmup,
+        rounds,
+        out,
+        pin,
+        rates,
+        senders,
+        value,
+        nodes,
+        bus);
+  }
+
+  /** The fan-out spread over {@code value} nodes, sharing {@code redis} (null: the bench's own). */
+  public BenchOptions withNodes(int value, String redis) {
+    return new BenchOptions(
+        models,
+        scenarios,
+        connections,
+        duration,
+        warmup,
+        rounds,
+        out,
+        pin,
+        rates,
+        senders,
+        loadThreads,
+        value,
+        redis);
   }
 
   /** How long each trial of {@code scenario} measures. */

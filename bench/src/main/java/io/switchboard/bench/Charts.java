@@ -110,6 +110,9 @@ public final class Charts {
     for (ModelSpec model : report.options().models()) {
       colours.put(model.label(), PALETTE[colours.size() % PALETTE.length]);
     }
+    for (BenchReport.Row row : rows) { // a model measured two ways (the fan-out on two nodes)
+      colours.putIfAbsent(row.model(), PALETTE[colours.size() % PALETTE.length]);
+    }
     List<Path> written = new ArrayList<>();
     for (Figure figure : FIGURES) {
       List<BenchReport.Row> mine =

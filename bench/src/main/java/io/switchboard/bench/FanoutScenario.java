@@ -17,7 +17,8 @@ import org.HdrHistogram.Recorder;
  * rate (open loop: the schedule does not wait for the server), every message carries its send time,
  * and receivers record how long each delivery took. Reports deliveries/s, delivery latency and the
  * delivery ratio: of the messages sent during the measured window, the share that reached every
- * receiver (counted after a drain, so late deliveries count, lost ones do not).
+ * receiver (counted after a drain, so late deliveries count, lost ones do not). With two nodes
+ * ({@code --nodes 2}) the receivers are on one node and the senders on the other.
  *
  * <p>Thread contract: {@link #run} runs on the bench's driving thread; clients live on loop
  * threads.
@@ -178,7 +179,7 @@ final class FanoutScenario {
         ChatClient client =
             new ChatClient(shared, (receiver ? "r" : "s") + i, receiver, perSenderRate);
         clients.add(client);
-        trial.load.connect(trial.target(), client);
+        trial.load.connect(receiver ? trial.target() : trial.sendersTarget(), client);
       }
       int opened = clients.size();
       shared.tally.await(t -> t.ready() + t.failed() >= opened, setup);

@@ -11,6 +11,14 @@ public interface ServerUnderTest {
 
   InetSocketAddress address();
 
+  /**
+   * Where the clients that send connect, in the scenarios that have senders: the same server, or
+   * another node of a hub spread over several ({@link NodePair}).
+   */
+  default InetSocketAddress sendersAddress() {
+    return address();
+  }
+
   /** The figures of the process that serves (from {@code /proc}). */
   ProcStats stats() throws IOException;
 

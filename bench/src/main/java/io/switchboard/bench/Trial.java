@@ -51,6 +51,11 @@ final class Trial {
     return server.address();
   }
 
+  /** Where the senders connect (another node than {@link #target()} when the hub is spread). */
+  InetSocketAddress sendersTarget() {
+    return server.sendersAddress();
+  }
+
   void status(String phase) {
     status.accept(phase);
   }

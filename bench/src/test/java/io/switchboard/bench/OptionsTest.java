@@ -87,6 +87,20 @@ class OptionsTest {
   }
 
   @Test
+  void twoNodesAreForTheFanOutAndTheBusForTwoNodes() {
+    List<ModelSpec> virtual = BenchOptions.parseModels("virtual");
+    BenchOptions fanout = BenchOptions.of(virtual, List.of(Scenario.FANOUT));
+    assertThat(fanout.nodes()).isEqualTo(1);
+    assertThat(fanout.withNodes(2, "redis://127.0.0.1:6379").bus())
+        .isEqualTo("redis://127.0.0.1:6379");
+    assertThatThrownBy(() -> BenchOptions.of(virtual, List.of(Scenario.ECHO)).withNodes(2, null))
+        .hasMessageContaining("fanout scenario only");
+    assertThatThrownBy(() -> fanout.withNodes(1, "redis://127.0.0.1:6379"))
+        .hasMessageContaining("--nodes 2");
+    assertThatThrownBy(() -> fanout.withNodes(3, null)).hasMessageContaining("1 or 2");
+  }
+
+  @Test
   void pointsFollowTheScenarioDefaultsUnlessConnectionsAreGiven() {
     BenchOptions options =
         BenchOptions.of(

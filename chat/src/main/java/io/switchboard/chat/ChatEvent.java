@@ -18,10 +18,11 @@ public sealed interface ChatEvent {
 
   /**
    * A message said in a room, in a {@link Style}. Not sent back to its sender, unless its front
-   * asks ({@link Member#hearsOwnMessages()}).
+   * asks ({@link Member#hearsOwnMessages()}). It is also the change a message makes to its room
+   * (its history), as a bus carries it ({@link RoomUpdate}).
    */
   record Said(String room, String from, String address, String text, Style style, Instant time)
-      implements ChatEvent {
+      implements ChatEvent, RoomUpdate {
     /** True for {@code /me} (IRC's CTCP ACTION). */
     public boolean action() {
       return style == Style.ACTION;
@@ -37,11 +38,11 @@ public sealed interface ChatEvent {
 
   /** Someone else left a room this member is in, and how. */
   record Left(String room, String name, String address, Departure how, String reason)
-      implements ChatEvent {}
+      implements ChatEvent, RoomUpdate {}
 
   /** Someone in a room this member is in changed name. */
   record Renamed(String room, String oldName, String newName, String address)
-      implements ChatEvent {}
+      implements ChatEvent, RoomUpdate {}
 
   /**
    * This member entered a room: how many are there and who (this member included) in join order
@@ -74,13 +75,15 @@ public sealed interface ChatEvent {
    * the room hears it, the one put out too, who is then no longer in the room.
    */
   record Kicked(String room, String name, String by, String byAddress, String reason)
-      implements ChatEvent {}
+      implements ChatEvent, RoomUpdate {}
 
   /** {@code by} invites this member ({@code name}) to {@code room}. Only the invited one hears. */
-  record Invited(String room, String name, String by, String byAddress) implements ChatEvent {}
+  record Invited(String room, String name, String by, String byAddress)
+      implements ChatEvent, RoomUpdate {}
 
   /** A room's topic changed ({@code topic.text()} empty: cleared); everyone in it hears. */
-  record TopicChanged(String room, String by, String byAddress, Topic topic) implements ChatEvent {}
+  record TopicChanged(String room, String by, String byAddress, Topic topic)
+      implements ChatEvent, RoomUpdate {}
 
   /** A room's settings or its members' roles changed; everyone in it hears, in one event. */
   record RoomChanged(String room, String by, String byAddress, List<RoomChange> changes)
@@ -89,6 +92,34 @@ public sealed interface ChatEvent {
       changes = List.copyOf(changes);
     }
   }
+
+  /**
+   * Some of a room's messages and notices never reached this member: the bus between hubs lost them
+   * (this node was cut off from it for longer than the room's log keeps, or Redis restarted without
+   * its data). What follows is in the room's order again; {@code count} is how many were lost, or 0
+   * if that is not known. Never sent by a hub that runs alone.
+   */
+  record Missed(String room, long count, String reason) implements ChatEvent {
+    /**
+     * The notice in words, the same on every front: "missed 12 messages and notices of #dev: ...".
+     */
+    public String sentence() {
+      return "missed "
+          + (count > 0 ? count + " " : "")
+          + "messages and notices of #"
+          + room
+          + ": "
+          + reason;
+    }
+  }
+
+  /**
+   * Something this member asked for, which the hub had taken, could not be done after all: the bus
+   * between hubs failed on the way ({@code error} says why, {@link
+   * ChatException.Code#BUS_UNAVAILABLE}). A front tells it as it tells a refusal. {@code room} is
+   * where it was meant to go, or {@code null}. Never sent by a hub that runs alone.
+   */
+  record Failed(String room, ChatException error) implements ChatEvent {}
 
   /** How a message is meant. */
   enum Style {

@@ -36,7 +36,12 @@ public final class ChatException extends Exception {
     /** The member named is in that room already. */
     ALREADY_IN_ROOM,
     /** A room setting's value is not valid (a limit that is no positive number, a key too long). */
-    INVALID_SETTING;
+    INVALID_SETTING,
+    /**
+     * The bus that shares the hub with other nodes does not answer (Redis is down or restarting):
+     * what needs it is refused rather than done on this node alone.
+     */
+    BUS_UNAVAILABLE;
 
     /** The code as shown on the wire, e.g. {@code name-taken}. */
     public String token() {

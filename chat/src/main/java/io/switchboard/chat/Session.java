@@ -1,6 +1,7 @@
 package io.switchboard.chat;
 
 import io.switchboard.chat.ChatEvent.Departure;
+import io.switchboard.chat.ChatEvent.Failed;
 import io.switchboard.chat.ChatEvent.Said;
 import io.switchboard.chat.ChatEvent.Style;
 import io.switchboard.chat.ChatEvent.Whispered;
@@ -10,6 +11,7 @@ import io.switchboard.engine.OutboundOverflowException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,13 +20,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * front gets one from {@link ChatHub#connect} and turns its protocol's commands into calls on it.
  *
  * <p>Thread contract: a front calls these methods from its connection's handler context, one at a
- * time; the hub may at the same time remove the session from another thread (a slow consumer), and
- * another member may put it out of a room (a kick), so membership changes are guarded by the
- * session's monitor, which is always taken before a room's. The flags (away, hidden, operator) are
- * volatile: rooms read them under their own locks. Every public method ends by dropping the slow
- * consumers its broadcasts found, after all locks are released.
+ * time; the hub may at the same time end the session from another thread (a slow consumer), and a
+ * room may put it out (a kick, applied on the thread of whoever kicked, or of the bus). Which rooms
+ * it is in is the rooms' to say: they tell the session when it enters or leaves one ({@link
+ * #entered}, {@link #exited}), under the session's list of rooms, a leaf lock. The session's
+ * monitor guards only its name and its end, and is never held while the session waits for a shared
+ * bus. The flags (away, hidden, operator) are volatile: rooms read them under their own locks.
+ * Every public method ends by dropping the slow consumers its broadcasts found, after all locks are
+ * released.
  */
-public final class Session {
+public final class Session extends Participant {
   /** The longest away message, in characters; a longer one is cut. */
   public static final int MAX_AWAY = 300;
 
@@ -40,11 +45,11 @@ public final class Session {
   private volatile boolean operator;
   private volatile boolean invisible;
 
-  /** Rooms in join order; the last is the current one. Guarded by this. */
+  /** Rooms in join order; the last is the current one. Guarded by itself (a leaf lock). */
   private final List<Room> rooms = new ArrayList<>();
 
   private volatile Room current;
-  private boolean gone; // guarded by this
+  private volatile boolean gone; // set under this
   private boolean flooding; // handler context only
 
   Session(ChatHub hub, Member member, String name, Origin origin) {
@@ -59,15 +64,18 @@ public final class Session {
             hub.settings().linesPerSecond(), hub.settings().burstLines(), System.nanoTime());
   }
 
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public Origin origin() {
     return origin;
   }
 
   /** {@code user@host} (see {@link Origin#address()}). */
+  @Override
   public String address() {
     return origin.address();
   }
@@ -78,11 +86,13 @@ public final class Session {
   }
 
   /** True for a hub operator: it may act as an operator of every room. */
+  @Override
   public boolean isOperator() {
     return operator;
   }
 
   /** True if hidden from those who share no room with it (IRC's user mode {@code +i}). */
+  @Override
   public boolean isInvisible() {
     return invisible;
   }
@@ -178,8 +188,8 @@ public final class Session {
   }
 
   /** The rooms this member is in, in join order. */
-  public synchronized List<String> rooms() {
-    return rooms.stream().map(Room::name).toList();
+  public List<String> rooms() {
+    return joinedRooms().stream().map(Room::name).toList();
   }
 
   /** Changes this member's name; everyone in its rooms is told. */
@@ -195,13 +205,19 @@ public final class Session {
           if (room == null) {
             throw new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first");
           }
+          hub.requireBus();
           room.replay(this, Math.max(0, count));
         });
   }
 
   /** Delivers the last {@code count} messages of {@code room}, which this member must be in. */
   public void history(String room, int count) throws ChatException {
-    run(() -> joined(room, true).replay(this, Math.max(0, count)));
+    run(
+        () -> {
+          Room joined = joined(room, true);
+          hub.requireBus();
+          joined.replay(this, Math.max(0, count));
+        });
   }
 
   // ---- What room operators do ----------------------------------------------------------------
@@ -214,12 +230,10 @@ public final class Session {
     run(
         () -> {
           Room target = hub.existingRoom(room);
-          Session kicked = hub.sessionNamed(NameRules.cleanName(name));
-          if (kicked == null) {
-            throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + name);
-          }
+          String kicked = hub.spellingOf(NameRules.cleanName(name));
           String clean = reason == null ? null : NameRules.cleanText(reason).strip();
-          kicked.putOut(target, this, clean == null || clean.isEmpty() ? this.name : clean);
+          hub.await(
+              target.kick(this, kicked, clean == null || clean.isEmpty() ? this.name : clean));
         });
   }
 
@@ -228,23 +242,25 @@ public final class Session {
     run(
         () -> {
           Room target = hub.existingRoom(room);
-          Session invited = hub.sessionNamed(NameRules.cleanName(name));
-          if (invited == null) {
-            throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + name);
-          }
-          target.invite(this, invited);
+          String invited = hub.spellingOf(NameRules.cleanName(name));
+          hub.await(target.invite(this, invited));
         });
   }
 
   /** Sets the topic of {@code room} ({@code text} empty: clears it). */
   public void setTopic(String room, String text) throws ChatException {
     String clean = NameRules.cleanText(text).strip();
-    run(() -> hub.existingRoom(room).setTopic(this, clean, hub.now()));
+    run(() -> hub.await(hub.existingRoom(room).setTopic(this, clean, hub.now())));
   }
 
   /** Changes {@code room}'s settings and roles, as far as they are valid (see {@link Room}). */
   public RoomChanges changeRoom(String room, List<RoomChange> changes) throws ChatException {
-    return call(() -> hub.existingRoom(room).change(this, changes, hub.now()));
+    return call(
+        () -> {
+          Room.Decided decided = hub.existingRoom(room).change(this, changes, hub.now());
+          hub.await(decided.pending());
+          return decided.changes();
+        });
   }
 
   // ---- What a member says about itself -------------------------------------------------------
@@ -256,11 +272,18 @@ public final class Session {
       clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_AWAY));
     }
     away = clean.isEmpty() ? null : clean;
+    hub.described(this);
   }
 
   /** Hides this member from those who share no room with it, or shows it again. */
   public void setInvisible(boolean hidden) {
     invisible = hidden;
+    if (hub.bus().shared()) {
+      for (Room room : joinedRooms()) {
+        room.hide(this, hidden); // other nodes list it or not; this node reads the flag
+      }
+      hub.described(this);
+    }
   }
 
   /**
@@ -268,11 +291,13 @@ public final class Session {
    */
   public void becomeOperator() {
     operator = true;
+    hub.described(this);
   }
 
   /** Gives up being a hub operator. */
   public void stepDown() {
     operator = false;
+    hub.described(this);
   }
 
   // ---- What a member may look up -------------------------------------------------------------
@@ -287,7 +312,7 @@ public final class Session {
   }
 
   /** Every room this member may see, by name. */
-  public List<RoomView> listRooms() {
+  public List<RoomView> listRooms() throws ChatException {
     return hub.roomList().stream().filter(r -> r.visibleTo(this)).map(r -> r.view(this)).toList();
   }
 
@@ -298,12 +323,9 @@ public final class Session {
   public Profile whois(String name) throws ChatException {
     Session target = hub.sessionNamed(NameRules.cleanName(name));
     if (target == null) {
-      throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + name);
+      return hub.remoteProfile(this, NameRules.cleanName(name));
     }
-    List<Room> theirs;
-    synchronized (target) {
-      theirs = List.copyOf(target.rooms);
-    }
+    List<Room> theirs = target.joinedRooms();
     List<Profile.RoomRole> shown = new ArrayList<>();
     boolean sharesOne = target == this || theirs.stream().anyMatch(room -> room.contains(this));
     for (Room room : theirs) {
@@ -396,33 +418,59 @@ public final class Session {
         });
   }
 
-  // ---- The operations, under this session's lock where membership changes ------------------
+  // ---- The operations ------------------------------------------------------------------------
 
+  /**
+   * A message for a room. With a shared bus it is not waited for (a room's messages are its busiest
+   * traffic): a bus that is known to be down refuses it at once, and one that fails on the way
+   * tells this member with {@link Failed}.
+   */
   private void speak(Room room, String text, Style style) throws ChatException {
     String clean = NameRules.cleanText(text).strip();
     if (clean.isEmpty()) {
       return;
     }
     Instant now = hub.now();
-    if (room == null
-        || !room.say(this, new Said(room.name(), name, address(), clean, style, now))) {
+    CompletableFuture<Void> pending =
+        room == null
+            ? Room.NOT_TAKEN
+            : room.say(this, new Said(room.name(), name, address(), clean, style, now));
+    if (pending == Room.NOT_TAKEN) {
       throw room == null || room == current
           ? new ChatException(Code.NO_ROOM, "you are in no room; /join ROOM first")
           : new ChatException(
               Code.CANNOT_SEND, "#" + room.name() + " takes messages from its members only");
     }
+    if (pending != null) {
+      if (pending.isCompletedExceptionally()) {
+        hub.await(pending); // refused at once: throws why
+      }
+      String where = room.name();
+      pending.whenComplete(
+          (done, error) -> {
+            if (error != null) {
+              deliver(new Failed(where, ChatHub.busError(error)));
+              hub.dropSlowMembers();
+            }
+          });
+    }
     lastActive = now;
   }
 
   private String whisperNow(String to, String text, Style style) throws ChatException {
-    Session target = hub.sessionNamed(NameRules.cleanName(to));
-    if (target == null) {
-      throw new ChatException(Code.NO_SUCH_NAME, "nobody is called " + to);
-    }
+    String cleanTo = NameRules.cleanName(to);
+    Session target = hub.sessionNamed(cleanTo);
     Instant now = hub.now();
-    Whispered message =
-        new Whispered(
-            name, address(), target.name(), NameRules.cleanText(text).strip(), style, now);
+    String clean = NameRules.cleanText(text).strip();
+    if (target == null) {
+      // a member of another node, if the bus knows one (a hub alone refuses here)
+      Profile remote =
+          hub.bus().whisper(new Whispered(name, address(), cleanTo, clean, style, now));
+      deliver(new Whispered(name, address(), remote.name(), clean, style, now));
+      lastActive = now;
+      return remote.away();
+    }
+    Whispered message = new Whispered(name, address(), target.name(), clean, style, now);
     target.deliver(message);
     if (target != this) {
       deliver(message);
@@ -433,32 +481,33 @@ public final class Session {
 
   private boolean joinNow(String room, String key) throws ChatException {
     String clean = NameRules.requireValidRoom(NameRules.cleanRoom(room));
-    synchronized (this) {
-      if (gone) {
-        return false;
-      }
-      for (Room joined : rooms) {
-        if (NameRules.key(joined.name()).equals(NameRules.key(clean))) {
-          rooms.remove(joined);
-          rooms.add(joined);
-          current = joined;
-          return false;
-        }
-      }
-      int most = hub.settings().maxRoomsPerMember();
-      if (rooms.size() >= most) {
-        throw new ChatException(
-            Code.TOO_MANY_JOINED,
-            "you are in " + most + " rooms, the most one member may be in; /leave one first");
-      }
-      Room target = hub.enter(this, clean, key);
-      rooms.add(target);
-      current = target;
-      return true;
+    if (gone) {
+      return false;
     }
+    Room already = joined(clean, false);
+    if (already != null) {
+      synchronized (rooms) {
+        rooms.remove(already);
+        rooms.add(already);
+        current = already;
+      }
+      return false;
+    }
+    int most = hub.settings().maxRoomsPerMember();
+    if (joinedRooms().size() >= most) {
+      throw new ChatException(
+          Code.TOO_MANY_JOINED,
+          "you are in " + most + " rooms, the most one member may be in; /leave one first");
+    }
+    Room target = hub.enter(this, clean, key); // applied: this session is in it (see entered)
+    if (gone) { // ended while joining (dropped): leave what it just entered
+      target.remove(this, Departure.DISCONNECTED, null);
+      return false;
+    }
+    return true;
   }
 
-  private synchronized String leaveNow(String room, String reason) throws ChatException {
+  private String leaveNow(String room, String reason) throws ChatException {
     Room target = room == null ? current : joined(room, false);
     if (target == null) {
       throw room == null
@@ -466,49 +515,48 @@ public final class Session {
           : new ChatException(Code.NOT_IN_ROOM, "you are not in #" + NameRules.cleanRoom(room));
     }
     String clean = reason == null ? null : NameRules.cleanText(reason).strip();
-    target.remove(this, Departure.LEFT, clean == null || clean.isEmpty() ? null : clean);
-    forgetRoom(target);
+    hub.await(target.remove(this, Departure.LEFT, clean == null || clean.isEmpty() ? null : clean));
+    exited(target); // also if it was put out meanwhile
     return target.name();
-  }
-
-  /** Put out of {@code room} by {@code by}: under this session's lock, which keeps its rooms. */
-  private synchronized void putOut(Room room, Session by, String reason) throws ChatException {
-    room.kick(by, this, reason);
-    forgetRoom(room);
-  }
-
-  private void forgetRoom(Room room) {
-    rooms.remove(room);
-    current = rooms.isEmpty() ? null : rooms.getLast();
   }
 
   private void renameNow(String newName) throws ChatException {
     String clean = NameRules.requireValidName(NameRules.cleanName(newName));
+    String old;
     synchronized (this) {
       if (gone || clean.equals(name)) {
         return;
       }
-      String old = name;
+      old = name;
       hub.claimName(this, old, clean);
       name = clean;
-      for (Room room : rooms) {
-        room.renamed(this, old, clean);
-      }
     }
+    for (Room room : joinedRooms()) {
+      // Not waited for: the name is this member's already. Should a shared bus fail on the way,
+      // the node puts its members back under their names once it is reachable again.
+      room.renamed(this, old, clean);
+    }
+    hub.described(this);
   }
 
-  private synchronized void endNow(Departure how, String reason) {
-    if (gone) {
-      return;
+  private void endNow(Departure how, String reason) {
+    List<Room> mine;
+    synchronized (this) {
+      if (gone) {
+        return;
+      }
+      gone = true;
+      mine = joinedRooms();
+      hub.releaseName(this, name);
     }
-    gone = true;
     String clean = reason == null ? null : NameRules.cleanText(reason).strip();
-    for (Room room : rooms) {
-      room.remove(this, how, clean);
+    for (Room room : mine) {
+      room.remove(this, how, clean); // not waited for: the connection is gone either way
     }
-    rooms.clear();
-    current = null;
-    hub.releaseName(this, name);
+    synchronized (rooms) {
+      rooms.clear();
+      current = null;
+    }
   }
 
   /**
@@ -517,11 +565,9 @@ public final class Session {
    */
   private Room joined(String room, boolean required) throws ChatException {
     String key = NameRules.key(NameRules.cleanRoom(room));
-    synchronized (this) {
-      for (Room joined : rooms) {
-        if (NameRules.key(joined.name()).equals(key)) {
-          return joined;
-        }
+    for (Room joined : joinedRooms()) {
+      if (NameRules.key(joined.name()).equals(key)) {
+        return joined;
       }
     }
     if (required) {
@@ -530,14 +576,60 @@ public final class Session {
     return null;
   }
 
+  private List<Room> joinedRooms() {
+    synchronized (rooms) {
+      return List.copyOf(rooms);
+    }
+  }
+
   private static ChatException noSuchRoom(String room) {
     return new ChatException(Code.NO_SUCH_ROOM, "there is no room #" + NameRules.cleanRoom(room));
+  }
+
+  // ---- What rooms and the hub tell a session -------------------------------------------------
+
+  /** A room let this session in: it becomes the current one. Called under the room's lock. */
+  void entered(Room room) {
+    synchronized (rooms) {
+      if (!rooms.contains(room)) {
+        rooms.add(room);
+        current = room;
+      }
+    }
+  }
+
+  /** This session is out of {@code room}: the one joined last before becomes current. */
+  void exited(Room room) {
+    synchronized (rooms) {
+      if (rooms.remove(room)) {
+        current = rooms.isEmpty() ? null : rooms.getLast();
+      }
+    }
+  }
+
+  boolean isGone() {
+    return gone;
+  }
+
+  /**
+   * What this member shows of itself across nodes: its rooms (those not secret), with its roles.
+   */
+  Profile profile() {
+    List<Profile.RoomRole> roles = new ArrayList<>();
+    for (Room room : joinedRooms()) {
+      Profile.RoomRole role = room.roleOf(this);
+      if (role != null && !room.isSecret()) {
+        roles.add(role);
+      }
+    }
+    return new Profile(name, origin, away, operator, invisible, signedOn, lastActive, roles);
   }
 
   /**
    * Hands an event to the member unless it is being dropped; marks it for dropping once its backlog
    * passes the cap. Called under room locks: only queues.
    */
+  @Override
   void deliver(ChatEvent event) {
     if (dropping.get()) {
       return;

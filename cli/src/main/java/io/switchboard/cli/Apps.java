@@ -30,7 +30,8 @@ final class Apps {
     PER_CONNECTION,
     /**
      * Connections see each other (a chat room): every client must be served by the one process that
-     * holds the state, so {@code --processes} is refused until a shared bus exists.
+     * holds the state, so {@code --processes} is refused (chat runs in several processes only with
+     * {@code --bus}, which keeps its state in Redis).
      */
     SHARED_ACROSS_CONNECTIONS
   }

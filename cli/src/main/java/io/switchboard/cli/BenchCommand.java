@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
       "",
       "Scenarios: echo (N connections ping-pong a 64-byte line), idle (hold N connections: RSS"
           + " and threads per connection), connect (connect, one round trip, close: conns/s),"
-          + " fanout (the chat hub: receivers in one room, senders at a fixed total rate), storm"
+          + " fanout (the chat hub: receivers in one room, senders at a fixed total rate; with"
+          + " --nodes 2 also on two nodes sharing one Redis, senders on one, receivers on the"
+          + " other), storm"
           + " (the chat hub with N places: N + 20%% clients connect at once into the lobby while a"
           + " pair chats in another room; half leave at once; SIGTERM with the rest on), soak (N"
           + " chat sessions at a time connect, join, talk and quit at a steady total rate, for"
@@ -55,6 +57,8 @@ import picocli.CommandLine.Option;
           + "--rounds 1",
       "  switchboard bench --models virtual --scenario soak --connections 200 --rate 2000 "
           + "--duration 10m --rounds 1",
+      "  switchboard bench --models virtual,reactor --scenario fanout --nodes 2 "
+          + "--connections 100 --rate 2000,8000",
       "  switchboard bench --models reactor,select,netty,nginx --scenario http --pin",
       "  switchboard bench --models select,reactor,netty,virtual --scenario http-cpu --pin",
     })
@@ -142,6 +146,24 @@ final class BenchCommand implements Callable<Integer> {
       description = "The load generator's selector threads (default: ${DEFAULT-VALUE}).")
   int loadThreads;
 
+  @Option(
+      names = "--nodes",
+      defaultValue = "1",
+      paramLabel = "1|2",
+      description =
+          "fanout: 2 also measures the chat hub spread over two nodes sharing one Redis (senders on"
+              + " one, receivers on the other), next to the same fan-out on one node"
+              + " (default: ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(
+      names = "--bus",
+      paramLabel = "redis://HOST:PORT",
+      description =
+          "fanout with --nodes 2: the Redis the two nodes share (default: a redis-server the bench"
+              + " starts on a free loopback port for each trial).")
+  String bus;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     BenchOptions options;
@@ -158,7 +180,9 @@ final class BenchCommand implements Callable<Integer> {
               pin,
               BenchOptions.parseCounts(rates),
               senders,
-              loadThreads);
+              loadThreads,
+              nodes,
+              bus);
       // Checked before anything runs: a typo found after an hour of measuring costs the hour.
       for (ModelSpec model : options.models()) {
         if (!model.isReference()) { // vsftpd, nginx: an external server, not one of our models

@@ -10,6 +10,8 @@ import io.switchboard.chat.irc.IrcSettings;
 import io.switchboard.chat.line.ChatServer;
 import io.switchboard.chat.web.WebServer;
 import io.switchboard.chat.web.WebSettings;
+import io.switchboard.cluster.ClusterSettings;
+import io.switchboard.cluster.RedisBus;
 import io.switchboard.engine.Application;
 import io.switchboard.files.UsersFile;
 import java.io.IOException;
@@ -108,6 +110,21 @@ final class ChatOptions {
               + " serves).")
   List<String> webOrigins = new ArrayList<>();
 
+  @Option(
+      names = "--bus",
+      paramLabel = "redis://HOST:PORT[/DB]",
+      description =
+          "chat: join the hub shared through this Redis: every server started with the same --bus"
+              + " (other processes, other machines, any model) is one hub, with the same rooms,"
+              + " names and /history; lets --processes serve chat. Redis must be reachable at"
+              + " start (default: a hub in this process alone, no Redis).")
+  String bus;
+
+  /** True when the hub is shared through {@code --bus} (so it may run in several processes). */
+  boolean shared() {
+    return bus != null;
+  }
+
   /** The rules of the chat options, each said with its flag. */
   void validate() {
     OptionChecks.positive("--chat-rate-limit", rateLimit);
@@ -117,6 +134,9 @@ final class ChatOptions {
     OptionChecks.atLeast("--chat-presence-limit", presenceLimit, 0);
     if (ircPort != null) {
       OptionChecks.port("--irc-port", ircPort);
+    }
+    if (bus != null) {
+      ClusterSettings.of(bus); // as written; whether Redis answers, each node finds as it starts
     }
     if (webPort != null) {
       OptionChecks.port("--web-port", webPort);
@@ -133,18 +153,43 @@ final class ChatOptions {
         .withPresenceLimit(presenceLimit);
   }
 
-  /** The hub {@link #application()} made, for its metrics. */
+  /** The hub {@link #application(int)} made, for its metrics. */
   private ChatHub hub;
 
-  /** The chat hub over the line protocol, with these settings and lines up to {@code maxLine}. */
+  /** The bus to the other nodes with {@code --bus}, or {@code null}. */
+  private RedisBus redisBus;
+
+  /**
+   * The chat hub over the line protocol, with these settings and lines up to {@code maxLine}; with
+   * {@code --bus}, a node of the hub shared through that Redis.
+   *
+   * @throws IllegalArgumentException if {@code --bus} is malformed or Redis cannot be reached
+   */
   Application<?> application(int maxLine) {
-    hub = new ChatHub(settings(maxLine));
+    ChatSettings settings = settings(maxLine);
+    if (bus == null) {
+      hub = new ChatHub(settings);
+    } else {
+      redisBus = RedisBus.connect(ClusterSettings.of(bus), settings);
+      hub = new ChatHub(settings, redisBus);
+    }
     return ChatServer.application(hub);
   }
 
   /**
-   * The hub's other fronts, on ports of their own and sharing the hub {@link #application()} made:
-   * IRC with {@code --irc-port}, the browser page with {@code --web-port}.
+   * Leaves the shared hub, once the servers have stopped (their members' departures are sent as
+   * their connections close): this node's names are freed at once rather than when its heartbeat
+   * runs out. Nothing without {@code --bus}.
+   */
+  void leaveBus() {
+    if (redisBus != null) {
+      redisBus.close();
+    }
+  }
+
+  /**
+   * The hub's other fronts, on ports of their own and sharing the hub {@link #application(int)}
+   * made: IRC with {@code --irc-port}, the browser page with {@code --web-port}.
    *
    * @throws IllegalArgumentException if the operators file cannot be read, or an IRC or web option
    *     is invalid
@@ -225,5 +270,17 @@ final class ChatOptions {
     FunctionCounter.builder("switchboard.chat.flood.limited", chat, ChatHub::floodNotices)
         .description("times a member passed the flood limit")
         .register(registry);
+    RedisBus shared = redisBus;
+    if (shared != null) {
+      FunctionCounter.builder("switchboard.chat.bus.dropped", shared, RedisBus::droppedDeliveries)
+          .description("bus deliveries this node could not hold (each room repaired from its log)")
+          .register(registry);
+      FunctionCounter.builder("switchboard.chat.bus.repairs", shared, RedisBus::repairs)
+          .description("gaps in a room's order repaired from the room's log")
+          .register(registry);
+      FunctionCounter.builder("switchboard.chat.bus.lost", shared, RedisBus::lostNotices)
+          .description("times members were told a room's updates were lost")
+          .register(registry);
+    }
   }
 }

@@ -87,6 +87,11 @@ final class LoggingOptions {
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level.name()));
     root.addAppender(stderr);
+    if (level.compareTo(LogLevel.DEBUG) < 0) {
+      // The chat's bus client (Lettuce) warns at start which native transports it found and chose:
+      // nothing for whoever runs the server to act on, so only its errors show unless debugging.
+      context.getLogger("io.lettuce.core.resource").setLevel(Level.ERROR);
+    }
   }
 
   private static Encoder<ILoggingEvent> text(LoggerContext context) {

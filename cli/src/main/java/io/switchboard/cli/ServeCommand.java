@@ -60,6 +60,7 @@ import picocli.CommandLine.Option;
       "  switchboard serve --app echo --model virtual --port 7000",
       "  switchboard serve --app upper --model select --selector poll --port 0",
       "  switchboard serve --app echo --model select --processes 4 --port 7000",
+      "  switchboard serve --app chat --bus redis://127.0.0.1:6379 --processes 2",
       "  switchboard serve --app http --model reactor --port 8080 --root ./site --listing",
       "Then connect with: nc 127.0.0.1 7000",
     })
@@ -210,7 +211,8 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "Run N worker processes that share the port (SO_REUSEPORT, Linux), under a "
               + "supervisor that restarts a worker that dies (default: serve in this process). "
-              + "Port 0 picks one free port for all. Not for apps whose connections share state.")
+              + "Port 0 picks one free port for all. Not for apps whose connections share state;"
+              + " chat runs so with --bus, every worker a node of the shared hub.")
   Integer processes;
 
   @Option(
@@ -241,8 +243,12 @@ final class ServeCommand implements Callable<Integer> {
     try {
       provider = validate();
       if (check) {
-        Apps.named(app, this); // what the app itself checks: files' users file, http's root, ...
-        Apps.endpoints(app, this);
+        try {
+          Apps.named(app, this); // what the app itself checks: files' users file, http's root, ...
+          Apps.endpoints(app, this);
+        } finally {
+          chat.leaveBus(); // with --bus, Redis answered: the check joined the hub, and leaves it
+        }
         printSettings(out, provider);
         return 0;
       }
@@ -338,7 +344,8 @@ final class ServeCommand implements Callable<Integer> {
       printBanner(
           out, provider.model(), main.localAddress(), metrics, serving.subList(1, serving.size()));
     }
-    TerminationHook.serveUntilTerminated(serving.stream().map(Serving::server).toList());
+    TerminationHook.serveUntilTerminated(
+        serving.stream().map(Serving::server).toList(), chat::leaveBus);
     return 0; // not reached: the hook ends the process
   }
 
@@ -488,16 +495,24 @@ final class ServeCommand implements Callable<Integer> {
   /** One port being served: its name (the app's, or an endpoint's), its server, its hints. */
   private record Serving(String name, Server server, Function<String, List<String>> hints) {}
 
-  private static void stopAll(List<Serving> serving) {
+  private void stopAll(List<Serving> serving) {
     for (Serving s : serving) {
       s.server().shutdown();
     }
+    chat.leaveBus();
   }
 
   /** {@code --processes N}: this process supervises N workers and serves nobody itself. */
   private int supervise(PrintWriter out, PrintWriter err, EngineProvider provider) {
     try {
-      if (Apps.sharesState(app)) {
+      if (app.equals("chat") && !chat.shared()) {
+        err.println(
+            "switchboard serve: the chat hub's rooms and names live in one process, so it cannot"
+                + " run with --processes alone; add --bus redis://HOST:PORT to share the hub"
+                + " through Redis (every worker is then a node of it), or leave out --processes");
+        return 2;
+      }
+      if (Apps.sharesState(app) && !app.equals("chat")) {
         err.println(
             "switchboard serve: the "
                 + app

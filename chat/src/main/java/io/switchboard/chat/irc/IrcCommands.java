@@ -528,7 +528,12 @@ final class IrcCommands {
         }
       }
     } else {
-      rooms = session.listRooms();
+      try {
+        rooms = session.listRooms();
+      } catch (ChatException e) {
+        commands.refuse(client, e, null, null, "LIST");
+        return;
+      }
     }
     for (RoomView room : rooms) {
       client.reply(
@@ -944,6 +949,7 @@ final class IrcCommands {
       case NAME_TAKEN -> client.reply(Numeric.ERR_NICKNAMEINUSE, who, "Nickname is already in use");
       case INVALID_NAME -> client.reply(Numeric.ERR_ERRONEUSNICKNAME, who, why);
       case FLOOD -> client.reply(Numeric.RPL_TRYAGAIN, command, why);
+      case BUS_UNAVAILABLE -> client.reply(Numeric.ERR_UNKNOWNERROR, command, why);
       default -> client.reply(Numeric.ERR_UNKNOWNERROR, command, why);
     }
   }

@@ -3,11 +3,13 @@ package io.switchboard.chat.irc;
 import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatEvent.Connected;
 import io.switchboard.chat.ChatEvent.Entered;
+import io.switchboard.chat.ChatEvent.Failed;
 import io.switchboard.chat.ChatEvent.History;
 import io.switchboard.chat.ChatEvent.Invited;
 import io.switchboard.chat.ChatEvent.Joined;
 import io.switchboard.chat.ChatEvent.Kicked;
 import io.switchboard.chat.ChatEvent.Left;
+import io.switchboard.chat.ChatEvent.Missed;
 import io.switchboard.chat.ChatEvent.Renamed;
 import io.switchboard.chat.ChatEvent.RoomChanged;
 import io.switchboard.chat.ChatEvent.Said;
@@ -411,6 +413,15 @@ public final class IrcFormat {
         params.addAll(modes(r.changes()));
         yield List.of(compose(source(r.by(), r.byAddress()), "MODE", params));
       }
+      case Missed m ->
+          List.of(compose(server, "NOTICE", List.of(CHANNEL + m.room(), m.sentence())));
+      case Failed f ->
+          List.of(
+              numeric(
+                  Numeric.ERR_UNKNOWNERROR,
+                  nick,
+                  f.room() == null ? "*" : "PRIVMSG",
+                  f.error().getMessage()));
     };
   }
 

@@ -3,11 +3,13 @@ package io.switchboard.chat.line;
 import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatEvent.Connected;
 import io.switchboard.chat.ChatEvent.Entered;
+import io.switchboard.chat.ChatEvent.Failed;
 import io.switchboard.chat.ChatEvent.History;
 import io.switchboard.chat.ChatEvent.Invited;
 import io.switchboard.chat.ChatEvent.Joined;
 import io.switchboard.chat.ChatEvent.Kicked;
 import io.switchboard.chat.ChatEvent.Left;
+import io.switchboard.chat.ChatEvent.Missed;
 import io.switchboard.chat.ChatEvent.Renamed;
 import io.switchboard.chat.ChatEvent.RoomChanged;
 import io.switchboard.chat.ChatEvent.Said;
@@ -156,6 +158,8 @@ public final class LineFormat {
               r.by()
                   + " "
                   + r.changes().stream().map(LineFormat::change).collect(Collectors.joining(", ")));
+      case Missed m -> reply(m.sentence());
+      case Failed f -> error(f.error().code().token(), f.error().getMessage());
     };
   }
 

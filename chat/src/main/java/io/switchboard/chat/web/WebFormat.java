@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.switchboard.chat.ChatEvent;
 import io.switchboard.chat.ChatEvent.Connected;
 import io.switchboard.chat.ChatEvent.Entered;
+import io.switchboard.chat.ChatEvent.Failed;
 import io.switchboard.chat.ChatEvent.History;
 import io.switchboard.chat.ChatEvent.Invited;
 import io.switchboard.chat.ChatEvent.Joined;
 import io.switchboard.chat.ChatEvent.Kicked;
 import io.switchboard.chat.ChatEvent.Left;
+import io.switchboard.chat.ChatEvent.Missed;
 import io.switchboard.chat.ChatEvent.Renamed;
 import io.switchboard.chat.ChatEvent.RoomChanged;
 import io.switchboard.chat.ChatEvent.Said;
@@ -180,6 +182,11 @@ public final class WebFormat {
           case Invited i -> type(INVITED).put("room", i.room()).put("by", i.by());
           case TopicChanged t ->
               type(TOPIC).put("room", t.room()).put("by", t.by()).put("text", t.topic().text());
+          // What a shared bus tells (see ChatBus), as the page already shows the line front's
+          // replies and errors: the sentence of a gap, and a message the bus could not carry.
+          case Missed m -> type(REPLY).put("text", m.sentence());
+          case Failed f ->
+              type(ERROR).put("code", f.error().code().token()).put("text", f.error().getMessage());
           case RoomChanged r -> {
             ObjectNode node = type(CHANGED).put("room", r.room()).put("by", r.by());
             ArrayNode changes = node.putArray("changes");

@@ -71,6 +71,7 @@ abstract class EventLoop implements Runnable {
    * its connections, so it can as well be the direct one.
    */
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+
   private volatile boolean running = true;
   private volatile boolean terminated;
 

@@ -52,6 +52,15 @@ public final class TerminationHook {
    * they are shut down at the same time, so the shutdown deadline holds once, not once per server.
    */
   public static void serveUntilTerminated(List<? extends Server> servers) {
+    serveUntilTerminated(servers, () -> {});
+  }
+
+  /**
+   * {@link #serveUntilTerminated(List)}, then {@code afterwards} once every server has stopped: for
+   * what the app shares beyond this process (the chat hub's bus), which its departing connections
+   * still use while the servers shut down.
+   */
+  public static void serveUntilTerminated(List<? extends Server> servers, Runnable afterwards) {
     install(
         "shutdown",
         () -> {
@@ -66,6 +75,7 @@ public final class TerminationHook {
               Thread.currentThread().interrupt();
             }
           }
+          afterwards.run();
           return 0;
         });
     while (true) {
