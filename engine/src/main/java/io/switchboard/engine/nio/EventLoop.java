@@ -65,12 +65,7 @@ abstract class EventLoop implements Runnable {
   /** Connections whose output waits for the end of the current read batch. */
   private final ArrayDeque<NioConnection<?>> flushes = new ArrayDeque<>();
 
-  /**
-   * Direct: a socket read into a heap buffer goes through a temporary direct buffer the JDK takes
-   * from a per-thread cache and then copies out of, on every read; the loop has one buffer for all
-   * its connections, so it can as well be the direct one.
-   */
-  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
 
   private volatile boolean running = true;
   private volatile boolean terminated;
