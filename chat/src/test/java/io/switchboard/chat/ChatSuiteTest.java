@@ -17,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -236,26 +237,19 @@ class ChatSuiteTest {
       fast.until(line -> line.matches("#lobby -- guest-\\d+ is now slow"));
       OutputStream out = sender.getOutputStream();
       Thread.ofVirtual().start(() -> drain(sender));
-      String filler = "x".repeat(1000);
-
-      // Batches of 50 KB: the reader that keeps up never holds more than one batch, the one that
-      // does not read fills its socket buffers (a few MB) and then its queue past the cap. Bounded
-      // so a hub that never drops fails instead of filling memory.
-      boolean dropped = false;
-      int sent = 0;
-      while (!dropped && sent < 20_000) {
-        StringBuilder batch = new StringBuilder();
-        for (int i = 0; i < 50; i++) {
-          batch.append(filler).append(' ').append(++sent).append('\n');
-        }
-        out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        String last = " " + sent;
-        dropped =
-            fast.until(line -> line.endsWith(last)).stream()
-                .anyMatch(line -> line.equals("#lobby -- slow disconnected (too slow)"));
-      }
-      assertThat(dropped).as("slow member dropped after %d lines", sent).isTrue();
+      int sent =
+          ChatLines.floodUntilDropped(
+              bytes -> {
+                try {
+                  out.write(bytes);
+                  out.flush();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              },
+              fast,
+              "slow");
+      assertThat(sent).as("lines until the slow member was dropped").isPositive();
 
       out.write("still here\n".getBytes(StandardCharsets.UTF_8));
       out.flush();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.chat.ChatHub;
+import io.switchboard.chat.ChatLines;
 import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.line.ChatServer;
 import io.switchboard.engine.Limits;
@@ -334,23 +335,8 @@ class IrcSuiteTest {
       slowIrc.register("slowirc");
       slowIrc.join("#lobby"); // and it reads no more
       fast.until("#lobby -- slowirc joined");
-      String filler = "x".repeat(1000);
-      // Batches of 50 KB until the hub drops the client that does not read; bounded, so a hub
-      // that never drops fails instead of filling memory.
-      boolean dropped = false;
-      int said = 0;
-      while (!dropped && said < 20_000) {
-        StringBuilder batch = new StringBuilder();
-        for (int i = 0; i < 50; i++) {
-          batch.append(filler).append(' ').append(++said).append('\n');
-        }
-        sender.write(batch.toString().getBytes(StandardCharsets.UTF_8));
-        String last = " " + said;
-        dropped =
-            fast.until(line -> line.endsWith(last)).stream()
-                .anyMatch(line -> line.equals("#lobby -- slowirc disconnected (too slow)"));
-      }
-      assertThat(dropped).as("slow IRC client dropped after %d lines", said).isTrue();
+      int said = ChatLines.floodUntilDropped(sender::write, fast, "slowirc");
+      assertThat(said).as("lines until the slow IRC client was dropped").isPositive();
       // Its ERROR, with why, comes after what was queued for it, once it reads.
       assertThat(slow.untilClosed().getLast())
           .startsWith("ERROR :Closing link: (~slowirc@127.0.0.1) [too slow: more than 262144");

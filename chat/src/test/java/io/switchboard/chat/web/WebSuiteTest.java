@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.chat.ChatHub;
+import io.switchboard.chat.ChatLines;
 import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.line.ChatServer;
 import io.switchboard.chat.web.RawWebSocket.Frame;
@@ -516,21 +517,8 @@ class WebSuiteTest {
         RawWebSocket slow = named(RawWebSocket.open(fronts.address(), 4096), "slowtab");
         LineClient sender = fronts.line("sender")) {
       fast.until(line -> line.endsWith(" is now slowtab")); // and the tab reads no more
-      String filler = "x".repeat(1000);
-      boolean dropped = false;
-      int said = 0;
-      while (!dropped && said < 20_000) {
-        StringBuilder batch = new StringBuilder();
-        for (int i = 0; i < 50; i++) {
-          batch.append(filler).append(' ').append(++said).append('\n');
-        }
-        sender.write(batch.toString().getBytes(StandardCharsets.UTF_8));
-        String last = " " + said;
-        dropped =
-            fast.until(line -> line.endsWith(last)).stream()
-                .anyMatch(line -> line.equals("#lobby -- slowtab disconnected (too slow)"));
-      }
-      assertThat(dropped).as("slow tab dropped after %d lines", said).isTrue();
+      int said = ChatLines.floodUntilDropped(sender::write, fast, "slowtab");
+      assertThat(said).as("lines until the slow tab was dropped").isPositive();
       // Once it reads: its backlog, then the reason, then a Close 1008.
       JsonNode error = slow.until("error");
       assertThat(error.path("code").asText()).isEqualTo("too-slow");
