@@ -2,6 +2,7 @@ package io.switchboard.chat;
 
 import io.switchboard.chat.line.LineFormat;
 import io.switchboard.testkit.LineClient;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -43,6 +44,14 @@ public final class ChatLines {
   public static String greeting(LineClient client) {
     String you = client.expectPrefix(LineFormat.reply("you are "));
     return you.substring(LineFormat.reply("you are ").length(), you.indexOf(';'));
+  }
+
+  /** A line client called {@code name}, in #lobby, on the line front at {@code address}. */
+  public static LineClient inLobby(InetSocketAddress address, String name) {
+    LineClient client = LineClient.connect(address);
+    client.expectPrefix(LineFormat.reply("joined #lobby"));
+    nick(client, name);
+    return client;
   }
 
   /** Sets a name and waits for the confirmation. */

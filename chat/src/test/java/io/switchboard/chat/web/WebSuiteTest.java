@@ -70,11 +70,7 @@ class WebSuiteTest {
 
     /** A line client called {@code name}, in #lobby. */
     LineClient line(String name) {
-      LineClient client = LineClient.connect(line.localAddress());
-      client.expectPrefix("= joined #lobby");
-      client.send("/nick " + name);
-      client.until("= you are now " + name);
-      return client;
+      return ChatLines.inLobby(line.localAddress(), name);
     }
 
     @Override
