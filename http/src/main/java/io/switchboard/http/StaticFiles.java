@@ -218,40 +218,32 @@ public final class StaticFiles {
     if (count > COPY_LIMIT) {
       return response.file(channel, start, count);
     }
+    byte[] body = read(channel, start, (int) count);
+    if (body == null) {
+      return HttpResponse.error(500, "the file changed while it was read");
+    }
     if (cacheAs != null && count == size && attributes.fileKey() != null) {
-      byte[] whole = readAll(channel, size);
-      if (whole == null) {
-        return HttpResponse.error(500, "the file changed while it was read");
-      }
       if (cache.size() >= CACHED_FILES) {
         cache.clear();
       }
       cache.put(
           cacheAs,
-          new Cached(file, attributes.fileKey(), attributes.lastModifiedTime(), size, whole));
-      return response.body(whole, null);
+          new Cached(file, attributes.fileKey(), attributes.lastModifiedTime(), size, body));
     }
-    try (channel) {
-      ByteBuffer bytes = ByteBuffer.allocate((int) count);
-      while (bytes.hasRemaining() && channel.read(bytes, start + bytes.position()) >= 0) {
-        // positional reads until the range is in (a file that shrank meanwhile ends early)
-      }
-      byte[] body = bytes.position() == count ? bytes.array() : new byte[0];
-      if (body.length != count) {
-        return HttpResponse.error(500, "the file changed while it was read");
-      }
-      return response.body(body, null);
-    }
+    return response.body(body, null);
   }
 
-  /** The whole file, or null if it is no longer {@code size} bytes long; closes the channel. */
-  private static byte[] readAll(FileChannel channel, long size) throws IOException {
+  /**
+   * {@code count} bytes from {@code start}, or null if the file ended before (it shrank meanwhile);
+   * closes the channel.
+   */
+  private static byte[] read(FileChannel channel, long start, int count) throws IOException {
     try (channel) {
-      ByteBuffer bytes = ByteBuffer.allocate((int) size);
-      while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) >= 0) {
-        // positional reads until the file is in (a file that shrank meanwhile ends early)
+      ByteBuffer bytes = ByteBuffer.allocate(count);
+      while (bytes.hasRemaining() && channel.read(bytes, start + bytes.position()) >= 0) {
+        // positional reads until the range is in
       }
-      return bytes.position() == size && channel.size() == size ? bytes.array() : null;
+      return bytes.hasRemaining() ? null : bytes.array();
     }
   }
 
