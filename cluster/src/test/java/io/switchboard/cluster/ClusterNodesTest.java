@@ -198,6 +198,60 @@ class ClusterNodesTest {
   }
 
   @Test
+  void burstsOfSixteenMembersOnTwoNodesGoInBatchesAndEveryMemberHearsOneOrder() {
+    Server[] nodes = {node(ChatSettings.DEFAULT), node(ChatSettings.DEFAULT)};
+    int members = 16;
+    int each = 40;
+    List<LineClient> all = new ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      LineClient member = member(nodes[i % nodes.length], "b" + i);
+      member.send("/join burst");
+      member.until(line -> line.startsWith("= joined #burst"));
+      all.add(member);
+    }
+    all.get(0).until("#burst -- b" + (members - 1) + " joined");
+    // Each member's burst in one write: its node reads the lines at once and says them one after
+    // the other, faster than Redis answers, so they wait for the call on its way and go together.
+    for (int i = 0; i < members; i++) {
+      StringBuilder burst = new StringBuilder();
+      for (int n = 0; n < each; n++) {
+        burst.append(n == 0 ? "" : "\r\n").append("b").append(i).append('.').append(n);
+      }
+      all.get(i).send(burst.toString());
+    }
+    List<List<String>> heard = new ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      List<String> lines = new ArrayList<>();
+      while (lines.size() < (members - 1) * each) {
+        String line = all.get(i).readLine();
+        if (line.startsWith("#burst <")) {
+          lines.add(line.substring(line.indexOf("> ") + 2));
+        }
+      }
+      heard.add(lines);
+    }
+    // One order: b0 and any other member heard the messages neither sent in the very same order,
+    // whichever node each is on; and every sender's messages in the order it sent them.
+    for (int i = 1; i < members; i++) {
+      String theirs = "b" + i + ".";
+      List<String> a = heard.get(0).stream().filter(t -> !t.startsWith(theirs)).toList();
+      List<String> b = heard.get(i).stream().filter(t -> !t.startsWith("b0.")).toList();
+      assertThat(a).as("b0 and b%d", i).hasSize((members - 2) * each).isEqualTo(b);
+    }
+    for (int s = 0; s < members; s++) {
+      String prefix = "b" + s + ".";
+      List<String> from =
+          heard.get(s == 0 ? 1 : 0).stream().filter(t -> t.startsWith(prefix)).toList();
+      for (int n = 0; n < each; n++) {
+        assertThat(from.get(n)).isEqualTo(prefix + n);
+      }
+    }
+    assertThat(hubs.bus(0).batchedMessages() + hubs.bus(1).batchedMessages())
+        .as("messages that went to Redis in a batch")
+        .isPositive();
+  }
+
+  @Test
   void membersWhoLeaveTheLobbyAndJoinARoomAtOnceAreInItOnEveryNode() {
     Server[] nodes = {node(ChatSettings.DEFAULT), node(ChatSettings.DEFAULT)};
     List<LineClient> all = new ArrayList<>();
