@@ -73,12 +73,13 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code docs/cluster.md}).
  *
  * <ul>
- *   <li>Order: each room change is one Lua script ({@code room_update.lua}) that numbers it with
- *       the room's sequence, writes the room's state, appends it to the room's capped log (a
- *       message to its capped history too) and publishes it; every node applies a room's updates in
- *       number order, fetching a gap from the log, and tells its members of a gap the log no longer
- *       holds ({@link io.switchboard.chat.ChatEvent.Missed}). The room's epoch (made when the room
- *       is) tells a node that Redis lost the room meanwhile.
+ *   <li>Order: each room change is one Lua script call ({@code room_update.lua}; a busy room's
+ *       messages several to a call, see {@link RoomOutbox}) that numbers it with the room's
+ *       sequence, writes the room's state, appends it to the room's capped log (a message to its
+ *       capped history too) and publishes it; every node applies a room's updates in number order,
+ *       fetching a gap from the log, and tells its members of a gap the log no longer holds ({@link
+ *       io.switchboard.chat.ChatEvent.Missed}). The room's epoch (made when the room is) tells a
+ *       node that Redis lost the room meanwhile.
  *   <li>Names: a claim per name, held by a node while that node's heartbeat key lives; a dead
  *       node's names are free at once, its members announced gone by whichever node finds it dead.
  *   <li>Failure: commands are refused at once while Redis cannot be reached, and time out at {@link
@@ -105,15 +106,13 @@ public final class RedisBus implements ChatBus {
 
   /**
    * Messages of one room that go to Redis in one call at most: bounds how long one script holds
-   * Redis's one thread (a few hundred microseconds).
+   * Redis's one thread (about a millisecond), and, with one call on its way per room, a room's rate
+   * is at most this many per round trip (25,600 messages/s at a 10 ms one).
    */
-  static final int BATCH = 64;
+  static final int BATCH = 256;
 
   /** How long a commit's delivery may take before it is fetched from the room's log. */
   private static final Duration DELIVERY_CHECK = Duration.ofMillis(250);
-
-  /** Updates of one room that may wait for the call on its way; past this one is refused. */
-  static final int PENDING_PER_ROOM = 4_096;
 
   private static final String LOST_GAP =
       "this server was cut off from the chat's bus for longer than the room's log keeps";
@@ -373,7 +372,7 @@ public final class RedisBus implements ChatBus {
     RoomOutbox[] made = new RoomOutbox[1];
     made[0] =
         new RoomOutbox(
-            PENDING_PER_ROOM,
+            settings.requests(), // as many as Lettuce's queue would hold
             BATCH,
             batch -> send(key, batch),
             () -> outboxes.remove(key, made[0]));

@@ -1,7 +1,8 @@
 -- One change to one room, made final: checks the little the order decides (is the member still
 -- there), changes the room's state, numbers the change with the room's sequence, appends it to the
 -- room's capped log (and a message to its capped history), and publishes it with its number and the
--- room's epoch. Atomic, so every node sees the same numbers in the same order.
+-- room's epoch. Atomic, so every node sees the same numbers in the same order. A 'say' may carry a
+-- batch of messages: numbered one after the other and published as one message.
 --
 -- KEYS: 1 state (hash; also the channel), 2 members (hash: key -> "joinseq US node US resident"),
 --       3 ops (set), 4 voiced (set), 5 bans (hash: maskkey -> "seq US mask US by US at"),
