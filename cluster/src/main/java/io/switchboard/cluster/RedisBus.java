@@ -111,13 +111,6 @@ public final class RedisBus implements ChatBus {
    */
   static final int BATCH = 256;
 
-  /**
-   * Calls for one room on their way to Redis at once. Two: a room whose messages come further apart
-   * than a round trip sends each at once, as without batching (one call out would make a message
-   * wait for the reply to the one before it); a busier room fills both and batches the rest.
-   */
-  static final int CALLS_PER_ROOM = 2;
-
   /** How long a commit's delivery may take before it is fetched from the room's log. */
   private static final Duration DELIVERY_CHECK = Duration.ofMillis(250);
 
@@ -381,7 +374,6 @@ public final class RedisBus implements ChatBus {
         new RoomOutbox(
             settings.requests(), // as many as Lettuce's queue would hold
             BATCH,
-            CALLS_PER_ROOM,
             batch -> send(key, batch),
             () -> outboxes.remove(key, made[0]));
     return made[0];

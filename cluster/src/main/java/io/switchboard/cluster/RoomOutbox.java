@@ -25,9 +25,9 @@ import java.util.function.Function;
  * ({@link io.switchboard.chat.ChatBus#TIMEOUT}).
  *
  * <p>Thread contract: {@link #offer} from any thread, also under a room's lock (it never waits);
- * the next call is made by whichever thread completed the last one (Lettuce's). Replies are handled
- * holding none of this outbox's monitor. An outbox whose queue ran dry is retired (its owner makes
- * a new one for the next update), so idle rooms keep none.
+ * the next call is made by whichever thread completed the last one (Lettuce's). An outbox whose
+ * queue ran dry is retired (its owner makes a new one for the next update), so idle rooms keep
+ * none.
  */
 final class RoomOutbox {
   /** One update waiting, completed with its number in the room's order (0: it changed nothing). */
@@ -35,32 +35,25 @@ final class RoomOutbox {
 
   private final int limit;
   private final int batchSize;
-  private final int calls;
   private final Function<List<Pending>, CompletableFuture<Long>> send;
   private final Runnable retire;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
-  private int sending; // calls on their way; guarded by this
+  private boolean sending; // guarded by this
   private boolean retired; // guarded by this
 
   /**
-   * @param limit updates that may wait; past this one is refused
-   * @param batchSize messages one call carries at most
-   * @param calls calls on their way at once: an update that finds fewer goes at once
-   * @param send runs one call for a batch (it must not wait); completes with the first update's
-   *     number (the others follow it one by one), or fails with the refusal every update of the
-   *     batch hears
+   * @param send runs one call for a batch; completes with the first update's number (the others
+   *     follow it one by one), or fails with the refusal every update of the batch hears
    * @param retire called (under this outbox's monitor) once its queue ran dry: forget it
    */
   RoomOutbox(
       int limit,
       int batchSize,
-      int calls,
       Function<List<Pending>, CompletableFuture<Long>> send,
       Runnable retire) {
     this.limit = limit;
     this.batchSize = batchSize;
-    this.calls = calls;
     this.send = send;
     this.retire = retire;
   }
@@ -70,7 +63,6 @@ final class RoomOutbox {
    * if this outbox is retired (the caller takes a fresh one).
    */
   CompletableFuture<Long> offer(Pending pending) {
-    Call call;
     synchronized (this) {
       if (retired) {
         return null;
@@ -83,54 +75,32 @@ final class RoomOutbox {
                     + " it); try again in a moment"));
       }
       queue.add(pending);
-      if (sending >= calls) {
+      if (sending) {
         return pending.seq();
       }
-      sending++;
-      call = sendNext();
+      sending = true;
     }
-    call.whenDone();
+    sendNext();
     return pending.seq();
   }
 
-  /** A call made: the batch it carries and its reply to come. */
-  private final class Call {
-    final List<Pending> batch;
-    final CompletableFuture<Long> first;
-
-    Call(List<Pending> batch, CompletableFuture<Long> first) {
-      this.batch = batch;
-      this.first = first;
-    }
-
-    /**
-     * Called holding no monitor of this outbox (a reply that is there already, a refusal, is
-     * handled at once, on this thread).
-     */
-    void whenDone() {
-      first.whenComplete((number, error) -> done(this, number, error));
-    }
-  }
-
-  /**
-   * Takes the head of the queue (one update, or a run of messages as one batch) and makes its call.
-   * Under the monitor, so calls leave in the order their updates were queued.
-   */
-  private Call sendNext() {
+  /** Sends the head of the queue: one update, or a run of messages as one batch. */
+  private void sendNext() {
     List<Pending> batch = new ArrayList<>();
-    batch.add(queue.poll());
-    if (batch.get(0).update() instanceof Said) {
-      while (batch.size() < batchSize
-          && !queue.isEmpty()
-          && queue.peek().update() instanceof Said) {
-        batch.add(queue.poll());
+    synchronized (this) {
+      batch.add(queue.poll());
+      if (batch.get(0).update() instanceof Said) {
+        while (batch.size() < batchSize
+            && !queue.isEmpty()
+            && queue.peek().update() instanceof Said) {
+          batch.add(queue.poll());
+        }
       }
     }
-    return new Call(batch, send.apply(batch));
+    send.apply(batch).whenComplete((first, error) -> done(batch, first, error));
   }
 
-  private void done(Call call, Long first, Throwable error) {
-    List<Pending> batch = call.batch;
+  private void done(List<Pending> batch, Long first, Throwable error) {
     List<Pending> failed = batch;
     if (error == null) {
       for (int i = 0; i < batch.size(); i++) {
@@ -147,18 +117,15 @@ final class RoomOutbox {
     for (Pending pending : failed) {
       pending.seq().completeExceptionally(error);
     }
-    Call next;
     synchronized (this) {
       if (queue.isEmpty()) {
-        if (--sending == 0) {
-          retired = true;
-          retire.run();
-        }
+        sending = false;
+        retired = true;
+        retire.run();
         return;
       }
-      next = sendNext();
     }
-    next.whenDone();
+    sendNext();
   }
 
   private static boolean unavailable(Throwable error) {
