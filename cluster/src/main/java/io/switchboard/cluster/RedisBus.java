@@ -705,7 +705,9 @@ public final class RedisBus implements ChatBus {
     applier.interrupt();
     try {
       if (connection.isOpen()) {
-        // Commands run in order: once this answers, every departure sent before it is done.
+        // Commands run in order: once this answers, every departure sent before it is done. One
+        // still waiting in its room's outbox is not, but then its member is still in Redis, so
+        // takeOut sends a departure for it too, behind it in the same outbox, and waits for that.
         redis.ping().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         String id = nodeId;
         takeOut(id, "server shutting down"); // members whose connections outlived the server
