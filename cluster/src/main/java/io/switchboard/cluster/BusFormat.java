@@ -35,6 +35,13 @@ import java.util.List;
  */
 final class BusFormat {
   static final char FIELD = '\u001f';
+
+  /**
+   * Between the updates of one published batch (the ASCII record separator, U+001E): cleaned out of
+   * every text like {@link #FIELD}, so it never appears inside an update.
+   */
+  static final char RECORD = '\u001e';
+
   private static final String NULL = "\u0000";
 
   private BusFormat() {}

@@ -3,6 +3,7 @@ package io.switchboard.cluster;
 import io.switchboard.chat.RoomReplica;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One room this node follows: its copy, how far the copy is in the room's order (the last number
@@ -25,6 +26,9 @@ final class RoomFeed {
 
   /** Applied so far, readable without the monitor. */
   private volatile long applied;
+
+  /** The commit whose delivery the bus checks next (0: no check scheduled). */
+  private final AtomicLong watched = new AtomicLong();
 
   /** This node's commits, by number, until applied; guarded by itself. */
   private final TreeMap<Long, CompletableFuture<Void>> waiting = new TreeMap<>();
@@ -49,6 +53,23 @@ final class RoomFeed {
   /** True while this node's commit {@code seq} is not applied yet. */
   boolean behind(long seq) {
     return seq > applied && !closed;
+  }
+
+  /** Takes commit {@code seq} as the one to check; false if a check is scheduled already. */
+  boolean watch(long seq) {
+    return watched.compareAndSet(0, seq);
+  }
+
+  /** The commit to check now, and the check is no longer scheduled. */
+  long unwatch() {
+    return watched.getAndSet(0);
+  }
+
+  /** The newest of this node's commits not applied yet, 0 if none. */
+  long newestWaiting() {
+    synchronized (waiting) {
+      return waiting.isEmpty() ? 0 : waiting.lastKey();
+    }
   }
 
   /** The copy is at {@code seq} now: the commits up to it are done. Called under the monitor. */

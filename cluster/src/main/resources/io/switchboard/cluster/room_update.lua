@@ -1,7 +1,8 @@
 -- One change to one room, made final: checks the little the order decides (is the member still
 -- there), changes the room's state, numbers the change with the room's sequence, appends it to the
 -- room's capped log (and a message to its capped history), and publishes it with its number and the
--- room's epoch. Atomic, so every node sees the same numbers in the same order.
+-- room's epoch. Atomic, so every node sees the same numbers in the same order. A 'say' may carry a
+-- batch of messages: numbered one after the other and published as one message.
 --
 -- KEYS: 1 state (hash; also the channel), 2 members (hash: key -> "joinseq US node US resident"),
 --       3 ops (set), 4 voiced (set), 5 bans (hash: maskkey -> "seq US mask US by US at"),
@@ -11,8 +12,8 @@
 --       join: member key, member value (node US name US ... US hidden), room name, node replaced;
 --       part: member key, node it must be on ('' any); rename: old key, new key, new name;
 --       hide: member key, '1'|'0'; invite: member key; topic: text ('' clears), by, at;
---       change: triples (see below); say: none.
--- Returns {seq, epoch}; {0} when the change changes nothing (the member is gone already);
+--       change: triples (see below); say: the batch's further messages (ARGV[3] is the first).
+-- Returns {seq, epoch} (a batch: the first message's number; the others follow it); {0} when the change changes nothing (the member is gone already);
 --         {-1} when the room is not kept (only a join creates one); {-2} when the cap is reached.
 local state, members, ops, voiced, bans, invited, log, history, rooms =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
@@ -20,6 +21,7 @@ local kind, room, payload, new_epoch = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local log_cap, history_cap, max_rooms = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local prefix, now = ARGV[8], ARGV[9]
 local US = '\031'
+local RS = '\030'
 
 local function node_of(value)
   return string.match(value, '^%d+\031([^\031]*)')
@@ -95,10 +97,33 @@ elseif kind == 'part' then
     reset()
   end
 elseif kind == 'say' then
-  seq = redis.call('HINCRBY', state, 'seq', 1)
-  if history_cap > 0 then
-    redis.call('XADD', history, 'MAXLEN', history_cap, seq .. '-0', 'u', payload)
+  -- A batch: the messages ARGV[3], ARGV[10], ARGV[11]... numbered one after the other, published
+  -- as one message (the updates apart by RS); each trim once for the lot.
+  local n = #ARGV - 8
+  local last = redis.call('HINCRBY', state, 'seq', n)
+  local first = last - n + 1
+  for i = 1, n do
+    local said = payload
+    if i > 1 then
+      said = ARGV[i + 8]
+    end
+    local id = (first + i - 1) .. '-0'
+    if history_cap > 0 then
+      redis.call('XADD', history, id, 'u', said)
+    end
+    redis.call('XADD', log, id, 'u', said)
   end
+  if history_cap > 0 then
+    redis.call('XTRIM', history, 'MAXLEN', history_cap)
+  end
+  redis.call('XTRIM', log, 'MAXLEN', log_cap)
+  local batch = payload
+  if n > 1 then
+    batch = table.concat(ARGV, RS, 10)
+    batch = payload .. RS .. batch
+  end
+  redis.call('PUBLISH', state, first .. US .. epoch .. US .. batch)
+  return {first, epoch}
 elseif kind == 'rename' then
   local old, new, name = ARGV[10], ARGV[11], ARGV[12]
   local current = redis.call('HGET', members, old)
