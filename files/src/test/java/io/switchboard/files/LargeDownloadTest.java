@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A 256 MiB download (RETR) arrives whole and exact (same SHA-256 at both ends) while the server's
- * heap stays flat: the data connection queues 4 to 8 MiB of file ranges at a time, which the engine
+ * heap stays flat: the data connection queues file ranges while it is writable, which the engine
  * sends with {@code transferTo}, adjacent ranges in one call; the ranges cost queue entries, never
  * their bytes. Two models keep the suite short and cover both writers of that queue: {@code select}
  * (non-blocking, one call per readiness event) and {@code threads} (a blocking writer thread).
