@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.testkit.LargeFiles;
 import io.switchboard.testkit.ModelVariant;
-import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LargeDownloadTest {
   private static final long SIZE = 1L << 30;
-  private static final int BLOCK = 1 << 20;
 
   /** Live heap may grow by at most this while the download runs (the file is 16 times more). */
   private static final long HEAP_SLACK = 64L << 20;
@@ -37,21 +30,20 @@ class LargeDownloadTest {
 
   @Test
   void oneGibibyteStreamsWithAMatchingChecksumAndAFlatHeap() throws Exception {
-    byte[] expected = writeFile(directory.resolve("large.bin"));
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    byte[] expected = LargeFiles.write(directory.resolve("large.bin"), SIZE);
     ModelVariant reactor =
         ModelVariant.all().filter(v -> v.model().equals("reactor")).findFirst().orElseThrow();
     try (Server server =
             reactor.start(
                 HttpServer.application(HttpSettings.DEFAULT.withRoot(directory)), Limits.DEFAULT);
         RawHttp client = RawHttp.connect(server.localAddress())) {
-      long baseline = liveHeap(memory);
+      long baseline = LargeFiles.liveHeap();
       RawHttp.Response head = client.get("/large.bin").readHead();
       assertThat(head.status()).isEqualTo(200);
       assertThat(head.header("content-length")).isEqualTo(Long.toString(SIZE));
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      MessageDigest digest = LargeFiles.sha256();
       InputStream body = client.input();
-      byte[] buffer = new byte[BLOCK];
+      byte[] buffer = new byte[LargeFiles.BLOCK];
       long received = 0;
       long peak = 0;
       long nextCheck = SIZE / 4;
@@ -61,7 +53,7 @@ class LargeDownloadTest {
         digest.update(buffer, 0, read);
         received += read;
         if (received >= nextCheck) {
-          peak = Math.max(peak, liveHeap(memory));
+          peak = Math.max(peak, LargeFiles.liveHeap());
           nextCheck += SIZE / 4;
         }
       }
@@ -73,33 +65,5 @@ class LargeDownloadTest {
       assertThat(client.send("HEAD /large.bin HTTP/1.1\r\nHost: t\r\n\r\n").read(true).status())
           .isEqualTo(200);
     }
-  }
-
-  /** Heap in use after a full collection: what is really held. */
-  private static long liveHeap(MemoryMXBean memory) {
-    System.gc();
-    return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  /** Writes 1 GiB of varied bytes (a random block, changed per block) and returns its SHA-256. */
-  private static byte[] writeFile(Path file) throws Exception {
-    byte[] block = new byte[BLOCK];
-    new Random(13).nextBytes(block);
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(block);
-      for (long i = 0; i < SIZE / BLOCK; i++) {
-        buffer.putLong(0, i * 0x9E3779B97F4A7C15L);
-        digest.update(block);
-        buffer.clear();
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot write the test file", e);
-    }
-    return digest.digest();
   }
 }
