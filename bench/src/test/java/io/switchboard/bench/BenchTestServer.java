@@ -2,12 +2,15 @@ package io.switchboard.bench;
 
 import io.switchboard.chat.ChatSettings;
 import io.switchboard.chat.line.ChatServer;
+import io.switchboard.engine.Application;
+import io.switchboard.engine.Engine;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import io.switchboard.engine.spi.EngineOptions;
 import io.switchboard.engine.spi.Engines;
 import io.switchboard.engine.spi.TerminationHook;
 import io.switchboard.services.LineService;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -39,13 +42,11 @@ public final class BenchTestServer {
     }
     Limits limits =
         Limits.DEFAULT.withMaxConnections(maxConnections).withIdleTimeout(Duration.ZERO);
+    Engine engine = Engines.named(model).create(EngineOptions.DEFAULT);
     Server server =
-        Engines.named(model)
-            .create(EngineOptions.DEFAULT)
-            .start(
-                new InetSocketAddress("127.0.0.1", 0),
-                app.equals("chat") ? ChatServer.application(chat) : LineService.ECHO.application(),
-                limits);
+        app.equals("chat")
+            ? start(engine, ChatServer.application(chat), limits)
+            : start(engine, LineService.ECHO.application(), limits);
     InetSocketAddress address = server.localAddress();
     System.out.println(
         "test server "
@@ -58,5 +59,10 @@ public final class BenchTestServer {
             + address.getPort());
     System.out.flush();
     TerminationHook.serveUntilTerminated(server);
+  }
+
+  private static <F> Server start(Engine engine, Application<F> app, Limits limits)
+      throws IOException {
+    return engine.start(new InetSocketAddress("127.0.0.1", 0), app, limits);
   }
 }

@@ -20,10 +20,13 @@ import io.switchboard.chat.RoomUpdate.Hidden;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -93,8 +96,19 @@ final class Room implements RoomReplica {
   private final int presenceLimit;
   private Instant created;
 
-  /** In join order; a set, so joining, leaving and "is the sender here" cost the same anywhere. */
-  private final Set<Participant> members = new LinkedHashSet<>();
+  /**
+   * In join order, each with the {@link NameRules#key} it is found by in {@link #byKey} (of the
+   * name it had when it joined or last renamed here); a map, so joining, leaving and "is the sender
+   * here" cost the same anywhere.
+   */
+  private final Map<Participant, String> members = new LinkedHashMap<>();
+
+  /**
+   * The same members by name key: finding the one who leaves or is named in a command costs the
+   * same in a room of ten thousand as in a room of two (a pass over the members made a storm of
+   * leavers quadratic).
+   */
+  private final Map<String, Participant> byKey = new HashMap<>();
 
   private final Set<Participant> operators = new HashSet<>();
   private final Set<Participant> voiced = new HashSet<>();
@@ -199,7 +213,7 @@ final class Room implements RoomReplica {
 
   /** Takes {@code session} out, telling the others (in a small room); {@link #NOT_TAKEN} if out. */
   synchronized CompletableFuture<Void> remove(Session session, Departure how, String reason) {
-    if (!members.contains(session)) {
+    if (!members.containsKey(session)) {
       return NOT_TAKEN;
     }
     return commit(new Left(name, session.name(), session.address(), how, reason), session);
@@ -215,7 +229,7 @@ final class Room implements RoomReplica {
    *     it is neither an operator nor voiced
    */
   synchronized CompletableFuture<Void> say(Session sender, Said message) throws ChatException {
-    if (retired || (settings.membersOnly() && !members.contains(sender))) {
+    if (retired || (settings.membersOnly() && !members.containsKey(sender))) {
       return NOT_TAKEN; // left (or was put out) while the message was on its way, or an outsider
     }
     boolean privileged = isOperator(sender) || voiced.contains(sender);
@@ -230,7 +244,7 @@ final class Room implements RoomReplica {
   }
 
   synchronized CompletableFuture<Void> renamed(Session session, String oldName, String newName) {
-    if (!members.contains(session)) {
+    if (!members.containsKey(session)) {
       return NOT_TAKEN;
     }
     return commit(new Renamed(name, oldName, newName, session.address()), session);
@@ -238,7 +252,7 @@ final class Room implements RoomReplica {
 
   /** {@code session} hides from those who share no room with it, or shows itself again. */
   synchronized CompletableFuture<Void> hide(Session session, boolean invisible) {
-    if (!members.contains(session)) {
+    if (!members.containsKey(session)) {
       return NOT_TAKEN;
     }
     return commit(new Hidden(name, session.name(), invisible), session);
@@ -515,7 +529,10 @@ final class Room implements RoomReplica {
         if (renaming == null) {
           renaming = member(renamed.newName()); // a session of this node, renamed already
         }
-        if (renaming != null && members.contains(renaming)) {
+        if (renaming != null && members.containsKey(renaming)) {
+          String newKey = NameRules.key(renamed.newName());
+          byKey.remove(members.put(renaming, newKey));
+          byKey.put(newKey, renaming);
           if (renaming instanceof Peer peer) {
             peer.rename(renamed.newName());
           }
@@ -567,14 +584,16 @@ final class Room implements RoomReplica {
     if (arriving == null) {
       arriving = new Peer(arrived.name(), arrived.origin(), arrived.invisible());
     }
-    if (members.contains(arriving) || (author == null && member(arrived.name()) != null)) {
+    if (members.containsKey(arriving) || (author == null && member(arrived.name()) != null)) {
       return; // in already: arriving twice (a node putting its members back) changes nothing
     }
     if (members.isEmpty()) {
       operators.add(arriving); // the first member of an empty room runs it
     }
     invited.remove(NameRules.key(arriving.name()));
-    members.add(arriving);
+    String key = NameRules.key(arriving.name());
+    members.put(arriving, key);
+    byKey.put(key, arriving);
     if (announces()) {
       broadcast(new Joined(name, arriving.name(), arriving.address()), arriving);
       arriving.deliver(new Entered(name, occupants(true), topic));
@@ -629,6 +648,7 @@ final class Room implements RoomReplica {
   private void load(RoomState state, boolean followed) {
     List<Session> before = localSessions();
     members.clear();
+    byKey.clear();
     operators.clear();
     voiced.clear();
     bans.clear();
@@ -644,7 +664,9 @@ final class Room implements RoomReplica {
       if (participant == null) {
         participant = new Peer(resident.name(), resident.origin(), resident.invisible());
       }
-      members.add(participant);
+      String key = NameRules.key(resident.name());
+      members.put(participant, key);
+      byKey.put(key, participant);
       if (resident.operator()) {
         operators.add(participant);
       }
@@ -664,11 +686,11 @@ final class Room implements RoomReplica {
       return;
     }
     for (Session session : before) {
-      if (!members.contains(session)) {
+      if (!members.containsKey(session)) {
         session.exited(this); // the room as the bus keeps it has it no more
       }
     }
-    for (Participant participant : members) {
+    for (Participant participant : members.keySet()) {
       if (participant instanceof Session session) {
         session.entered(this);
       }
@@ -688,7 +710,7 @@ final class Room implements RoomReplica {
 
   private List<Session> localSessions() {
     List<Session> local = new ArrayList<>();
-    for (Participant participant : members) {
+    for (Participant participant : members.keySet()) {
       if (participant instanceof Session session) {
         local.add(session);
       }
@@ -700,7 +722,7 @@ final class Room implements RoomReplica {
 
   /** The room as {@code viewer} may see it (see {@link RoomView}). */
   synchronized RoomView view(Session viewer) {
-    boolean inside = members.contains(viewer);
+    boolean inside = members.containsKey(viewer);
     RoomSettings shown =
         inside || settings.key() == null ? settings : settings.withKey(""); // a key, not which
     return new RoomView(
@@ -716,12 +738,12 @@ final class Room implements RoomReplica {
 
   /** Whether {@code viewer} may know this room exists: it is not secret, or the viewer is in it. */
   synchronized boolean visibleTo(Session viewer) {
-    return !settings.secret() || members.contains(viewer) || viewer.isOperator();
+    return !settings.secret() || members.containsKey(viewer) || viewer.isOperator();
   }
 
   /** {@code session}'s roles here, or {@code null} if it is not a member. */
   synchronized Profile.RoomRole roleOf(Session session) {
-    return members.contains(session)
+    return members.containsKey(session)
         ? new Profile.RoomRole(name, operators.contains(session), voiced.contains(session))
         : null;
   }
@@ -731,12 +753,12 @@ final class Room implements RoomReplica {
   }
 
   synchronized boolean contains(Session session) {
-    return members.contains(session);
+    return members.containsKey(session);
   }
 
   synchronized List<String> memberNames() {
     List<String> names = new ArrayList<>(members.size());
-    for (Participant member : members) {
+    for (Participant member : members.keySet()) {
       names.add(member.name());
     }
     return names;
@@ -770,7 +792,7 @@ final class Room implements RoomReplica {
   /** The members with their roles; those hidden from outsiders only if {@code all}. */
   private List<Occupant> occupants(boolean all) {
     List<Occupant> list = new ArrayList<>(members.size());
-    for (Participant member : members) {
+    for (Participant member : members.keySet()) {
       if (all || !member.isInvisible()) {
         list.add(new Occupant(member.name(), operators.contains(member), voiced.contains(member)));
       }
@@ -780,9 +802,11 @@ final class Room implements RoomReplica {
 
   /** Removes {@code participant} and its roles; an emptied room forgets all but its history. */
   private void forget(Participant participant) {
-    if (!members.remove(participant)) {
+    String key = members.remove(participant);
+    if (key == null) {
       return;
     }
+    byKey.remove(key);
     operators.remove(participant);
     voiced.remove(participant);
     if (members.isEmpty()) {
@@ -799,12 +823,7 @@ final class Room implements RoomReplica {
   /** The member called {@code name} (ignoring case), or {@code null}. */
   private Participant member(String name) {
     if (name != null) {
-      String key = NameRules.key(NameRules.cleanName(name));
-      for (Participant member : members) {
-        if (NameRules.key(member.name()).equals(key)) {
-          return member;
-        }
-      }
+      return byKey.get(NameRules.key(NameRules.cleanName(name)));
     }
     return null;
   }
@@ -814,7 +833,7 @@ final class Room implements RoomReplica {
   }
 
   private void requireMember(Session session) throws ChatException {
-    if (!members.contains(session) && !session.isOperator()) {
+    if (!members.containsKey(session) && !session.isOperator()) {
       throw new ChatException(Code.NOT_IN_ROOM, "you are not in #" + name);
     }
   }
@@ -847,7 +866,7 @@ final class Room implements RoomReplica {
   }
 
   private void broadcast(ChatEvent event, Participant except) {
-    for (Participant member : members) {
+    for (Participant member : members.keySet()) {
       if (member != except) {
         member.deliver(event);
       }

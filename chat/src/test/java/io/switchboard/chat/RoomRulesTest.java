@@ -183,6 +183,34 @@ class RoomRulesTest {
   }
 
   @Test
+  void aMemberIsFoundByTheNameItHasNowInEveryRoomItIsIn() throws Exception {
+    Recorder bobHears = new Recorder();
+    Session alice = member("alice");
+    Session bob = member("bob", bobHears);
+    alice.join("dev");
+    alice.join("ops");
+    bob.join("dev");
+    bob.join("ops");
+    bob.rename("Robert");
+
+    refused(Code.NO_SUCH_NAME, () -> alice.kick("dev", "bob", null));
+    alice.changeRoom("dev", List.of(on(Setting.VOICE, "ROBERT")));
+    assertThat(alice.view("dev").occupants())
+        .containsExactly(new Occupant("alice", true, false), new Occupant("Robert", false, true));
+    alice.kick("ops", "robert", null);
+    assertThat(bobHears.of(Kicked.class))
+        .containsExactly(new Kicked("ops", "Robert", "alice", "~alice@10.0.0.5", "alice"));
+    assertThat(bob.rooms()).containsExactly("dev");
+
+    // The old name is free again, for someone else, in the same rooms.
+    Session newBob = member("bob");
+    newBob.join("dev");
+    alice.kick("dev", "bob", null);
+    assertThat(alice.view("dev").occupants())
+        .containsExactly(new Occupant("alice", true, false), new Occupant("Robert", false, true));
+  }
+
+  @Test
   void aRoomThatEmptiesForgetsAllButItsHistory() throws Exception {
     Recorder aliceHears = new Recorder();
     Session alice = member("alice", aliceHears);

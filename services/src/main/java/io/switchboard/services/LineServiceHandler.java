@@ -5,7 +5,7 @@ import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
 import io.switchboard.engine.FrameTimeoutException;
 import io.switchboard.engine.Handler;
-import io.switchboard.engine.codec.LineDecoder;
+import io.switchboard.engine.codec.LineFramer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -23,18 +23,36 @@ import java.nio.charset.StandardCharsets;
  * pushes back on the client, and reading resumes when the queue drains below the low-water mark.
  *
  * <p>Thread contract: as {@link Handler}; this class keeps no state of its own.
+ *
+ * @param <L> what a line is made into for {@link #received}: text ({@link
+ *     io.switchboard.engine.codec.LineDecoder#UTF_8}) for most services, or bytes for one that only
+ *     passes them on
  */
-public abstract class LineServiceHandler implements Handler<String> {
+public abstract class LineServiceHandler<L> implements Handler<L> {
   private static final ByteBuffer REFUSAL = ascii("ERROR server full, try again later\r\n");
 
+  private final LineFramer.Form<L> form;
+
+  protected LineServiceHandler(LineFramer.Form<L> form) {
+    this.form = form;
+  }
+
   /** This handler served over the line protocol, named {@code name} in logs. */
-  public final Application<String> application(String name) {
-    return new Application<>(name, LineDecoder::new, this, REFUSAL);
+  public final Application<L> application(String name) {
+    return new Application<>(name, limits -> new LineFramer<>(limits, form), this, REFUSAL);
   }
 
   /** Sends {@code line} and LF, and pauses reading if the client has stopped reading. */
   protected static void reply(Connection connection, String line) {
-    connection.send(line + "\n");
+    reply(connection, (line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends a line already encoded with its LF (the array is the connection's from now on), and
+   * pauses reading if the client has stopped reading.
+   */
+  protected static void reply(Connection connection, byte[] lineAndLf) {
+    connection.send(lineAndLf);
     if (!connection.isWritable()) {
       connection.pauseReading();
     }

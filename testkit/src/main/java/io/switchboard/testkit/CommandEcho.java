@@ -3,6 +3,7 @@ package io.switchboard.testkit;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.AttributeKey;
 import io.switchboard.engine.Connection;
+import io.switchboard.engine.codec.LineDecoder;
 import io.switchboard.services.LineServiceHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread contract: one instance serves every connection of one server; its callbacks come on
  * whatever threads the model uses, so everything it records is thread-safe.
  */
-public final class CommandEcho extends LineServiceHandler {
+public final class CommandEcho extends LineServiceHandler<String> {
   private static final AttributeKey<FileChannel> FILE = AttributeKey.named("contract-file");
 
   private final Path file;
@@ -54,6 +55,7 @@ public final class CommandEcho extends LineServiceHandler {
    * @param file what {@code FILE} sends from; {@code null} if the test sends no file
    */
   public CommandEcho(Path file) {
+    super(LineDecoder.UTF_8);
     this.file = file;
   }
 

@@ -42,11 +42,11 @@ class EchoConformanceTest {
     }
   }
 
-  private ProbeHandler<String> probe;
+  private ProbeHandler<?> probe;
 
-  private Server start(ModelVariant model, Application<String> app, Limits limits) {
+  private <F> Server start(ModelVariant model, Application<F> app, Limits limits) {
     @SuppressWarnings({"unchecked", "rawtypes"})
-    ProbeHandler<String>[] holder = new ProbeHandler[1];
+    ProbeHandler<F>[] holder = new ProbeHandler[1];
     Server server = model.start(ProbeHandler.wrap(app, holder), limits);
     probe = holder[0];
     resources.add(server);
@@ -71,6 +71,18 @@ class EchoConformanceTest {
 
     assertThat(client.send("hello").readLine()).isEqualTo("hello");
     assertThat(client.send("wörld ☃\r").readLine()).as("CRLF and UTF-8").isEqualTo("wörld ☃");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void echoSendsALinesBytesBackAsTheyCameEvenWhenTheyAreNoText(ModelVariant model) {
+    LineClient client = client(startEcho(model, Limits.DEFAULT));
+    byte[] notUtf8 = {(byte) 0xC3, '(', 'a', (byte) 0xFF, 0, 0x1B, '\r', '\n'};
+    client.write(notUtf8);
+    assertThat(client.readBytes(7))
+        .as("the same bytes, CRLF turned into LF")
+        .containsExactly((byte) 0xC3, '(', 'a', (byte) 0xFF, 0, 0x1B, '\n');
+    assertThat(client.send("and on").readLine()).isEqualTo("and on");
   }
 
   @ParameterizedTest(name = "{0}")

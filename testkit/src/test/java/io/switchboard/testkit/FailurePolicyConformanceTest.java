@@ -6,6 +6,7 @@ import io.switchboard.engine.Connection;
 import io.switchboard.engine.FrameException;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
+import io.switchboard.engine.codec.LineDecoder;
 import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.services.LineServiceHandler;
 import java.nio.ByteBuffer;
@@ -86,12 +87,13 @@ class FailurePolicyConformanceTest {
    * A line echo whose victim connection throws in one callback. The victim is the connection opened
    * while {@link #armed} is set; the test arms it just before connecting the victim.
    */
-  static final class Thrower extends LineServiceHandler {
+  static final class Thrower extends LineServiceHandler<String> {
     final Callback failing;
     volatile boolean armed;
     final List<Connection> victims = new CopyOnWriteArrayList<>();
 
     Thrower(Callback failing) {
+      super(LineDecoder.UTF_8);
       this.failing = failing;
     }
 

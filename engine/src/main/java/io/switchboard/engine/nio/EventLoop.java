@@ -65,6 +65,11 @@ abstract class EventLoop implements Runnable {
   /** Connections whose output waits for the end of the current read batch. */
   private final ArrayDeque<NioConnection<?>> flushes = new ArrayDeque<>();
 
+  /** The connection {@link #readAndFlush} is reading, and whether it asked for a flush. */
+  private NioConnection<?> reading;
+
+  private boolean readingFlush;
+
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
 
   private volatile boolean running = true;
@@ -216,14 +221,34 @@ abstract class EventLoop implements Runnable {
     }
   }
 
-  /** Writes the connection's output once the current read batch is handled. */
+  /**
+   * Writes the connection's output once the current read batch is handled: the connection being
+   * read right after its read (as Netty flushes on read complete: its state is still in the cache,
+   * which at ten thousand connections a pass over the others would have pushed out), the others at
+   * the end of the pass, one write each for all a fan-out queued on them.
+   */
   final void markFlush(NioConnection<?> connection) {
-    flushes.add(connection);
+    if (connection == reading) {
+      readingFlush = true;
+    } else {
+      flushes.add(connection);
+    }
   }
 
-  /** The loop's read buffer, lent to the connection being read (see {@link #READ_BUFFER_SIZE}). */
-  protected final ByteBuffer readBuffer() {
-    return readBuffer;
+  /** Reads {@code connection}, which is readable, and writes what its read produced for it. */
+  final boolean readAndFlush(NioConnection<?> connection) {
+    reading = connection;
+    boolean arrived;
+    try {
+      arrived = connection.readReady(readBuffer);
+    } finally {
+      reading = null;
+    }
+    if (readingFlush) {
+      readingFlush = false;
+      connection.writeReady();
+    }
+    return arrived;
   }
 
   private void runLeftovers() {

@@ -84,7 +84,7 @@ final class PollingLoop extends EventLoop {
         removeAt(polled, i);
         continue;
       }
-      if (entry.read && entry.connection.readReady(readBuffer())) {
+      if (entry.read && readAndFlush(entry.connection)) {
         progress = true;
       }
       i++;

@@ -82,7 +82,7 @@ final class SelectorLoop extends EventLoop {
       connection.writeReady(); // first: it frees socket buffer space the reads' replies will need
     }
     if ((ready & SelectionKey.OP_READ) != 0) {
-      connection.readReady(readBuffer());
+      readAndFlush(connection);
     }
     runDeferred();
   }
