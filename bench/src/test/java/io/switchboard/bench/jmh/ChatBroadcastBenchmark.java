@@ -96,7 +96,7 @@ public class ChatBroadcastBenchmark {
 
     void drain(GatheringByteChannel channel) {
       try {
-        queue.writeTo(channel, () -> {});
+        queue.writeTo(channel);
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e);
       }

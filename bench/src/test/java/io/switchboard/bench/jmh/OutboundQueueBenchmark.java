@@ -54,7 +54,7 @@ public class OutboundQueueBenchmark {
       queue.add(message.duplicate());
     }
     queue.claimFlush();
-    boolean stalled = queue.writeTo(sink, () -> {});
+    boolean stalled = queue.writeTo(sink);
     queue.releaseFlush();
     return stalled;
   }
@@ -76,7 +76,7 @@ public class OutboundQueueBenchmark {
   @Group("contended")
   @GroupThreads(1)
   public boolean consumer() throws Exception {
-    boolean stalled = queue.writeTo(sink, () -> {});
+    boolean stalled = queue.writeTo(sink);
     queue.releaseFlush();
     return stalled;
   }

@@ -58,7 +58,6 @@ public abstract class AbstractConnection<F> implements Connection {
   private final Handler<F> handler;
   private final Decoder<F> decoder;
   private final Decoder.FrameSink<F> sink = this::deliver;
-  private final Runnable touchOnProgress = this::touch;
   protected final OutboundQueue outbound;
   // Updated through VarHandles, not Atomic* objects: every connection has these, and an atomic
   // object each would cost an idle connection more than the fields themselves.
@@ -507,8 +506,11 @@ public abstract class AbstractConnection<F> implements Connection {
    */
   protected final boolean drainTo(GatheringByteChannel channel) throws IOException {
     while (true) {
-      // Touched on progress only: a full socket written to in vain is no sign of life.
-      boolean full = outbound.writeTo(channel, touchOnProgress);
+      long before = outbound.totalWritten();
+      boolean full = outbound.writeTo(channel);
+      if (outbound.totalWritten() != before) {
+        touch(); // progress only: a full socket written to in vain is no sign of life
+      }
       if (full) {
         return state == CLOSED; // aborted meanwhile: nothing left to wait for
       }

@@ -196,14 +196,12 @@ public final class OutboundQueue {
   /**
    * Writes queued output to {@code channel} until the queue is empty or the channel takes no more
    * (a non-blocking socket whose send buffer is full). Byte buffers go out in gathering writes;
-   * file regions through {@link FileChannel#transferTo}, adjacent ranges of one file in one call.
+   * file regions through {@link FileChannel#transferTo}.
    *
-   * @param progress run after each write that moved bytes (a blocking channel may take a while over
-   *     a whole queue: the connection's idle clock hears of every step)
    * @return true if the channel took no more (it is full; the queue is not empty), false if the
    *     queue ran empty
    */
-  public boolean writeTo(GatheringByteChannel channel, Runnable progress) throws IOException {
+  public boolean writeTo(GatheringByteChannel channel) throws IOException {
     while (true) {
       Object first = peek();
       if (first == null) {
@@ -212,8 +210,8 @@ public final class OutboundQueue {
       long offered;
       long written;
       if (first instanceof FileRegion region) {
-        offered = contiguous(region);
-        written = region.file.transferTo(region.position, offered, channel);
+        offered = region.remaining;
+        written = region.file.transferTo(region.position, region.remaining, channel);
       } else {
         ByteBuffer[] gather = SCRATCH.get();
         int count = gather(gather);
@@ -225,9 +223,6 @@ public final class OutboundQueue {
         Arrays.fill(gather, 0, count, null);
       }
       written(written);
-      if (written > 0) {
-        progress.run();
-      }
       if (written < offered) {
         return true;
       }
@@ -255,58 +250,28 @@ public final class OutboundQueue {
     return count;
   }
 
-  /**
-   * The file range at the head of the queue, extended over the ranges queued after it that continue
-   * it in the same file; {@code null} if the head is not a file range.
-   */
+  /** The file range at the head of the queue, or {@code null} if the head is not one. */
   public FileSlice headFile() {
     return peek() instanceof FileRegion region
-        ? new FileSlice(region.file, region.position, contiguous(region))
+        ? new FileSlice(region.file, region.position, region.remaining)
         : null;
-  }
-
-  /**
-   * The bytes of {@code first} (the head) and of the regions queued right after it that continue it
-   * in the same file: one {@code transferTo} sends them all, so a download queued in chunks costs
-   * one system call (and one TCP push) per batch rather than per chunk.
-   */
-  private long contiguous(FileRegion first) {
-    long count = first.remaining;
-    long end = first.position + first.remaining;
-    Node node = head.next.next;
-    for (int i = 1; i < GATHER && node != null; i++, node = node.next) {
-      if (!(node.value instanceof FileRegion next)
-          || next.file != first.file
-          || next.position != end) {
-        break;
-      }
-      count += next.remaining;
-      end += next.remaining;
-    }
-    return count;
   }
 
   /**
    * Reports that {@code bytes} from the head of the queue reached the socket. Byte buffers must
    * have been advanced past what was written (a channel's write does that; a consumer that copies
-   * them elsewhere sets their position itself); those used up are dropped. File ranges at the head
-   * are advanced by {@code bytes} (across several when a transfer covered adjacent ones). Updates
-   * the count and the writable flag.
+   * them elsewhere sets their position itself); those used up are dropped. A file range at the head
+   * is advanced by {@code bytes}. Updates the count and the writable flag.
    */
   public void written(long bytes) {
     if (bytes <= 0) {
       return;
     }
-    if (peek() instanceof FileRegion) {
-      long left = bytes;
-      while (left > 0 && peek() instanceof FileRegion region) {
-        long step = Math.min(left, region.remaining);
-        region.position += step;
-        region.remaining -= step;
-        left -= step;
-        if (region.remaining <= 0) {
-          removeFirst();
-        }
+    if (peek() instanceof FileRegion region) {
+      region.position += bytes;
+      region.remaining -= bytes;
+      if (region.remaining <= 0) {
+        removeFirst();
       }
     } else {
       while (peek() instanceof ByteBuffer buffer && !buffer.hasRemaining()) {
