@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread contract: stateless; any thread.
  */
 final class HeapProbe {
+  /** What the collector's filler classes are named like (JDK 21 and later). */
+  private static final String FILLER = "jdk.internal.vm.Filler";
+
   private HeapProbe() {}
 
   /** Runs a full GC in process {@code pid} and returns the bytes of the objects alive after it. */
@@ -36,12 +39,22 @@ final class HeapProbe {
     return total(out);
   }
 
-  /** The bytes on the histogram's {@code Total} line. */
+  /**
+   * The bytes on the histogram's {@code Total} line, less the collector's filler arrays ({@code
+   * jdk.internal.vm.FillerElement[]}, {@code FillerObject}): dead space the collector formats as
+   * arrays so the heap stays parsable, which the histogram lists like objects. Counted, they made a
+   * ten-minute soak's heap look 17 MiB larger at the end on some models, with nothing alive behind
+   * it.
+   */
   static long total(String histogram) throws IOException {
+    long fillers = 0;
     for (String line : histogram.lines().toList().reversed()) {
       String[] fields = line.trim().split("\\s+");
       if (fields.length == 3 && fields[0].equals("Total")) {
-        return Long.parseLong(fields[2]);
+        return Long.parseLong(fields[2]) - fillers;
+      }
+      if (fields.length >= 4 && fields[0].endsWith(":") && fields[3].contains(FILLER)) {
+        fillers += Long.parseLong(fields[2]);
       }
     }
     throw new IOException("no Total line in the class histogram: " + lastLine(histogram));

@@ -18,9 +18,8 @@ import java.nio.channels.WritableByteChannel;
  */
 final class Download extends Transfer {
   /**
-   * Queued per {@code sendFile}: the unit the queue's water marks count in. The engine sends
-   * adjacent chunks of one file in one {@code transferTo}, so this is not the size of a system
-   * call.
+   * Queued per {@code sendFile}: big enough that a gigabyte is a few thousand calls, small enough
+   * that the queue's high-water mark (a few chunks) keeps a bounded amount in flight.
    */
   static final int CHUNK = 256 * 1024;
 
