@@ -48,7 +48,7 @@ final class HeapProbe {
    */
   static long total(String histogram) throws IOException {
     long fillers = 0;
-    for (String line : histogram.lines().toList().reversed()) {
+    for (String line : histogram.lines().toList()) { // the rows, then Total
       String[] fields = line.trim().split("\\s+");
       if (fields.length == 3 && fields[0].equals("Total")) {
         return Long.parseLong(fields[2]) - fillers;
