@@ -63,9 +63,15 @@ final class LuaScript {
                 : CompletableFuture.failedFuture(unwrap(error)));
   }
 
-  private static Throwable unwrap(Throwable error) {
+  /**
+   * The failure behind the wrappers a future adds ({@code CompletionException}, {@code
+   * ExecutionException}).
+   */
+  static Throwable unwrap(Throwable error) {
     Throwable cause = error;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+    while (cause.getCause() != null
+        && (cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)) {
       cause = cause.getCause();
     }
     return cause;

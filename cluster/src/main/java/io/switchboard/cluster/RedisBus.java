@@ -1316,12 +1316,7 @@ public final class RedisBus implements ChatBus {
   }
 
   private static ChatException busError(Throwable error) {
-    Throwable cause = error;
-    while (cause.getCause() != null
-        && (cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof ExecutionException)) {
-      cause = cause.getCause();
-    }
+    Throwable cause = LuaScript.unwrap(error);
     if (cause instanceof ChatException refusal) {
       return refusal;
     }

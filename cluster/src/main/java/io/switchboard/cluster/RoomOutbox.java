@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -129,10 +128,7 @@ final class RoomOutbox {
   }
 
   private static boolean unavailable(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause instanceof ChatException refusal && refusal.code() == Code.BUS_UNAVAILABLE;
+    return LuaScript.unwrap(error) instanceof ChatException refusal
+        && refusal.code() == Code.BUS_UNAVAILABLE;
   }
 }

@@ -6,6 +6,7 @@ import io.switchboard.engine.codec.LineDecoder;
 import io.switchboard.engine.codec.LineFramer;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,19 +24,18 @@ import java.util.function.UnaryOperator;
  * bytes back as they came (with LF): it makes no text of them, as it has nothing to change, so a
  * line costs one copy instead of a decode, a concatenation and an encode.
  */
-// Every reply is a stateless lambda, so the constants are immutable in fact.
+// Every handler supplier is a stateless lambda, so the constants are immutable in fact.
 @SuppressWarnings("ImmutableEnumChecker")
 public enum LineService {
-  ECHO(null),
-  UPPER(line -> line.toUpperCase(Locale.ROOT)),
-  ACK(line -> "OK"),
-  PID(line -> "pid " + ProcessHandle.current().pid());
+  ECHO(Echo::new),
+  UPPER(() -> new ReplyHandler(line -> line.toUpperCase(Locale.ROOT))),
+  ACK(() -> new ReplyHandler(line -> "OK")),
+  PID(() -> new ReplyHandler(line -> "pid " + ProcessHandle.current().pid()));
 
-  /** The reply to a line's text; {@code null} for {@link #ECHO}, which replies with its bytes. */
-  private final UnaryOperator<String> reply;
+  private final Supplier<LineServiceHandler<?>> handler;
 
-  LineService(UnaryOperator<String> reply) {
-    this.reply = reply;
+  LineService(Supplier<LineServiceHandler<?>> handler) {
+    this.handler = handler;
   }
 
   /** The name used on the command line. */
@@ -44,9 +44,7 @@ public enum LineService {
   }
 
   public Application<?> application() {
-    return reply == null
-        ? new Echo().application(serviceName())
-        : new ReplyHandler(reply).application(serviceName());
+    return handler.get().application(serviceName());
   }
 
   private static final class ReplyHandler extends LineServiceHandler<String> {
