@@ -1,6 +1,7 @@
 package io.switchboard.files;
 
 import io.switchboard.engine.Connection;
+import io.switchboard.engine.spi.FileChunks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,6 +23,9 @@ final class Download extends Transfer {
    * that the queue's high-water mark (a few chunks) keeps a bounded amount in flight.
    */
   static final int CHUNK = 256 * 1024;
+
+  /** Sent through a buffer when the socket is full (see {@link #copyTo}). */
+  private static final int WAIT_CHUNK = 64 * 1024;
 
   private final FileChannel file;
   private final ByteBuffer bytes;
@@ -70,14 +74,25 @@ final class Download extends Transfer {
     return remaining == 0;
   }
 
-  /** Writes everything to a blocking socket; {@code progress} hears of each step. */
+  /**
+   * Writes everything to a blocking socket; {@code progress} hears of each step. On a virtual
+   * thread {@code transferTo} returns 0 while the socket is full instead of waiting; then a piece
+   * goes through a buffer, whose write does wait.
+   */
   void copyTo(WritableByteChannel socket, Runnable progress) throws IOException {
+    ByteBuffer chunk = null;
     while (remaining > 0) {
       long count;
       if (file != null) {
         count = file.transferTo(position, Math.min(CHUNK, remaining), socket);
-        if (count == 0 && position >= file.size()) {
-          throw new IOException("the file shrank during the transfer");
+        if (count == 0) {
+          if (position >= file.size()) {
+            throw new IOException("the file shrank during the transfer");
+          }
+          if (chunk == null) {
+            chunk = ByteBuffer.allocate(WAIT_CHUNK);
+          }
+          count = FileChunks.writeThrough(file, position, remaining, socket, chunk);
         }
       } else {
         count = socket.write(bytes.slice((int) position, (int) remaining));

@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LargeFiles;
 import io.switchboard.testkit.ModelVariant;
+import io.switchboard.testkit.TcpStates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -348,5 +351,47 @@ class FilesConformanceTest {
     try (var files = Files.list(ftp.root)) {
       assertThat(files).hasSize(clients + 1); // and the escape link
     }
+  }
+
+  /**
+   * Downloads whose clients read nothing fill their sockets; the server's writers must then wait,
+   * not spin: one more than there are cores, so that on {@code virtual} writers spinning on every
+   * carrier thread would leave none for another session (on a virtual thread {@code transferTo}
+   * returns 0 on a full socket instead of waiting). Another client logs in, lists and downloads
+   * meanwhile.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void downloadsNobodyReadsDoNotStallOtherSessions(ModelVariant model) throws Exception {
+    assumeTrue(model.concurrent(), "serves one client at a time: nothing to run at once");
+    assumeTrue(TcpStates.available(), "needs the kernel's socket table");
+    int stalled = Runtime.getRuntime().availableProcessors() + 1;
+    FtpFixture ftp = keep(FtpFixture.start(model, dir, stalled + 1, s -> s));
+    // More than the data queue's cap and both sockets' buffers: the writer meets a full socket.
+    LargeFiles.write(ftp.root.resolve("large.bin"), 48L << 20);
+    List<Integer> dataPorts = new ArrayList<>();
+    for (int i = 0; i < stalled; i++) {
+      FtpClients.Client client = client(ftp);
+      resources.add(client.retrieveFileStream("large.bin")); // opened, never read
+      dataPorts.add(client.getPassivePort());
+    }
+    Await.steady(
+        "the stalled downloads' unread bytes",
+        () -> dataPorts.stream().mapToLong(TcpStates::unread).sum(),
+        Duration.ofMillis(300));
+
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    resources.add(pool::shutdownNow);
+    Future<String> other =
+        pool.submit(
+            () -> {
+              FTPClient client = client(ftp);
+              Files.writeString(ftp.root.resolve("small.txt"), "small\n");
+              ByteArrayOutputStream back = new ByteArrayOutputStream();
+              boolean listed = client.listNames() != null;
+              boolean got = client.retrieveFile("small.txt", back);
+              return listed + " " + got + " " + back.toString(StandardCharsets.UTF_8).trim();
+            });
+    assertThat(other.get(20, TimeUnit.SECONDS)).isEqualTo("true true small");
   }
 }

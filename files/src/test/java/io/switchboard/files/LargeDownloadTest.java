@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,9 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A 256 MiB download (RETR) arrives whole and exact (same SHA-256 at both ends) while the server's
  * heap stays flat: the data connection queues file ranges while it is writable, which the engine
- * sends with {@code transferTo}, adjacent ranges in one call; the ranges cost queue entries, never
- * their bytes. Two models keep the suite short and cover both writers of that queue: {@code select}
- * (non-blocking, one call per readiness event) and {@code threads} (a blocking writer thread).
+ * sends with {@code transferTo}; the ranges cost queue entries, never their bytes. Three models
+ * keep the suite short and cover every writer of that queue: {@code select} (non-blocking, one
+ * call per readiness event), {@code threads} (a blocking writer thread) and {@code virtual} (a
+ * blocking writer on a virtual thread, where {@code transferTo} returns 0 on a full socket instead
+ * of waiting). Active mode sends from a virtual thread of its own on every model: once is enough.
  */
 class LargeDownloadTest {
   private static final long SIZE = 256L << 20;
@@ -29,43 +32,62 @@ class LargeDownloadTest {
 
   static Stream<ModelVariant> writers() {
     return ModelVariant.defaults()
-        .filter(v -> v.model().equals("select") || v.model().equals("threads"));
+        .filter(
+            v ->
+                v.model().equals("select")
+                    || v.model().equals("threads")
+                    || v.model().equals("virtual"));
   }
 
   @ParameterizedTest
   @MethodSource("writers")
   void aLargeFileStreamsExactlyWithAFlatHeap(ModelVariant model) throws Exception {
     try (FtpFixture ftp = FtpFixture.start(model, directory)) {
-      byte[] expected = LargeFiles.write(ftp.root.resolve("large.bin"), SIZE);
+      downloadsExactly(ftp, FtpClients.loggedIn(ftp));
+    }
+  }
+
+  @Test
+  void aLargeFileStreamsExactlyInActiveMode() throws Exception {
+    ModelVariant model =
+        ModelVariant.defaults().filter(v -> v.model().equals("select")).findFirst().orElseThrow();
+    try (FtpFixture ftp =
+        FtpFixture.start(model, directory, 1, settings -> settings.withActiveEnabled(true))) {
       FtpClients.Client client = FtpClients.loggedIn(ftp);
-      try {
-        long baseline = LargeFiles.liveHeap();
-        MessageDigest digest = LargeFiles.sha256();
-        long received = 0;
-        long peak = 0;
-        try (InputStream body = client.retrieveFileStream("large.bin")) {
-          assertThat(body).as("RETR: %s", client.getReplyString()).isNotNull();
-          byte[] buffer = new byte[LargeFiles.BLOCK];
-          long nextCheck = SIZE / 4;
-          int read;
-          while ((read = body.read(buffer)) > 0) {
-            digest.update(buffer, 0, read);
-            received += read;
-            if (received >= nextCheck) {
-              peak = Math.max(peak, LargeFiles.liveHeap());
-              nextCheck += SIZE / 4;
-            }
+      client.enterLocalActiveMode();
+      downloadsExactly(ftp, client);
+    }
+  }
+
+  private static void downloadsExactly(FtpFixture ftp, FtpClients.Client client) throws Exception {
+    try {
+      byte[] expected = LargeFiles.write(ftp.root.resolve("large.bin"), SIZE);
+      long baseline = LargeFiles.liveHeap();
+      MessageDigest digest = LargeFiles.sha256();
+      long received = 0;
+      long peak = 0;
+      try (InputStream body = client.retrieveFileStream("large.bin")) {
+        assertThat(body).as("RETR: %s", client.getReplyString()).isNotNull();
+        byte[] buffer = new byte[LargeFiles.BLOCK];
+        long nextCheck = SIZE / 4;
+        int read;
+        while ((read = body.read(buffer)) > 0) {
+          digest.update(buffer, 0, read);
+          received += read;
+          if (received >= nextCheck) {
+            peak = Math.max(peak, LargeFiles.liveHeap());
+            nextCheck += SIZE / 4;
           }
         }
-        assertThat(client.completePendingCommand()).as(client.getReplyString()).isTrue();
-        assertThat(received).isEqualTo(SIZE);
-        assertThat(digest.digest()).isEqualTo(expected);
-        assertThat(peak - baseline)
-            .as("live heap growth during the download (baseline %d MiB)", baseline >> 20)
-            .isLessThan(HEAP_SLACK);
-      } finally {
-        FtpClients.quietly(client);
       }
+      assertThat(client.completePendingCommand()).as(client.getReplyString()).isTrue();
+      assertThat(received).isEqualTo(SIZE);
+      assertThat(digest.digest()).isEqualTo(expected);
+      assertThat(peak - baseline)
+          .as("live heap growth during the download (baseline %d MiB)", baseline >> 20)
+          .isLessThan(HEAP_SLACK);
+    } finally {
+      FtpClients.quietly(client);
     }
   }
 }

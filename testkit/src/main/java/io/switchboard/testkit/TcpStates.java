@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What the kernel says about this machine's TCP sockets ({@code /proc/net/tcp} and {@code tcp6},
@@ -35,25 +37,48 @@ public final class TcpStates {
   public static boolean established(int localPort, int remotePort) {
     String local = String.format(":%04X", localPort);
     String remote = String.format(":%04X", remotePort);
+    return sockets()
+        .anyMatch(
+            fields ->
+                fields[1].endsWith(local)
+                    && fields[2].endsWith(remote)
+                    && fields[3].equals(ESTABLISHED));
+  }
+
+  /**
+   * Bytes received and not yet read by the application, summed over the sockets connected to
+   * remote port {@code remotePort}: on loopback, a client's unread data from that server port.
+   */
+  public static long unread(int remotePort) {
+    String remote = String.format(":%04X", remotePort);
+    return sockets()
+        .filter(fields -> fields[2].endsWith(remote))
+        // "tx_queue:rx_queue", both hexadecimal
+        .mapToLong(fields -> Long.parseLong(fields[4].substring(fields[4].indexOf(':') + 1), 16))
+        .sum();
+  }
+
+  /**
+   * Every socket's row, split into its fields: "sl local_address rem_address st
+   * tx_queue:rx_queue ...", addresses as HEXIP:HEXPORT.
+   */
+  private static Stream<String[]> sockets() {
+    List<String[]> rows = new ArrayList<>();
     try {
       for (Path table : TABLES) {
         if (!Files.isReadable(table)) {
           continue;
         }
         for (String line : Files.readAllLines(table)) {
-          // "sl local_address rem_address st ...": addresses are HEXIP:HEXPORT.
           String[] fields = line.trim().split("\\s+");
-          if (fields.length > 3
-              && fields[1].endsWith(local)
-              && fields[2].endsWith(remote)
-              && fields[3].equals(ESTABLISHED)) {
-            return true;
+          if (fields.length > 4 && !fields[0].equals("sl")) {
+            rows.add(fields);
           }
         }
       }
-      return false;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return rows.stream();
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.engine.Connection;
 import io.switchboard.engine.Limits;
@@ -60,6 +61,47 @@ class ContractConformanceTest {
     LineClient client = LineClient.connect(server.localAddress(), receiveBufferSize);
     resources.add(client);
     return client;
+  }
+
+  /**
+   * Files sent to peers that read nothing fill their sockets, and the writers must then wait, not
+   * spin: one more such peer than there are cores, so that on {@code virtual}, where {@code
+   * transferTo} returns 0 on a full socket instead of waiting, writers spinning on every carrier
+   * thread would leave none for anyone else. Another client is answered meanwhile.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.testkit.ModelVariant#all")
+  void filesToPeersThatDoNotReadDoNotStallOthers(ModelVariant model) throws IOException {
+    assumeTrue(
+        model.concurrent(), "serves one client at a time: nothing to run at once");
+    assumeTrue(
+        TcpStates.available(), "needs the kernel's socket table");
+    int size = 16 << 20; // more than both sockets' buffers can hold
+    Path file = dir.resolve("large.bin");
+    try (var out = Files.newOutputStream(file)) {
+      byte[] mib = new byte[1 << 20];
+      for (int i = 0; i < size / mib.length; i++) {
+        out.write(mib);
+      }
+    }
+    int stalled = Runtime.getRuntime().availableProcessors() + 1;
+    Server server =
+        model.start(
+            new CommandEcho(file).application(),
+            Limits.DEFAULT.withMaxQueuedBytes(2L * size),
+            stalled + 1);
+    resources.add(server);
+    for (int i = 0; i < stalled; i++) {
+      client(server, 4096).send("FILE 0 " + size); // and never read
+    }
+    Await.steady(
+        "the unread bytes of the files",
+        () -> TcpStates.unread(server.localAddress().getPort()),
+        Duration.ofMillis(300));
+
+    LineClient other = client(server);
+    other.send("still there?");
+    assertThat(other.readLine()).isEqualTo("still there?");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -3,10 +3,10 @@ package io.switchboard.engine.aio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.FileChunks;
 import io.switchboard.engine.spi.OutboundQueue;
 import io.switchboard.engine.spi.Quietly;
 import io.switchboard.engine.spi.SerialContext;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -182,13 +182,7 @@ final class AioConnection<F> extends AbstractConnection<F> {
     if (fileChunk == null) {
       fileChunk = ByteBuffer.allocate(FILE_CHUNK_SIZE);
     }
-    fileChunk.clear().limit((int) Math.min(FILE_CHUNK_SIZE, file.count()));
-    while (fileChunk.hasRemaining()) {
-      if (file.file().read(fileChunk, file.position() + fileChunk.position()) < 0) {
-        throw new EOFException("file ended before the range sent from it");
-      }
-    }
-    return fileChunk.flip();
+    return FileChunks.read(file.file(), file.position(), file.count(), fileChunk);
   }
 
   private void writeCompleted(long count) {

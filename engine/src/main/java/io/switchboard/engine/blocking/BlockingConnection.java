@@ -3,6 +3,8 @@ package io.switchboard.engine.blocking;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.engine.spi.ConnectionGroup;
+import io.switchboard.engine.spi.FileChunks;
+import io.switchboard.engine.spi.OutboundQueue;
 import io.switchboard.engine.spi.Quietly;
 import io.switchboard.engine.spi.SerialContext;
 import java.io.IOException;
@@ -43,6 +45,11 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   /** Set by the reader's own sends while it runs the handler: it flushes after the read. */
   private boolean readerFlushes;
 
+  /** A file waiting on a full socket goes through this much of a buffer at a time. */
+  private static final int FILE_CHUNK_SIZE = 64 * 1024;
+
+  private ByteBuffer fileChunk; // the consumer's: whoever holds the flush
+
   BlockingConnection(
       ConnectionGroup group, Application<F> app, SocketChannel channel, BlockingEngine engine)
       throws IOException {
@@ -56,6 +63,15 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
     reader = Thread.currentThread();
     try {
       ByteBuffer buffer = ByteBuffer.allocate(engine.readBufferSize());
+      if (reader.isVirtual()) {
+        // A virtual thread's channel makes its socket non-blocking underneath on its first read or
+        // write, so that the thread parks instead of blocking its carrier. transferTo does not:
+        // before that first call it would block the carrier in sendfile while the socket is full
+        // (a few such downloads and no carrier is left for anyone). An empty write makes the
+        // switch now, before the handler can queue a file; transferTo then returns 0 on a full
+        // socket, and drainFully waits in a write instead.
+        channel.write(ByteBuffer.allocate(0));
+      }
       context.runNow(this::onOpened);
       flushIfClaimed();
       while (isOpen()) {
@@ -106,12 +122,37 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   /**
    * Writes until the queue is empty. A blocking channel may still write only part of a gathering
    * write (on a virtual thread the socket is non-blocking underneath, and the JDK returns a partial
-   * count); calling again blocks until there is room, so this loop waits rather than spins.
+   * count); calling again blocks until there is room, so this loop waits rather than spins. A
+   * file's {@code transferTo} does not wait there: it returns 0 while the socket is full. Then the
+   * next piece of the file goes through a buffer, whose write parks until there is room, and
+   * {@code transferTo} takes over again.
    */
   private void drainFully() throws IOException {
-    while (!drainTo(channel)) {
-      // the channel took part of it: write the rest
+    while (true) {
+      long before = outbound.totalWritten();
+      if (drainTo(channel)) {
+        fileChunk = null; // kept only while a file waits on a full socket
+        return;
+      }
+      if (outbound.totalWritten() == before) {
+        writeFileChunk();
+      }
     }
+  }
+
+  /** Writes the start of the file range at the head of the queue through a buffer. */
+  private void writeFileChunk() throws IOException {
+    OutboundQueue.FileSlice file = outbound.headFile();
+    if (file == null) {
+      return; // not a file: the next write blocks as it should
+    }
+    if (fileChunk == null) {
+      fileChunk = ByteBuffer.allocate(FILE_CHUNK_SIZE);
+    }
+    int length =
+        FileChunks.writeThrough(file.file(), file.position(), file.count(), channel, fileChunk);
+    outbound.written(length);
+    touch();
   }
 
   @Override
