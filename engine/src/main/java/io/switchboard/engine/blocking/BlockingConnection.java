@@ -40,7 +40,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private final AtomicInteger pauses = new AtomicInteger();
 
   private int pausesSeen; // reader only
-  private Thread writer; // guarded by this
+  private boolean writerStarted; // guarded by this
 
   /** Set by the reader's own sends while it runs the handler: it flushes after the read. */
   private boolean readerFlushes;
@@ -162,8 +162,9 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
       return;
     }
     synchronized (this) {
-      if (writer == null) {
-        writer = engine.startWriter(this::writeLoop, "writer-" + id());
+      if (!writerStarted) {
+        writerStarted = true;
+        engine.startWriter(this::writeLoop, "writer-" + id());
       }
     }
     flushes.release();

@@ -44,8 +44,8 @@ public abstract class BlockingEngine implements Engine {
    * Starts the thread that writes one connection's output from other threads' sends. A virtual
    * thread: it exists only so that those sends never block, and costs little while it waits.
    */
-  protected Thread startWriter(Runnable writeLoop, String name) {
-    return Thread.ofVirtual().name(name).start(writeLoop);
+  protected void startWriter(Runnable writeLoop, String name) {
+    Thread.ofVirtual().name(name).start(writeLoop);
   }
 
   /**
