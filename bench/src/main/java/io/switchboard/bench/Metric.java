@@ -39,6 +39,7 @@ public enum Metric {
   THREADS_START("threads_start", "threads start", false),
   THREADS_END("threads_end", "threads end", false),
   RSS_START_MIB("rss_start_mib", "RSS start MiB", false),
+  RSS_HALF_MIB("rss_half_mib", "RSS half-way MiB", false),
   RSS_END_MIB("rss_end_mib", "RSS end MiB", false),
   HEAP_START_MIB("heap_start_mib", "heap start MiB", false),
   HEAP_END_MIB("heap_end_mib", "heap end MiB", false),

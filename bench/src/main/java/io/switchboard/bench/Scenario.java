@@ -83,7 +83,7 @@ public enum Scenario {
           Metric.STOP_S)),
   /**
    * N chat sessions at a time, each connecting, joining a room, talking and leaving, over and over
-   * at a steady total rate: the server's figures at the start and the end.
+   * at a steady total rate: the server's figures at the start and the end (RSS half-way too).
    */
   SOAK(
       "chat",
@@ -98,6 +98,7 @@ public enum Scenario {
           Metric.THREADS_START,
           Metric.THREADS_END,
           Metric.RSS_START_MIB,
+          Metric.RSS_HALF_MIB,
           Metric.RSS_END_MIB,
           Metric.HEAP_START_MIB,
           Metric.HEAP_END_MIB)),

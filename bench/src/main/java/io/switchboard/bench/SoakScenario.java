@@ -18,7 +18,8 @@ import org.HdrHistogram.Recorder;
  * stamped lines at its share of the total rate ({@code --rate}), says {@code /quit}, and once the
  * hub has closed it a new session takes its slot. What leaks shows as a difference between the
  * server's figures at the start of the measured time (after the warm-up) and at its end: open file
- * descriptors, threads, RSS, and the heap after a full GC (asked with {@link HeapProbe}). Delivery
+ * descriptors, threads, RSS (also half-way, to tell a heap reaching its working size from a leak),
+ * and the heap after a full GC (asked with {@link HeapProbe}). Delivery
  * latency and failed sessions are reported too: a soak that drops members is no soak.
  *
  * <p>Thread contract: {@link #run} runs on the bench's driving thread; sessions live on loop
@@ -179,7 +180,12 @@ final class SoakScenario {
       shared.latency.reset();
       long sessionsBefore = shared.sessions.sum();
       long failuresBefore = shared.failures.sum();
-      trial.pass("soaking", trial.duration());
+      // RSS half-way too: a heap grows to its working size (the serial collector extends the old
+      // generation before it collects it), then stays; a leak keeps growing in the second half.
+      Duration half = trial.duration().dividedBy(2);
+      trial.pass("soaking, first half", half);
+      long rssHalf = trial.server.stats().rssBytes();
+      trial.pass("soaking, second half", trial.duration().minus(half));
       Figures end = Figures.read(trial, pid);
       long sessions = shared.sessions.sum() - sessionsBefore;
       long failures = shared.failures.sum() - failuresBefore;
@@ -193,6 +199,7 @@ final class SoakScenario {
           .put(Metric.THREADS_START, start.threads())
           .put(Metric.THREADS_END, end.threads())
           .put(Metric.RSS_START_MIB, start.rssBytes() / 1048576.0)
+          .put(Metric.RSS_HALF_MIB, rssHalf / 1048576.0)
           .put(Metric.RSS_END_MIB, end.rssBytes() / 1048576.0)
           .put(Metric.SERVER_CPU_S, end.cpuSeconds() - start.cpuSeconds());
       if (start.heapBytes() >= 0 && end.heapBytes() >= 0) {
