@@ -39,6 +39,14 @@ public final class FilesServer implements Handler<String> {
   /** No FTP command needs more: a path is at most 4096 bytes on Linux. */
   static final int MAX_COMMAND_LINE = 8192;
 
+  /**
+   * A data connection's queue is refilled below this many bytes (and stops taking chunks at twice
+   * as many): more than the kernel's send buffer grows to (Linux's {@code tcp_wmem} maximum, 4 MiB
+   * by default), so the socket always has more waiting for it, as with vsftpd's blocking {@code
+   * sendfile}. Queued file ranges cost a queue entry each, not their bytes: the heap stays flat.
+   */
+  static final int DATA_LOW_WATER_MARK = 16 * Download.CHUNK;
+
   private static final AttributeKey<FtpSession> SESSION = AttributeKey.named("ftp-session");
   private static final AttributeKey<InetAddress> COUNTED = AttributeKey.named("ftp-counted");
   private static final byte[] FULL =
@@ -59,14 +67,13 @@ public final class FilesServer implements Handler<String> {
     this.root = root;
     this.passivePorts = new PassivePorts(settings.passivePorts());
     this.dataEngines = dataEngines;
-    int chunk = Download.CHUNK;
     this.dataLimits =
         Limits.DEFAULT
             .withMaxConnections(1)
             .withIdleTimeout(settings.dataConnectionTimeout())
             .withFrameTimeout(Duration.ZERO)
-            .withWaterMarks(2 * chunk, 4 * chunk)
-            .withMaxQueuedBytes(8L * chunk)
+            .withWaterMarks(DATA_LOW_WATER_MARK, 2 * DATA_LOW_WATER_MARK)
+            .withMaxQueuedBytes(4L * DATA_LOW_WATER_MARK)
             .withShutdownDeadline(Duration.ofSeconds(1));
   }
 
