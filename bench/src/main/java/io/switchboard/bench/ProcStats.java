@@ -32,7 +32,9 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
     String status = Files.readString(dir.resolve("status"), StandardCharsets.US_ASCII);
     return new ProcStats(
         cpuSecondsFromStat(stat, CLOCK_TICKS),
-        statusField(status, "VmRSS") * 1024,
+        // A zombie (ended, not yet reaped: a vsftpd session on its way out) has no memory left
+        // and no VmRSS line.
+        (status.contains("\nVmRSS:") ? statusField(status, "VmRSS") : 0) * 1024,
         (int) statusField(status, "Threads"));
   }
 

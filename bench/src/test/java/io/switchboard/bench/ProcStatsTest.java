@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class ProcStatsTest {
@@ -45,5 +48,39 @@ class ProcStatsTest {
     assertThat(self.rssBytes()).isGreaterThan(1 << 20);
     assertThat(self.threads()).isGreaterThan(1);
     assertThat(self.cpuSeconds()).isGreaterThan(0);
+  }
+
+  /**
+   * A forking server's sessions end all the time; one that has ended but is not reaped yet (a
+   * zombie) has no VmRSS line, and must count as nothing rather than fail the trial. Here {@code
+   * sh} forks a child that exits at once, then becomes {@code sleep}, which never reaps it.
+   */
+  @Test
+  void aTreeWithAZombieInItIsRead() throws Exception {
+    assumeTrue(ProcStats.available(), "needs /proc");
+    Process parent = new ProcessBuilder("sh", "-c", "true & exec sleep 30").start();
+    try {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (parent.descendants().noneMatch(child -> isZombie(child.pid()))) {
+        assertThat(System.nanoTime()).as("a zombie child within 20 s").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+
+      ProcStats tree = ProcStats.tree(parent.pid());
+
+      assertThat(tree.threads()).isGreaterThanOrEqualTo(2); // sleep's, and the zombie's one
+      assertThat(tree.rssBytes()).isEqualTo(ProcStats.read(parent.pid()).rssBytes());
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "status"))
+          .contains("State:\tZ");
+    } catch (IOException e) {
+      return false;
+    }
   }
 }
