@@ -19,8 +19,8 @@ import org.HdrHistogram.Recorder;
  * hub has closed it a new session takes its slot. What leaks shows as a difference between the
  * server's figures at the start of the measured time (after the warm-up) and at its end: open file
  * descriptors, threads, RSS (also half-way, to tell a heap reaching its working size from a leak),
- * and the heap after a full GC (asked with {@link HeapProbe}). Delivery
- * latency and failed sessions are reported too: a soak that drops members is no soak.
+ * and the heap after a full GC (asked with {@link HeapProbe}). Delivery latency and failed sessions
+ * are reported too: a soak that drops members is no soak.
  *
  * <p>Thread contract: {@link #run} runs on the bench's driving thread; sessions live on loop
  * threads and start their successors there.

@@ -77,8 +77,7 @@ class ProcStatsTest {
 
   private static boolean isZombie(long pid) {
     try {
-      return Files.readString(Path.of("/proc", Long.toString(pid), "status"))
-          .contains("State:\tZ");
+      return Files.readString(Path.of("/proc", Long.toString(pid), "status")).contains("State:\tZ");
     } catch (IOException e) {
       return false;
     }

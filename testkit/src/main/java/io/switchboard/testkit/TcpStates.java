@@ -46,8 +46,8 @@ public final class TcpStates {
   }
 
   /**
-   * Bytes received and not yet read by the application, summed over the sockets connected to
-   * remote port {@code remotePort}: on loopback, a client's unread data from that server port.
+   * Bytes received and not yet read by the application, summed over the sockets connected to remote
+   * port {@code remotePort}: on loopback, a client's unread data from that server port.
    */
   public static long unread(int remotePort) {
     String remote = String.format(":%04X", remotePort);
@@ -59,8 +59,8 @@ public final class TcpStates {
   }
 
   /**
-   * Every socket's row, split into its fields: "sl local_address rem_address st
-   * tx_queue:rx_queue ...", addresses as HEXIP:HEXPORT.
+   * Every socket's row, split into its fields: "sl local_address rem_address st tx_queue:rx_queue
+   * ...", addresses as HEXIP:HEXPORT.
    */
   private static Stream<String[]> sockets() {
     List<String[]> rows = new ArrayList<>();

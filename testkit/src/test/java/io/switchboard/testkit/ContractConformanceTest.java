@@ -72,10 +72,8 @@ class ContractConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.switchboard.testkit.ModelVariant#all")
   void filesToPeersThatDoNotReadDoNotStallOthers(ModelVariant model) throws IOException {
-    assumeTrue(
-        model.concurrent(), "serves one client at a time: nothing to run at once");
-    assumeTrue(
-        TcpStates.available(), "needs the kernel's socket table");
+    assumeTrue(model.concurrent(), "serves one client at a time: nothing to run at once");
+    assumeTrue(TcpStates.available(), "needs the kernel's socket table");
     int size = 16 << 20; // more than both sockets' buffers can hold
     Path file = dir.resolve("large.bin");
     try (var out = Files.newOutputStream(file)) {

@@ -16,8 +16,8 @@ public final class FileChunks {
   private FileChunks() {}
 
   /**
-   * Reads the start of the range {@code position}, {@code count} of {@code file} into {@code
-   * chunk} (cleared first, filled to its capacity or the range's end) and flips it.
+   * Reads the start of the range {@code position}, {@code count} of {@code file} into {@code chunk}
+   * (cleared first, filled to its capacity or the range's end) and flips it.
    *
    * @throws EOFException if the file ends before that
    */
