@@ -1,7 +1,6 @@
 package io.switchboard.files;
 
 import io.switchboard.engine.Connection;
-import io.switchboard.engine.spi.FileChunks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -85,14 +84,18 @@ final class Download extends Transfer {
       long count;
       if (file != null) {
         count = file.transferTo(position, Math.min(CHUNK, remaining), socket);
-        if (count == 0) {
-          if (position >= file.size()) {
-            throw new IOException("the file shrank during the transfer");
-          }
+        if (count == 0) { // a full socket on a virtual thread, or the file's end
           if (chunk == null) {
             chunk = ByteBuffer.allocate(WAIT_CHUNK);
           }
-          count = FileChunks.writeThrough(file, position, remaining, socket, chunk);
+          chunk.clear().limit((int) Math.min(WAIT_CHUNK, remaining));
+          if (file.read(chunk, position) <= 0) {
+            throw new IOException("the file shrank during the transfer");
+          }
+          count = chunk.flip().remaining();
+          while (chunk.hasRemaining()) {
+            socket.write(chunk); // parks until there is room
+          }
         }
       } else {
         count = socket.write(bytes.slice((int) position, (int) remaining));
