@@ -18,8 +18,8 @@ import java.nio.channels.WritableByteChannel;
  */
 final class Download extends Transfer {
   /**
-   * Queued per {@code sendFile}: big enough that a gigabyte is a few thousand calls, small enough
-   * that the queue's high-water mark (a few chunks) keeps a bounded amount in flight.
+   * Queued per {@code sendFile}, one {@code transferTo} each: a gigabyte is 4,096 calls. The data
+   * queue's water marks are whole numbers of these ({@link FilesServer#DATA_LOW_WATER_MARK}).
    */
   static final int CHUNK = 256 * 1024;
 

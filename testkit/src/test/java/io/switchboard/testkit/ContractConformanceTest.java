@@ -76,12 +76,7 @@ class ContractConformanceTest {
     assumeTrue(TcpStates.available(), "needs the kernel's socket table");
     int size = 16 << 20; // more than both sockets' buffers can hold
     Path file = dir.resolve("large.bin");
-    try (var out = Files.newOutputStream(file)) {
-      byte[] mib = new byte[1 << 20];
-      for (int i = 0; i < size / mib.length; i++) {
-        out.write(mib);
-      }
-    }
+    LargeFiles.write(file, size);
     int stalled = Runtime.getRuntime().availableProcessors() + 1;
     Server server =
         model.start(

@@ -45,6 +45,9 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   /** Set by the reader's own sends while it runs the handler: it flushes after the read. */
   private boolean readerFlushes;
 
+  /** Written to switch a virtual thread's socket to non-blocking: empty, so safe to share. */
+  private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
   /** A file waiting on a full socket goes through this much of a buffer at a time. */
   private static final int FILE_CHUNK_SIZE = 64 * 1024;
 
@@ -70,7 +73,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
         // (a few such downloads and no carrier is left for anyone). An empty write makes the
         // switch now, before the handler can queue a file; transferTo then returns 0 on a full
         // socket, and drainFully waits in a write instead.
-        channel.write(ByteBuffer.allocate(0));
+        channel.write(NOTHING);
       }
       context.runNow(this::onOpened);
       flushIfClaimed();

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ThreadPerConnectionEngine extends BlockingEngine {
   /** How long a thread waits for another connection before it ends. */
-  static final long IDLE_THREAD_LIFE = 30;
+  private static final long IDLE_THREAD_LIFE = 30;
 
   private static final String IDLE_NAME = "threads-idle";
 
