@@ -210,8 +210,8 @@ public final class OutboundQueue {
       long offered;
       long written;
       if (first instanceof FileRegion region) {
-        offered = region.remaining;
-        written = region.file.transferTo(region.position, region.remaining, channel);
+        offered = fileRun(region);
+        written = region.file.transferTo(region.position, offered, channel);
       } else {
         ByteBuffer[] gather = SCRATCH.get();
         int count = gather(gather);
@@ -250,28 +250,66 @@ public final class OutboundQueue {
     return count;
   }
 
-  /** The file range at the head of the queue, or {@code null} if the head is not one. */
+  /**
+   * The file range at the head of the queue, with the ranges that continue it (see {@link
+   * #fileRun}), or {@code null} if the head is not one. {@link #written} takes them in turn.
+   */
   public FileSlice headFile() {
     return peek() instanceof FileRegion region
-        ? new FileSlice(region.file, region.position, region.remaining)
+        ? new FileSlice(region.file, region.position, fileRun(region))
         : null;
+  }
+
+  /**
+   * The bytes of {@code first} (the head) and of the ranges queued right after it that continue it
+   * in the same file: one {@code transferTo} sends them all. An app queues a big file in pieces to
+   * keep the queue's count near its water marks; sent piece by piece, every piece would cost a
+   * {@code sendfile} and, in the JDK, an {@code fstat} and a failed {@code copy_file_range}.
+   *
+   * <p>At most half the low-water mark in all (or the head alone, if bigger): the count drops below
+   * the mark while the rest is still queued, so the app's refill (on blocking models, another
+   * thread's) arrives while the socket still has that much to send. A blocking {@code sendfile} of
+   * the whole queue would leave only the socket's own buffer, about a millisecond at loopback
+   * speed.
+   */
+  private long fileRun(FileRegion first) {
+    long run = first.remaining;
+    long end = first.position + first.remaining;
+    long most = Math.max(run, lowWaterMark / 2);
+    for (Node node = head.next.next; node != null; node = node.next) {
+      if (!(node.value instanceof FileRegion next)
+          || next.file != first.file
+          || next.position != end
+          || run + next.remaining > most) {
+        break;
+      }
+      run += next.remaining;
+      end += next.remaining;
+    }
+    return run;
   }
 
   /**
    * Reports that {@code bytes} from the head of the queue reached the socket. Byte buffers must
    * have been advanced past what was written (a channel's write does that; a consumer that copies
-   * them elsewhere sets their position itself); those used up are dropped. A file range at the head
-   * is advanced by {@code bytes}. Updates the count and the writable flag.
+   * them elsewhere sets their position itself); those used up are dropped. File ranges at the head
+   * are advanced by {@code bytes}, across as many as it covers. Updates the count and the writable
+   * flag.
    */
   public void written(long bytes) {
     if (bytes <= 0) {
       return;
     }
-    if (peek() instanceof FileRegion region) {
-      region.position += bytes;
-      region.remaining -= bytes;
-      if (region.remaining <= 0) {
-        removeFirst();
+    if (peek() instanceof FileRegion) {
+      long left = bytes; // may reach into the ranges after the head (see fileRun)
+      while (left > 0 && peek() instanceof FileRegion region) {
+        long taken = Math.min(left, region.remaining);
+        region.position += taken;
+        region.remaining -= taken;
+        left -= taken;
+        if (region.remaining <= 0) {
+          removeFirst();
+        }
       }
     } else {
       while (peek() instanceof ByteBuffer buffer && !buffer.hasRemaining()) {

@@ -6,10 +6,14 @@ import io.switchboard.engine.Limits;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OutboundQueueTest {
   private final AtomicInteger flips = new AtomicInteger();
@@ -112,5 +116,45 @@ class OutboundQueueTest {
     assertThat(channel.taken.toByteArray()).containsExactly(0, 0, 1, 1, 2, 2, 3, 3, 4, 4);
     assertThat(queue.isEmpty()).isTrue();
     assertThat(queue.queuedBytes()).isZero();
+  }
+
+  @Test
+  void adjacentFileRangesGoOutAsOneRunUpToHalfTheLowWaterMark(@TempDir Path dir) throws Exception {
+    byte[] content = new byte[256];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) i;
+    }
+    Path path = Files.write(dir.resolve("f"), content);
+    OutboundQueue files =
+        new OutboundQueue(Limits.DEFAULT.withWaterMarks(40, 80).withMaxQueuedBytes(1000), () -> {});
+    Trickle channel = new Trickle();
+    try (FileChannel file = FileChannel.open(path);
+        FileChannel other = FileChannel.open(path)) {
+      for (int position = 0; position < 40; position += 10) {
+        files.add(file, position, 10); // 0..39 in four pieces
+      }
+      files.add(file, 50, 10); // not adjacent
+      files.add(other, 60, 10); // adjacent, but another channel
+      files.add(ByteBuffer.wrap(new byte[] {(byte) 0xEE}));
+
+      // At most half the low-water mark (20) in one run: two pieces, not four.
+      assertThat(files.headFile().count()).isEqualTo(20);
+      channel.budget = 25; // ends inside the third piece
+      assertThat(files.writeTo(channel)).as("channel full").isTrue();
+      assertThat(files.headFile().position()).isEqualTo(25);
+      assertThat(files.headFile().count())
+          .as("the rest of the third, and the fourth")
+          .isEqualTo(15);
+      assertThat(files.queuedBytes()).isEqualTo(1 + 6 * 10 - 25);
+
+      channel.budget = 1000;
+      assertThat(files.writeTo(channel)).as("queue emptied").isFalse();
+    }
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(content, 0, 40);
+    expected.write(content, 50, 20);
+    expected.write(0xEE);
+    assertThat(channel.taken.toByteArray()).isEqualTo(expected.toByteArray());
+    assertThat(files.queuedBytes()).isZero();
   }
 }
