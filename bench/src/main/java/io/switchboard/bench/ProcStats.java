@@ -54,23 +54,25 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
 
   /**
    * A server that forks (vsftpd's process per session, nginx's workers): the figures of {@code pid}
-   * and every live descendant added up, plus the CPU of children it has already reaped (cutime and
-   * cstime, fields 16 and 17), so sessions that ended during the trial count too.
+   * and every live descendant added up, each with the CPU of the children it has already reaped
+   * (cutime and cstime, fields 16 and 17), so sessions that ended during the trial count too.
+   *
+   * <p>Every process's reaped children, not only the root's: a vsftpd session is two processes, and
+   * when the one that sends ends, its CPU moves into its session parent's cutime. Counting the
+   * root's alone lost it there, and found it again in the root's cutime once the session parent
+   * ended too, inside the next trial's window: a warm-up's sessions ending at the start of the
+   * measured seconds put more than one core's worth of CPU into a server pinned to one.
    */
   public static ProcStats tree(long pid) throws IOException {
     ProcStats root = read(pid);
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
-    double reaped =
-        (Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])) / (double) CLOCK_TICKS;
-    double cpu = root.cpuSeconds() + reaped;
+    double cpu = root.cpuSeconds() + reapedCpuSeconds(pid);
     long rss = root.rssBytes();
     int threads = root.threads();
     for (ProcessHandle child :
         ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
       try {
         ProcStats stats = read(child.pid());
-        cpu += stats.cpuSeconds();
+        cpu += stats.cpuSeconds() + reapedCpuSeconds(child.pid());
         rss += stats.rssBytes();
         threads += stats.threads();
       } catch (IOException e) {
@@ -78,6 +80,13 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
       }
     }
     return new ProcStats(cpu, rss, threads);
+  }
+
+  /** The CPU of the children {@code pid} has waited for (cutime + cstime). */
+  private static double reapedCpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+    return (Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])) / (double) CLOCK_TICKS;
   }
 
   /** The current process (the load generator). */

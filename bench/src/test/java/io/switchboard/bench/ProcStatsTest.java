@@ -83,6 +83,35 @@ class ProcStatsTest {
     }
   }
 
+  /**
+   * CPU spent by a grandchild that has ended counts while its parent lives: here {@code sh} (the
+   * root) runs a second {@code sh} that forks a child burning one second of CPU ({@code ulimit -t}
+   * ends it there), waits for it, then waits on {@code sleep}. Without the middle process's cutime,
+   * that second is missing from the tree until the middle process ends.
+   */
+  @Test
+  void aTreeCountsWhatItsLiveProcessesHaveReaped() throws Exception {
+    assumeTrue(ProcStats.available(), "needs /proc");
+    Process root =
+        new ProcessBuilder(
+                "sh", "-c", "sh -c '(ulimit -t 1; while :; do :; done); sleep 30' & wait")
+            .start();
+    try {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (root.descendants().noneMatch(process -> isSleep(process.pid()))) {
+        assertThat(System.nanoTime())
+            .as("the burner done and sleep started within 30 s")
+            .isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+
+      assertThat(ProcStats.tree(root.pid()).cpuSeconds()).isGreaterThanOrEqualTo(0.9);
+    } finally {
+      root.descendants().forEach(ProcessHandle::destroyForcibly);
+      root.destroyForcibly().waitFor();
+    }
+  }
+
   private static boolean isSleep(long pid) {
     try {
       return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim().equals("sleep");
