@@ -55,17 +55,27 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
   /**
    * A server that forks (vsftpd's process per session, nginx's workers): the figures of {@code pid}
    * and every live descendant added up, each with the CPU of the children it has already reaped
-   * (cutime and cstime, fields 16 and 17), so sessions that ended during the trial count too.
-   *
-   * <p>Every process's reaped children, not only the root's: a vsftpd session is two processes, and
-   * when the one that sends ends, its CPU moves into its session parent's cutime. Counting the
-   * root's alone lost it there, and found it again in the root's cutime once the session parent
-   * ended too, inside the next trial's window: a warm-up's sessions ending at the start of the
-   * measured seconds put more than one core's worth of CPU into a server pinned to one.
+   * (cutime and cstime, fields 16 and 17), so processes that ended during the trial count too,
+   * however deep they were forked.
    */
   public static ProcStats tree(long pid) throws IOException {
+    // A child the root reaps while the tree is read is counted twice if the root's cutime is read
+    // after the listing, and not at all if before (gone from the listing, not yet in the cutime
+    // read). The second happened: a trial read just after its warm-up missed the warm-up's
+    // sessions at its start and found them in the cutime at its end (11.7 CPU seconds in 10 s on
+    // one pinned core). So read again until the root's cutime did not move meanwhile.
+    for (int attempt = 1; ; attempt++) {
+      double reaped = reapedCpuSeconds(pid);
+      ProcStats tree = treeOnce(pid, reaped);
+      if (reapedCpuSeconds(pid) == reaped || attempt == 10) {
+        return tree;
+      }
+    }
+  }
+
+  private static ProcStats treeOnce(long pid, double reaped) throws IOException {
     ProcStats root = read(pid);
-    double cpu = root.cpuSeconds() + reapedCpuSeconds(pid);
+    double cpu = root.cpuSeconds() + reaped;
     long rss = root.rssBytes();
     int threads = root.threads();
     for (ProcessHandle child :
