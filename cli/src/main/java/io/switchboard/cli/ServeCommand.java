@@ -14,6 +14,7 @@ import io.switchboard.engine.spi.EngineOptions;
 import io.switchboard.engine.spi.EngineProvider;
 import io.switchboard.engine.spi.Engines;
 import io.switchboard.engine.spi.TerminationHook;
+import io.switchboard.http.BuiltInSite;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -345,7 +346,11 @@ final class ServeCommand implements Callable<Integer> {
           out, provider.model(), main.localAddress(), metrics, serving.subList(1, serving.size()));
     }
     TerminationHook.serveUntilTerminated(
-        serving.stream().map(Serving::server).toList(), chat::leaveBus);
+        serving.stream().map(Serving::server).toList(),
+        () -> {
+          chat.leaveBus();
+          BuiltInSite.removeExtracted(); // the hook halts the JVM: no deleteOnExit after it
+        });
     return 0; // not reached: the hook ends the process
   }
 

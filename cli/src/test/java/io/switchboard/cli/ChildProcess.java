@@ -12,14 +12,15 @@ final class ChildProcess {
 
   /** A process builder for {@code switchboard ARGS...}; the caller redirects and starts it. */
   static ProcessBuilder switchboard(String... args) {
+    return switchboard(List.of(), args);
+  }
+
+  /** {@link #switchboard(String...)} with JVM flags of the test's own (a system property). */
+  static ProcessBuilder switchboard(List<String> jvmFlags, String... args) {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-Xmx64m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+        new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }

@@ -27,10 +27,17 @@ class HttpServeTest {
 
   @TempDir Path site;
 
+  /**
+   * Also: the site is unpacked into a temporary directory (here one of the test's, through {@code
+   * java.io.tmpdir}), which SIGTERM removes: the stop halts the JVM, which runs no {@code
+   * deleteOnExit}, and each start would otherwise leave one behind.
+   */
   @Test
   void servesTheBuiltInSiteAndTheCalculator() throws Exception {
+    Path temp = Files.createDirectories(site.resolve("tmp"));
     Process process =
         ChildProcess.switchboard(
+                List.of("-Djava.io.tmpdir=" + temp),
                 "serve",
                 "--app",
                 "http",
@@ -48,7 +55,10 @@ class HttpServeTest {
       assertThat(curl(base + "/docs/http.md")).startsWith("# The web server");
       assertThat(curl("-H", "Accept: application/json", base + "/calc?expr=6*7"))
           .contains("\"result\":\"42\"");
+      assertThat(unpackedSites(temp)).as("the site, unpacked").hasSize(1);
       stop(process);
+      assertThat(process.exitValue()).isZero();
+      assertThat(unpackedSites(temp)).as("left after SIGTERM").isEmpty();
     } finally {
       process.destroyForcibly();
     }
@@ -69,6 +79,14 @@ class HttpServeTest {
       stop(process);
     } finally {
       process.destroyForcibly();
+    }
+  }
+
+  private static List<Path> unpackedSites(Path temp) throws IOException {
+    try (var entries = Files.list(temp)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith("switchboard-site-"))
+          .toList();
     }
   }
 

@@ -6,7 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The small site served when no {@code --root} is given, so {@code serve --app http} shows
@@ -20,6 +24,9 @@ import java.util.List;
  */
 public final class BuiltInSite {
   private static final String BASE = "/io/switchboard/http/site/";
+
+  /** Every directory extracted in this process, for {@link #removeExtracted}. */
+  private static final Set<Path> EXTRACTED = ConcurrentHashMap.newKeySet();
 
   /** The site's files, relative to its root (the docs are added by the build). */
   static final List<String> FILES =
@@ -53,6 +60,7 @@ public final class BuiltInSite {
   public static Path extract(Class<?> owner, String base, List<String> files) {
     try {
       Path root = Files.createTempDirectory("switchboard-site-");
+      EXTRACTED.add(root);
       root.toFile().deleteOnExit();
       for (String name : files) {
         try (InputStream in = owner.getResourceAsStream(base + name)) {
@@ -71,6 +79,25 @@ public final class BuiltInSite {
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the site packaged under " + base, e);
+    }
+  }
+
+  /**
+   * Removes every directory {@link #extract} made in this process, for a process about to end
+   * without the JVM's own exit: a server stopped by SIGTERM halts the JVM with its status once it
+   * has shut down, and a halt runs no {@code deleteOnExit}. Call it after the servers have stopped;
+   * what cannot be removed is left, as {@code deleteOnExit} leaves it.
+   */
+  public static void removeExtracted() {
+    for (Path root : EXTRACTED) {
+      try (Stream<Path> tree = Files.walk(root)) {
+        for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+        EXTRACTED.remove(root);
+      } catch (IOException | UncheckedIOException e) {
+        // A temporary directory left behind harms nobody; the process is ending anyway.
+      }
     }
   }
 }
