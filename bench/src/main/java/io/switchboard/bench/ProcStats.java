@@ -94,8 +94,7 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
 
   /** The CPU of the children {@code pid} has waited for (cutime + cstime). */
   private static double reapedCpuSeconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+    String[] fields = statFields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     return (Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])) / (double) CLOCK_TICKS;
   }
 
@@ -104,21 +103,25 @@ public record ProcStats(double cpuSeconds, long rssBytes, int threads) {
     return read(ProcessHandle.current().pid());
   }
 
-  /**
-   * utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line, in seconds. The command
-   * name (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are
-   * counted from the last ')'.
-   */
+  /** utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line, in seconds. */
   static double cpuSecondsFromStat(String stat, long clockTicks) {
+    String[] fields = statFields(stat);
+    long utime = Long.parseLong(fields[14 - 3]);
+    long stime = Long.parseLong(fields[15 - 3]);
+    return (utime + stime) / (double) clockTicks;
+  }
+
+  /**
+   * The fields of a {@code /proc/<pid>/stat} line from field 3 (state) on, so field n is {@code [n
+   * - 3]}. The command name (field 2) is in parentheses and may itself hold spaces and parentheses,
+   * so they are counted from the last ')'.
+   */
+  private static String[] statFields(String stat) {
     int end = stat.lastIndexOf(')');
     if (end < 0) {
       throw new IllegalArgumentException("not a /proc stat line: " + stat);
     }
-    String[] fields = stat.substring(end + 1).trim().split("\\s+");
-    // fields[0] is field 3 (state), so field n is fields[n - 3].
-    long utime = Long.parseLong(fields[14 - 3]);
-    long stime = Long.parseLong(fields[15 - 3]);
-    return (utime + stime) / (double) clockTicks;
+    return stat.substring(end + 1).trim().split("\\s+");
   }
 
   /** The number in a {@code Name: value [kB]} line of {@code /proc/<pid>/status}. */

@@ -274,17 +274,15 @@ public final class OutboundQueue {
    */
   private long fileRun(FileRegion first) {
     long run = first.remaining;
-    long end = first.position + first.remaining;
     long most = Math.max(run, lowWaterMark / 2);
     for (Node node = head.next.next; node != null; node = node.next) {
       if (!(node.value instanceof FileRegion next)
           || next.file != first.file
-          || next.position != end
+          || next.position != first.position + run
           || run + next.remaining > most) {
         break;
       }
       run += next.remaining;
-      end += next.remaining;
     }
     return run;
   }
