@@ -87,6 +87,9 @@ public record ServerLauncher(
     }
     command.add(java);
     command.addAll(jvmArgs);
+    // The epoll model calls Linux through the FFM API, and Netty's transports load JNI libraries:
+    // allowed, as the jar's manifest allows them for `java -jar`, so no warning is printed.
+    command.add("--enable-native-access=ALL-UNNAMED");
     String path = model.jar() == null ? classPath : model.jar();
     command.addAll(
         List.of("-cp", path, mainClass, "serve", "--app", app, "--model", model.model()));

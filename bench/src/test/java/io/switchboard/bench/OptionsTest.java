@@ -30,6 +30,7 @@ class OptionsTest {
             "-c",
             "0",
             "java",
+            "--enable-native-access=ALL-UNNAMED",
             "-cp",
             "cp",
             "Main",

@@ -45,7 +45,7 @@ class OptionsTest {
         "--metrics-port 99999                | --metrics-port must be from 0 to 65535, not 99999",
         "--model reactor --threads 0         | --threads must be at least 1, not 0",
         "--app echo --model virtual --threads 4 | --threads does not apply to the virtual model;"
-            + " it applies to pool, reactor, aio, netty",
+            + " it applies to pool, reactor, epoll, aio, netty",
         "--app echo --model netty --selector poll | --selector does not apply to the netty model;"
             + " it applies to select, reactor",
         "--app echo --model select --transport epoll | --transport does not apply to the select"

@@ -3,10 +3,9 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.spi.ConnectionGroup;
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread contract: {@link #acceptAvailable} runs on the loop thread that passes itself; {@link
  * #acceptLoop} on the one acceptor thread.
+ *
+ * @param <F> the application's frame type
+ * @param <S> the accepted socket's type (see {@link SocketListener})
  */
-final class Acceptor<F> {
+final class Acceptor<F, S extends ReadableByteChannel & GatheringByteChannel> {
   private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
   /** Accepts per readiness event, so a connection storm cannot starve established clients. */
@@ -28,20 +30,20 @@ final class Acceptor<F> {
   /** How long to stop accepting after accept failed (typically out of file descriptors). */
   static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-  private final ServerSocketChannel listener;
+  private final SocketListener<S> listener;
   private final ConnectionGroup group;
   private final Application<F> app;
 
   /** Accept failures since the last success; one warning per spell, not one per retry. */
   private long failures;
 
-  Acceptor(ServerSocketChannel listener, ConnectionGroup group, Application<F> app) {
+  Acceptor(SocketListener<S> listener, ConnectionGroup group, Application<F> app) {
     this.listener = listener;
     this.group = group;
     this.app = app;
   }
 
-  ServerSocketChannel listener() {
+  SocketListener<S> listener() {
     return listener;
   }
 
@@ -55,7 +57,7 @@ final class Acceptor<F> {
   int acceptAvailable(EventLoop loop) {
     int accepted = 0;
     while (accepted < ACCEPTS_PER_EVENT) {
-      SocketChannel channel;
+      S channel;
       try {
         channel = listener.accept();
       } catch (ClosedChannelException e) {
@@ -84,7 +86,7 @@ final class Acceptor<F> {
   void acceptLoop(List<? extends EventLoop> loops) {
     int next = 0;
     while (listener.isOpen()) {
-      SocketChannel channel;
+      S channel;
       try {
         channel = listener.accept();
       } catch (ClosedChannelException e) {
@@ -105,15 +107,21 @@ final class Acceptor<F> {
   }
 
   /** Admits and sets up one accepted channel for {@code loop}; null if refused or failed. */
-  private NioConnection<F> admit(SocketChannel channel, EventLoop loop) {
+  private NioConnection<F> admit(S channel, EventLoop loop) {
     if (!group.tryAdmit()) {
       group.refuse(channel);
       return null;
     }
     try {
-      channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      NioConnection<F> connection = new NioConnection<>(group, app, channel, loop);
+      listener.configure(channel);
+      NioConnection<F> connection =
+          new NioConnection<>(
+              group,
+              app,
+              channel,
+              listener.remoteAddress(channel),
+              listener.localAddress(channel),
+              loop);
       group.register(connection);
       return connection;
     } catch (IOException | RuntimeException e) {

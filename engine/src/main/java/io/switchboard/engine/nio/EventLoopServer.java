@@ -3,7 +3,7 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.spi.AbstractServer;
 import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.Quietly;
-import java.nio.channels.ServerSocketChannel;
+import java.io.Closeable;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Thread contract: as {@link AbstractServer}.
  */
 final class EventLoopServer extends AbstractServer {
-  private final ServerSocketChannel listener;
+  private final Closeable listener;
   private final List<? extends EventLoop> loops;
   private final Thread acceptorThread;
 
@@ -24,7 +24,7 @@ final class EventLoopServer extends AbstractServer {
   EventLoopServer(
       ConnectionGroup group,
       String description,
-      ServerSocketChannel listener,
+      Closeable listener,
       List<? extends EventLoop> loops,
       Thread acceptorThread) {
     super(group, description);

@@ -5,8 +5,11 @@ import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.Channel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * A non-blocking connection owned by one {@link EventLoop}, which is its handler context: the loop
@@ -30,7 +33,12 @@ final class NioConnection<F> extends AbstractConnection<F> {
   /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
   private static final int READS_PER_EVENT = 16;
 
-  private final SocketChannel channel;
+  /**
+   * The socket: a {@code SocketChannel}, or the epoll model's own. Typed as what is written to and
+   * read through {@link #in}, the same object, so that one field serves both.
+   */
+  private final GatheringByteChannel channel;
+
   private final EventLoop loop;
   private final Runnable flushTask = this::writeReady;
 
@@ -44,16 +52,25 @@ final class NioConnection<F> extends AbstractConnection<F> {
   /** The socket took not all output; the loop wakes this connection once it is writable. */
   private boolean writeStalled;
 
-  NioConnection(ConnectionGroup group, Application<F> app, SocketChannel channel, EventLoop loop)
-      throws IOException {
-    super(group, app, channel.getRemoteAddress(), channel.getLocalAddress());
+  <S extends ReadableByteChannel & GatheringByteChannel> NioConnection(
+      ConnectionGroup group,
+      Application<F> app,
+      S channel,
+      SocketAddress remoteAddress,
+      SocketAddress localAddress,
+      EventLoop loop) {
+    super(group, app, remoteAddress, localAddress);
     this.channel = channel;
     this.loop = loop;
   }
 
   /** The socket, for the loop to register. */
-  SocketChannel channel() {
+  Channel channel() {
     return channel;
+  }
+
+  private ReadableByteChannel in() {
+    return (ReadableByteChannel) channel; // the constructor took only channels that are both
   }
 
   // ---- What the loop asks of it (loop thread) ------------------------------------------------
@@ -76,7 +93,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
     try {
       for (int i = 0; i < READS_PER_EVENT && readsEnabled && !isClosed(); i++) {
         buffer.clear();
-        int count = channel.read(buffer);
+        int count = in().read(buffer);
         if (count < 0) {
           setReads(false); // at end of stream the socket stays readable forever
           onEndOfInput();

@@ -34,7 +34,8 @@ public final class PollEngine implements Engine {
     try {
       listener.configureBlocking(false);
       ConnectionGroup group = new ConnectionGroup(app, limits);
-      PollingLoop loop = new PollingLoop("poll-loop", new Acceptor<>(listener, group, app));
+      PollingLoop loop =
+          new PollingLoop("poll-loop", new Acceptor<>(new ChannelListener(listener), group, app));
       EventLoopServer server =
           new EventLoopServer(group, "poll (no selector)", listener, List.of(loop), null);
       loop.start();

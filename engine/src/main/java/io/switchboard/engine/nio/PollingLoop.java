@@ -22,7 +22,7 @@ final class PollingLoop extends EventLoop {
   static final long MIN_BACKOFF_NANOS = 50_000;
   static final long MAX_BACKOFF_NANOS = 10_000_000;
 
-  private final Acceptor<?> acceptor;
+  private final Acceptor<?, ?> acceptor;
 
   /** Every connection this loop owns, with its wishes; order does not matter to a poller. */
   private final ArrayList<Polled> polled = new ArrayList<>();
@@ -64,7 +64,7 @@ final class PollingLoop extends EventLoop {
     }
   }
 
-  PollingLoop(String name, Acceptor<?> acceptor) {
+  PollingLoop(String name, Acceptor<?, ?> acceptor) {
     super(name);
     this.acceptor = acceptor;
   }

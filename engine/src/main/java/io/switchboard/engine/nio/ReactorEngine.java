@@ -4,15 +4,11 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
-import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.EngineOptions;
 import io.switchboard.engine.spi.EngineProvider;
 import io.switchboard.engine.spi.Listeners;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,38 +35,19 @@ public final class ReactorEngine implements Engine {
   @Override
   public <F> Server start(InetSocketAddress address, Application<F> app, Limits limits)
       throws IOException {
-    ServerSocketChannel listener = Listeners.open(address, options);
-    List<SelectorLoop> loops = new ArrayList<>(threads);
-    boolean loopsStarted = false;
-    try {
-      ConnectionGroup group = new ConnectionGroup(app, limits);
-      String kind = null;
-      for (int i = 0; i < threads; i++) {
-        var selector = selectors.open();
-        kind = SelectorChoice.kind(selector);
-        loops.add(new SelectorLoop("reactor-loop-" + (i + 1), selector, null));
-      }
-      Acceptor<F> acceptor = new Acceptor<>(listener, group, app);
-      Thread acceptorThread =
-          Thread.ofPlatform().name("reactor-acceptor").unstarted(() -> acceptor.acceptLoop(loops));
-      EventLoopServer server =
-          new EventLoopServer(
-              group,
-              "reactor (threads=" + threads + ", selector=" + kind + ")",
-              listener,
-              loops,
-              acceptorThread);
-      loops.forEach(EventLoop::start);
-      loopsStarted = true;
-      acceptorThread.start();
-      server.started((InetSocketAddress) listener.getLocalAddress());
-      return server;
-    } catch (IOException | RuntimeException e) {
-      listener.close();
-      // A started loop releases its selector as it stops; one never started must be told to.
-      loops.forEach(loopsStarted ? EventLoop::stop : EventLoop::closeResources);
-      throw e;
-    }
+    return Reactors.start(
+        "reactor",
+        new ChannelListener(Listeners.open(address, options)),
+        threads,
+        index -> new SelectorLoop("reactor-loop-" + index, selectors.open(), null, null),
+        loops ->
+            "reactor (threads="
+                + threads
+                + ", selector="
+                + SelectorChoice.kind(loops.get(0).selector())
+                + ")",
+        app,
+        limits);
   }
 
   /** Registers the model. */

@@ -40,7 +40,11 @@ public final class SelectEngine implements Engine {
       ConnectionGroup group = new ConnectionGroup(app, limits);
       selector = selectors.open();
       SelectorLoop loop =
-          new SelectorLoop("select-loop", selector, new Acceptor<>(listener, group, app));
+          new SelectorLoop(
+              "select-loop",
+              selector,
+              listener,
+              new Acceptor<>(new ChannelListener(listener), group, app));
       EventLoopServer server =
           new EventLoopServer(
               group,

@@ -3,8 +3,10 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,7 +26,7 @@ import java.util.function.Consumer;
  */
 final class SelectorLoop extends EventLoop {
   private final Selector selector;
-  private final Acceptor<?> acceptor;
+  private final Acceptor<?, ?> acceptor;
   private final SelectionKey acceptKey;
 
   /** Made once: the select call takes a consumer, so no selected-key set or iterator per pass. */
@@ -34,16 +36,22 @@ final class SelectorLoop extends EventLoop {
   private long acceptResumeAt;
 
   /**
-   * @param acceptor the listener this loop also accepts on, or null when another thread accepts
+   * @param acceptOn the non-blocking listener this loop also accepts on, or null when another
+   *     thread accepts
+   * @param acceptor what accepts on it, or null
    */
-  SelectorLoop(String name, Selector selector, Acceptor<?> acceptor) throws IOException {
+  SelectorLoop(
+      String name, Selector selector, ServerSocketChannel acceptOn, Acceptor<?, ?> acceptor)
+      throws IOException {
     super(name);
     this.selector = selector;
     this.acceptor = acceptor;
     this.acceptKey =
-        acceptor == null
-            ? null
-            : acceptor.listener().register(selector, SelectionKey.OP_ACCEPT, acceptor);
+        acceptOn == null ? null : acceptOn.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+  }
+
+  Selector selector() {
+    return selector;
   }
 
   @Override
@@ -99,7 +107,9 @@ final class SelectorLoop extends EventLoop {
   void register(NioConnection<?> connection) {
     SelectionKey key;
     try {
-      key = connection.channel().register(selector, SelectionKey.OP_READ, connection);
+      key =
+          ((SelectableChannel) connection.channel())
+              .register(selector, SelectionKey.OP_READ, connection);
     } catch (ClosedChannelException e) {
       return; // aborted before it got here (idle sweep, shutdown); nothing to tell anyone
     }

@@ -4,7 +4,8 @@ import io.switchboard.engine.Application;
 import io.switchboard.engine.Limits;
 import io.switchboard.engine.ServerStats;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,9 +105,11 @@ public final class ConnectionGroup {
    * Turns away a client the server has no place for: the application's one-line refusal, written
    * without blocking (it fits any socket buffer), then close. Other connections do not notice.
    */
-  public void refuse(SocketChannel channel) {
+  public void refuse(WritableByteChannel channel) {
     try (channel) {
-      channel.configureBlocking(false);
+      if (channel instanceof SelectableChannel selectable) {
+        selectable.configureBlocking(false);
+      }
       channel.write(app.refusal());
     } catch (IOException e) {
       // The client left first; nothing to tell it.

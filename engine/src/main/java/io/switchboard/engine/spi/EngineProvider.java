@@ -49,9 +49,26 @@ public abstract class EngineProvider {
     return summary;
   }
 
-  /** A new engine with {@code options}; each server gets its own. */
+  /**
+   * A new engine with {@code options}; each server gets its own.
+   *
+   * @throws IllegalStateException if the model cannot run here (see {@link #unavailable()})
+   */
   public final Engine create(EngineOptions options) {
+    String why = unavailable();
+    if (why != null) {
+      throw new IllegalStateException("the " + model + " model cannot run here: " + why);
+    }
     return factory.apply(options);
+  }
+
+  /**
+   * Why this model cannot run in this JVM or on this system (say, it needs a newer Java), or null
+   * if it can. {@link Engines#all()} leaves such a model out, so suites and the bench run the
+   * others; asking for it by name says why.
+   */
+  public String unavailable() {
+    return null;
   }
 
   /** The option sets the conformance suites run, e.g. one per selector provider. */

@@ -14,24 +14,35 @@ import java.util.stream.Collectors;
 public final class Engines {
   private Engines() {}
 
-  /** Every registered model, in teaching order (see {@link EngineProvider#teachingOrder()}). */
+  /**
+   * Every registered model that can run here, in teaching order (see {@link
+   * EngineProvider#teachingOrder()}); one that cannot ({@link EngineProvider#unavailable()}) is
+   * left out.
+   */
   public static List<EngineProvider> all() {
+    return registered().stream().filter(p -> p.unavailable() == null).toList();
+  }
+
+  /**
+   * The model called {@code name} (any case), or an exception that lists the ones there are. A
+   * model that cannot run here is found too; creating its engine says why.
+   */
+  public static EngineProvider named(String name) {
+    String wanted = name.toLowerCase(Locale.ROOT);
+    return registered().stream()
+        .filter(p -> p.model().equals(wanted))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown model '" + name + "'; models: " + names()));
+  }
+
+  private static List<EngineProvider> registered() {
     return ServiceLoader.load(EngineProvider.class).stream()
         .map(ServiceLoader.Provider::get)
         .sorted(
             Comparator.comparingInt(EngineProvider::teachingOrder)
                 .thenComparing(EngineProvider::model))
         .toList();
-  }
-
-  /** The model called {@code name} (any case), or an exception that lists the ones there are. */
-  public static EngineProvider named(String name) {
-    String wanted = name.toLowerCase(Locale.ROOT);
-    return all().stream()
-        .filter(p -> p.model().equals(wanted))
-        .findFirst()
-        .orElseThrow(
-            () -> new IllegalArgumentException("unknown model '" + name + "'; models: " + names()));
   }
 
   public static String names() {
