@@ -395,12 +395,13 @@ public final class ChatHub {
 
   /**
    * Puts {@code session} in the room called {@code name} and returns the room, once the session is
-   * in it. A hub alone creates a room that does not exist with the session already in it,
-   * forgetting an empty room if the hub is full; creating and forgetting happen under one lock, so
-   * the cap holds exactly however many join at once, and a room just created cannot be forgotten
-   * before its first member is in. Joining a room that exists takes no hub lock. With a shared bus,
-   * a room this node has no copy of is followed (loaded and kept up to date), and the bus holds the
-   * cap over every node.
+   * in it. A hub alone creates a room that does not exist, forgetting an empty room if the hub is
+   * full; creating and forgetting happen under one lock, so the cap holds exactly however many join
+   * at once, and a room just created cannot be forgotten before its first member is in. The room is
+   * in the hub's map before the session is in the room: the session hears it is in (its front
+   * writes the JOIN reply) while being added, and whoever it tells may act on the room at once.
+   * Joining a room that exists takes no hub lock. With a shared bus, a room this node has no copy
+   * of is followed (loaded and kept up to date), and the bus holds the cap over every node.
    *
    * @param givenKey the key the session gives for a room that has one, or {@code null}
    * @throws ChatException if the room's rules keep the session out (see {@link Room#add}), the hub
@@ -428,8 +429,11 @@ public final class ChatHub {
             "the hub keeps at most " + settings.maxRooms() + " rooms and none is free");
       }
       Room created = newRoom(name);
-      created.add(session, givenKey);
+      // Published first: adding delivers the session's arrival, and a reply sent then must name a
+      // room the others can find. Empty meanwhile, it cannot be forgotten (that needs this lock);
+      // a member that joins it before this one simply arrives first.
       rooms.put(key, created);
+      created.add(session, givenKey);
       return created;
     }
   }

@@ -122,6 +122,32 @@ class ChatHubTest {
   }
 
   @Test
+  void aNewRoomCanBeFoundTheMomentItsCreatorHearsItIsIn() throws Exception {
+    ChatHub hub = new ChatHub(ChatSettings.DEFAULT);
+    Session other = hub.connect(new RecordingMember());
+    List<String> seenByOther = new CopyOnWriteArrayList<>();
+    // On hearing it is in, a front writes the JOIN reply, and its user may tell someone who acts on
+    // the room at once (the IRC operator's MODE that once found no room). That someone looks here,
+    // on the delivering thread, at the very moment the reply would leave: deterministic, no sleep.
+    RecordingMember creator =
+        new RecordingMember() {
+          @Override
+          public void deliver(ChatEvent event) {
+            super.deliver(event);
+            if (event instanceof Entered entered && entered.room().equals("mine")) {
+              try {
+                seenByOther.add(other.view("mine").name());
+              } catch (ChatException e) {
+                seenByOther.add(e.getMessage());
+              }
+            }
+          }
+        };
+    hub.connect(creator).join("mine");
+    assertThat(seenByOther).containsExactly("mine");
+  }
+
+  @Test
   void theRoomCapHoldsExactlyUnderManyThreadsCreatingAndForgettingRooms() throws Exception {
     int cap = 3;
     int threads = 8;
