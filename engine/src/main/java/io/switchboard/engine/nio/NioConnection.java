@@ -101,7 +101,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
           return true;
         }
         if (count == 0) {
-          break;
+          return arrived;
         }
         arrived = true;
         buffer.flip();
@@ -111,8 +111,11 @@ final class NioConnection<F> extends AbstractConnection<F> {
           setReads(false);
         }
         if (count < buffer.capacity()) {
-          break; // the socket is drained; another read would only return 0
+          return arrived; // the socket is drained; another read would only return 0
         }
+      }
+      if (readsEnabled && !isClosed()) {
+        readiness.inputLeft(); // this event's share is read, the socket may hold more
       }
     } catch (IOException e) {
       abort(e);

@@ -20,4 +20,11 @@ interface Readiness {
 
   /** The connection is closing: stop waking it. Its channel is closed right after. */
   void cancel();
+
+  /**
+   * The connection stopped reading a readable socket before it was drained (its share of reads per
+   * event is used up): wake it again for what is left. A level-triggered loop does that anyway; an
+   * edge-triggered one would not hear of that input again.
+   */
+  default void inputLeft() {}
 }

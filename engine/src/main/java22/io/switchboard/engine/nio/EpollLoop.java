@@ -1,9 +1,11 @@
 package io.switchboard.engine.nio;
 
 import static io.switchboard.engine.nio.LinuxCalls.EPOLLERR;
+import static io.switchboard.engine.nio.LinuxCalls.EPOLLET;
 import static io.switchboard.engine.nio.LinuxCalls.EPOLLHUP;
 import static io.switchboard.engine.nio.LinuxCalls.EPOLLIN;
 import static io.switchboard.engine.nio.LinuxCalls.EPOLLOUT;
+import static io.switchboard.engine.nio.LinuxCalls.EPOLLRDHUP;
 import static io.switchboard.engine.nio.LinuxCalls.EPOLL_CTL_ADD;
 import static io.switchboard.engine.nio.LinuxCalls.EPOLL_CTL_DEL;
 import static io.switchboard.engine.nio.LinuxCalls.EPOLL_CTL_MOD;
@@ -24,10 +26,15 @@ import java.util.Arrays;
  * straight to its connection through an array indexed by descriptor (no boxed key, no map, no
  * selection key), and the event itself says what the connection waits for.
  *
- * <p>Level-triggered, like the JDK's selector: a socket that still has input after a loop's batch
- * of reads is reported again. A connection that wants neither input nor output is removed from the
- * set, as the JDK does, because a hung-up socket is reported whatever it waits for and would wake
- * the loop forever. Other threads wake the loop through an eventfd.
+ * <p>Edge-triggered, as Netty's epoll transport is (the JDK's selector is level-triggered): epoll
+ * reports a socket when input arrives or room frees up, not again on every wait while it stays
+ * readable, which spares the kernel a look at every socket just served on the next wait. That asks
+ * two things of the loop: a connection reads until the socket is drained (a short read), and one
+ * that stops earlier with input left (its share of reads per event used up) re-arms its socket
+ * ({@link Readiness#inputLeft}); a change of interest re-arms too, so input that waited while
+ * reading was paused is reported on resume. A connection that wants neither input nor output is
+ * removed from the set, as the JDK does. Other threads wake the loop through an eventfd
+ * (level-triggered: the loop empties it).
  *
  * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except {@link
  * #wakeup}.
@@ -113,6 +120,11 @@ final class EpollLoop extends EventLoop {
       }
       if ((happened & EPOLLIN) != 0 || broken && (wanted & EPOLLIN) != 0) {
         readAndFlush(connection);
+        if ((happened & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+          // The peer's end (or a reset) came behind the data just read: the short read that
+          // drained the data said nothing of it, and no new edge will. Read once more to meet it.
+          readAndFlush(connection);
+        }
       }
       runDeferred();
     }
@@ -130,7 +142,8 @@ final class EpollLoop extends EventLoop {
       connections = Arrays.copyOf(connections, Math.max(fd + 1, connections.length * 2));
     }
     Registration registration = new Registration(connection, fd);
-    int added = calls.epollCtl(epoll, EPOLL_CTL_ADD, fd, EPOLLIN, registration.data(EPOLLIN));
+    int added =
+        calls.epollCtl(epoll, EPOLL_CTL_ADD, fd, armed(EPOLLIN), registration.data(EPOLLIN));
     if (added < 0) {
       connection.abort(LinuxCalls.error("epoll_ctl", added));
       return;
@@ -138,6 +151,17 @@ final class EpollLoop extends EventLoop {
     registration.events = EPOLLIN;
     connections[fd] = connection;
     connection.registered(registration);
+  }
+
+  /**
+   * The events to register for {@code wanted}: edge-triggered, and with input the peer's end as an
+   * event of its own (see {@link #awaitAndProcess}).
+   */
+  private static int armed(int wanted) {
+    if (wanted == 0) {
+      return 0;
+    }
+    return wanted | EPOLLET | ((wanted & EPOLLIN) != 0 ? EPOLLRDHUP : 0);
   }
 
   /** A connection's wishes, kept where epoll reports them: its interest set and event data. */
@@ -165,12 +189,29 @@ final class EpollLoop extends EventLoop {
         return;
       }
       int op = events == 0 ? EPOLL_CTL_ADD : wanted == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
-      int result = calls.epollCtl(epoll, op, fd, wanted, data(wanted));
+      if (control(op, wanted)) {
+        events = wanted;
+      }
+    }
+
+    /**
+     * Re-arms the socket: a change of interest makes epoll look at the socket again and report what
+     * it finds, which edge-triggered mode would otherwise do only on new input.
+     */
+    @Override
+    public void inputLeft() {
+      if (events != 0 && connections[fd] == connection) {
+        control(EPOLL_CTL_MOD, events);
+      }
+    }
+
+    private boolean control(int op, int wanted) {
+      int result = calls.epollCtl(epoll, op, fd, armed(wanted), data(wanted));
       if (result < 0) {
         connection.abort(LinuxCalls.error("epoll_ctl", result));
-        return;
+        return false;
       }
-      events = wanted;
+      return true;
     }
 
     @Override
