@@ -60,32 +60,74 @@ final class SocketFd implements ByteChannel, GatheringByteChannel {
     return (int) advance(from, calls.send(fd, MemorySegment.ofBuffer(from)), "send");
   }
 
+  /**
+   * Writes the buffers in order, as {@code writev} would: until all are written or the socket takes
+   * less than it was given. The second is the only way to stop early: a caller takes a short write
+   * for a full socket and waits to hear that it has room again, which edge-triggered epoll reports
+   * only once the socket has been full.
+   */
   @Override
   public long write(ByteBuffer[] from, int offset, int length) throws IOException {
-    if (length == 1 || from[offset].remaining() >= GATHER_BYTES) {
-      return write(from[offset]);
-    }
     ensureOpen();
-    byte[] scratch = calls.gatherScratch();
-    int filled = 0;
-    for (int i = offset; i < offset + length && filled < scratch.length; i++) {
-      ByteBuffer buffer = from[i];
-      int take = Math.min(buffer.remaining(), scratch.length - filled);
-      buffer.get(buffer.position(), scratch, filled, take);
-      filled += take;
+    long total = 0;
+    int next = offset;
+    int end = offset + length;
+    while (next < end) {
+      ByteBuffer first = from[next];
+      if (!first.hasRemaining()) {
+        next++;
+        continue;
+      }
+      if (first.remaining() >= GATHER_BYTES || next == end - 1) {
+        int offered = first.remaining();
+        long sent = sendOrNothing(MemorySegment.ofBuffer(first), total);
+        advance(first, sent, "send");
+        total += sent;
+        if (sent < offered) {
+          return total;
+        }
+        next++;
+        continue;
+      }
+      byte[] scratch = calls.gatherScratch();
+      int filled = 0;
+      for (int i = next; i < end && filled < scratch.length; i++) {
+        ByteBuffer buffer = from[i];
+        int take = Math.min(buffer.remaining(), scratch.length - filled);
+        buffer.get(buffer.position(), scratch, filled, take);
+        filled += take;
+      }
+      long sent = sendOrNothing(MemorySegment.ofArray(scratch).asSlice(0, filled), total);
+      for (long left = sent; left > 0; next++) {
+        ByteBuffer buffer = from[next];
+        int step = (int) Math.min(left, buffer.remaining());
+        buffer.position(buffer.position() + step);
+        left -= step;
+        if (buffer.hasRemaining()) {
+          break;
+        }
+      }
+      total += sent;
+      if (sent < filled) {
+        return total;
+      }
     }
-    long sent = calls.send(fd, MemorySegment.ofArray(scratch).asSlice(0, filled));
-    if (sent < 0) {
-      return advance(null, sent, "send");
+    return total;
+  }
+
+  /**
+   * Sends {@code bytes}: how many went, 0 if the socket is full; a failure is thrown only if
+   * nothing was written before it in this call ({@code before}), else it waits for the next call.
+   */
+  private long sendOrNothing(MemorySegment bytes, long before) throws IOException {
+    long result = calls.send(fd, bytes);
+    if (result >= 0) {
+      return result;
     }
-    long left = sent;
-    for (int i = offset; left > 0; i++) {
-      ByteBuffer buffer = from[i];
-      int step = (int) Math.min(left, buffer.remaining());
-      buffer.position(buffer.position() + step);
-      left -= step;
+    if (result == -LinuxCalls.EAGAIN || result == -LinuxCalls.EINTR || before > 0) {
+      return 0;
     }
-    return sent;
+    throw LinuxCalls.error("send", result);
   }
 
   @Override

@@ -184,6 +184,58 @@ class EpollEngineTest {
     }
   }
 
+  /**
+   * A write that stops short of what it was given must mean the socket is full: edge-triggered
+   * epoll reports room again only after the socket was full. Queued buffers of 2 KiB, more than a
+   * gathering write copies at once (64 KiB), to a client that reads only once they are all queued.
+   */
+  @Test
+  void everythingQueuedReachesAClientThatStartsReadingLate() throws Exception {
+    assumeTrue(EpollProvider.whyUnavailable() == null, "the epoll model cannot run here");
+    int lines = 1_000;
+    byte[] line = ("x".repeat(2047) + "\n").getBytes(StandardCharsets.US_ASCII);
+    CountDownLatch queued = new CountDownLatch(1);
+    Handler<String> sender =
+        new Handler<>() {
+          @Override
+          public void opened(Connection connection) {
+            for (int i = 0; i < lines; i++) {
+              connection.send(ByteBuffer.wrap(line));
+            }
+            queued.countDown();
+          }
+
+          @Override
+          public void received(Connection connection, String frame) {}
+
+          @Override
+          public void malformed(Connection connection, FrameException error) {
+            connection.abort();
+          }
+        };
+    Limits roomy = Limits.DEFAULT.withMaxQueuedBytes(8L << 20).withWaterMarks(4 << 20, 6 << 20);
+    try (Server server =
+            new EpollProvider()
+                .create(EngineOptions.DEFAULT.withThreads(1))
+                .start(
+                    new InetSocketAddress("127.0.0.1", 0),
+                    new Application<>("send", LineDecoder::new, sender, EMPTY),
+                    roomy);
+        Socket client = new Socket()) {
+      client.setReceiveBufferSize(8192);
+      client.connect(server.localAddress(), 10_000);
+      client.setSoTimeout(20_000);
+      assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
+      long expected = (long) lines * line.length;
+      long read = 0;
+      byte[] into = new byte[8192];
+      for (int n; read < expected && (n = client.getInputStream().read(into)) > 0; ) {
+        read += n;
+      }
+      assertThat(read).isEqualTo(expected);
+    }
+  }
+
   private static final byte HOLD = 1;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
