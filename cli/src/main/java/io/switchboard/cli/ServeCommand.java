@@ -110,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--threads",
       paramLabel = "N",
       description =
-          "Worker or event-loop threads, for pool, reactor, aio and netty (default: the model's"
+          "Worker or event-loop threads, for pool, reactor, epoll, aio and netty (default: the model's"
               + " own: 2 x cores for pool, cores for the others).")
   Integer threads;
 
@@ -125,6 +125,14 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "auto|nio|epoll|io_uring",
       description = "Netty transport (default: auto, the best available here).")
   String transport;
+
+  @Option(
+      names = "--trigger",
+      paramLabel = "edge|level",
+      description =
+          "How the epoll model's loops hear of ready sockets: edge (the default; once per"
+              + " arrival of input) or level (on every wait while ready, as the JDK's selector).")
+  String trigger;
 
   @Option(
       names = "--max-connections",
@@ -359,7 +367,8 @@ final class ServeCommand implements Callable<Integer> {
       Map.of(
           "--threads", EngineOptions.THREADS,
           "--selector", EngineOptions.SELECTOR,
-          "--transport", EngineOptions.TRANSPORT);
+          "--transport", EngineOptions.TRANSPORT,
+          "--trigger", EngineOptions.TRIGGER);
 
   /**
    * Which apps read an app option: the options of an app's mixin belong to the app of that name
@@ -639,6 +648,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (transport != null) {
       options = options.with(EngineOptions.TRANSPORT, transport);
+    }
+    if (trigger != null) {
+      options = options.with(EngineOptions.TRIGGER, trigger);
     }
     return options;
   }

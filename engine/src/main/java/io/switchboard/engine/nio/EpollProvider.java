@@ -6,6 +6,7 @@ import io.switchboard.engine.spi.EngineProvider;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -29,9 +30,22 @@ public final class EpollProvider extends EngineProvider {
         EpollProvider::newEngine);
   }
 
+  /** Edge-triggered epoll, the default (see {@code EpollLoop}). */
+  static final String EDGE = "edge";
+
+  /** Level-triggered, as the JDK's selector. */
+  static final String LEVEL = "level";
+
   @Override
   public Set<String> options() {
-    return Set.of(EngineOptions.THREADS);
+    return Set.of(EngineOptions.THREADS, EngineOptions.TRIGGER);
+  }
+
+  @Override
+  public List<EngineOptions> variants() {
+    return List.of(
+        EngineOptions.DEFAULT.with(EngineOptions.TRIGGER, EDGE),
+        EngineOptions.DEFAULT.with(EngineOptions.TRIGGER, LEVEL));
   }
 
   @Override
@@ -60,6 +74,11 @@ public final class EpollProvider extends EngineProvider {
 
   private static Engine newEngine(EngineOptions options) {
     int threads = options.threadsOr(Runtime.getRuntime().availableProcessors());
+    String trigger = options.option(EngineOptions.TRIGGER, EDGE);
+    if (!trigger.equals(EDGE) && !trigger.equals(LEVEL)) {
+      throw new IllegalArgumentException(
+          "unknown trigger '" + trigger + "' for the epoll model; triggers: edge, level");
+    }
     try {
       MethodHandle constructor =
           MethodHandles.lookup()

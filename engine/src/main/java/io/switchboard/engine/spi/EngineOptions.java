@@ -26,6 +26,9 @@ public record EngineOptions(int threads, Map<String, String> options) {
   /** Which Netty transport ({@code auto}, {@code nio}, {@code epoll}, {@code io_uring}). */
   public static final String TRANSPORT = "transport";
 
+  /** How the epoll model's loops are told of ready sockets ({@code edge} or {@code level}). */
+  public static final String TRIGGER = "trigger";
+
   /** The option name behind {@link #reusePort()}. */
   public static final String REUSE_PORT = "reuse-port";
 

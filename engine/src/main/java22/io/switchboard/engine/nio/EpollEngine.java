@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
  */
 public final class EpollEngine implements Engine {
   private final int threads;
+  private final boolean edgeTriggered;
   private final EngineOptions options;
 
   public EpollEngine(int threads, EngineOptions options) {
@@ -25,6 +26,7 @@ public final class EpollEngine implements Engine {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
     this.threads = threads;
+    this.edgeTriggered = !options.option(EngineOptions.TRIGGER, "edge").equals("level");
     this.options = options;
   }
 
@@ -35,8 +37,9 @@ public final class EpollEngine implements Engine {
         "epoll",
         FdListener.open(address, options),
         threads,
-        index -> new EpollLoop("epoll-loop-" + index),
-        loops -> "epoll (threads=" + threads + ")",
+        index -> new EpollLoop("epoll-loop-" + index, edgeTriggered),
+        loops ->
+            "epoll (threads=" + threads + ", trigger=" + (edgeTriggered ? "edge" : "level") + ")",
         app,
         limits);
   }

@@ -34,7 +34,8 @@ import java.util.Arrays;
  * ({@link Readiness#inputLeft}); a change of interest re-arms too, so input that waited while
  * reading was paused is reported on resume. A connection that wants neither input nor output is
  * removed from the set, as the JDK does. Other threads wake the loop through an eventfd
- * (level-triggered: the loop empties it).
+ * (level-triggered: the loop empties it). With {@code --trigger level} the sockets are registered
+ * level-triggered instead, as the JDK's selector does, to compare (docs/benchmarks.md).
  *
  * <p>Thread contract: as {@link EventLoop}; everything here runs on the loop thread except {@link
  * #wakeup}.
@@ -61,8 +62,12 @@ final class EpollLoop extends EventLoop {
   /** The loop's connections by descriptor; grows as descriptors do. */
   private NioConnection<?>[] connections = new NioConnection<?>[1024];
 
-  EpollLoop(String name) throws IOException {
+  /** Edge-triggered (the default) or level-triggered, as {@code --trigger} chose. */
+  private final boolean edgeTriggered;
+
+  EpollLoop(String name, boolean edgeTriggered) throws IOException {
     super(name);
+    this.edgeTriggered = edgeTriggered;
     int created = calls.epollCreate();
     if (created < 0) {
       arena.close();
@@ -154,14 +159,14 @@ final class EpollLoop extends EventLoop {
   }
 
   /**
-   * The events to register for {@code wanted}: edge-triggered, and with input the peer's end as an
-   * event of its own (see {@link #awaitAndProcess}).
+   * The events to register for {@code wanted}: edge-triggered unless chosen otherwise, and with
+   * input the peer's end as an event of its own (see {@link #awaitAndProcess}).
    */
-  private static int armed(int wanted) {
+  private int armed(int wanted) {
     if (wanted == 0) {
       return 0;
     }
-    return wanted | EPOLLET | ((wanted & EPOLLIN) != 0 ? EPOLLRDHUP : 0);
+    return wanted | (edgeTriggered ? EPOLLET : 0) | ((wanted & EPOLLIN) != 0 ? EPOLLRDHUP : 0);
   }
 
   /** A connection's wishes, kept where epoll reports them: its interest set and event data. */
@@ -200,7 +205,7 @@ final class EpollLoop extends EventLoop {
      */
     @Override
     public void inputLeft() {
-      if (events != 0 && connections[fd] == connection) {
+      if (edgeTriggered && events != 0 && connections[fd] == connection) {
         control(EPOLL_CTL_MOD, events);
       }
     }
