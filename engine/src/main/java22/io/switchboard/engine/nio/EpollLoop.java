@@ -59,6 +59,9 @@ final class EpollLoop extends EventLoop {
 
   private boolean wakeClosed; // under wakeLock
 
+  /** Set once the loop has released its descriptors (loop thread). */
+  private boolean closed;
+
   /** The loop's connections by descriptor; grows as descriptors do. */
   private NioConnection<?>[] connections = new NioConnection<?>[1024];
 
@@ -140,6 +143,12 @@ final class EpollLoop extends EventLoop {
     SocketFd socket = (SocketFd) connection.channel();
     if (!socket.isOpen()) {
       return; // aborted before it got here (idle sweep, shutdown); nothing to tell anyone
+    }
+    if (closed) {
+      // Handed over as the loop stopped: its epoll descriptor is closed, and its number may be
+      // another's by now.
+      connection.abort(new IOException("event loop stopped"));
+      return;
     }
     socket.callFrom(calls);
     int fd = socket.fd();
@@ -234,6 +243,7 @@ final class EpollLoop extends EventLoop {
 
   @Override
   protected void closeResources() {
+    closed = true;
     for (NioConnection<?> connection : connections.clone()) {
       if (connection != null) {
         connection.abort(new IOException("event loop stopped"));
