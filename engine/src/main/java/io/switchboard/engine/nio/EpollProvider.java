@@ -26,7 +26,7 @@ public final class EpollProvider extends EngineProvider {
     super(
         "epoll",
         75,
-        "acceptor + N loops calling epoll, recv and send themselves (FFM; --threads, default cores)",
+        "acceptor + N loops calling epoll, recv, send themselves (FFM; --threads, --trigger edge|level)",
         EpollProvider::newEngine);
   }
 
