@@ -22,6 +22,9 @@ import java.util.Set;
 public final class EpollProvider extends EngineProvider {
   private static final String ENGINE = "io.switchboard.engine.nio.EpollEngine";
 
+  /** Asked once: every listing of the models asks again, and the answer cannot change. */
+  private static final String UNAVAILABLE = whyUnavailable();
+
   public EpollProvider() {
     super(
         "epoll",
@@ -50,7 +53,7 @@ public final class EpollProvider extends EngineProvider {
 
   @Override
   public String unavailable() {
-    return whyUnavailable();
+    return UNAVAILABLE;
   }
 
   static String whyUnavailable() {

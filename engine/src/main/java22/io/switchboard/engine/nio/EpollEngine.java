@@ -26,7 +26,8 @@ public final class EpollEngine implements Engine {
       throw new IllegalArgumentException("threads must be positive: " + threads);
     }
     this.threads = threads;
-    this.edgeTriggered = !options.option(EngineOptions.TRIGGER, "edge").equals("level");
+    this.edgeTriggered =
+        !options.option(EngineOptions.TRIGGER, EpollProvider.EDGE).equals(EpollProvider.LEVEL);
     this.options = options;
   }
 
@@ -39,7 +40,11 @@ public final class EpollEngine implements Engine {
         threads,
         index -> new EpollLoop("epoll-loop-" + index, edgeTriggered),
         loops ->
-            "epoll (threads=" + threads + ", trigger=" + (edgeTriggered ? "edge" : "level") + ")",
+            "epoll (threads="
+                + threads
+                + ", trigger="
+                + (edgeTriggered ? EpollProvider.EDGE : EpollProvider.LEVEL)
+                + ")",
         app,
         limits);
   }

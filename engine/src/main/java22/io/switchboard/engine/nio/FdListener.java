@@ -3,6 +3,7 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.spi.EngineOptions;
 import io.switchboard.engine.spi.Listeners;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -61,7 +62,7 @@ final class FdListener implements SocketListener<SocketFd> {
       int bind = calls.bind(fd, address);
       if (bind < 0) {
         IOException e = LinuxCalls.error("bind", bind);
-        throw new java.net.BindException(e.getMessage() + ": " + address);
+        throw new BindException(e.getMessage() + ": " + address);
       }
       check(calls.listen(fd, Listeners.BACKLOG), "listen");
       return new FdListener(fd, calls.address(fd, false), calls);

@@ -192,12 +192,6 @@ final class LinuxCalls {
     return new IOException(text + " (" + call + ")");
   }
 
-  static IOException error(String call, long result, Exception cause) {
-    IOException e = error(call, result);
-    e.initCause(cause);
-    return e;
-  }
-
   byte[] gatherScratch() {
     if (gather == null) {
       gather = new byte[SocketFd.GATHER_BYTES];

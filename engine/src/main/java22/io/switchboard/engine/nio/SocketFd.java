@@ -51,13 +51,17 @@ final class SocketFd implements ByteChannel, GatheringByteChannel {
     if (result == 0 && into.hasRemaining()) {
       return -1; // end of stream
     }
-    return (int) advance(into, result, "recv");
+    int read = (int) moved(result, 0, "recv");
+    into.position(into.position() + read);
+    return read;
   }
 
   @Override
   public int write(ByteBuffer from) throws IOException {
     ensureOpen();
-    return (int) advance(from, calls.send(fd, MemorySegment.ofBuffer(from)), "send");
+    int sent = (int) moved(calls.send(fd, MemorySegment.ofBuffer(from)), 0, "send");
+    from.position(from.position() + sent);
+    return sent;
   }
 
   /**
@@ -80,8 +84,8 @@ final class SocketFd implements ByteChannel, GatheringByteChannel {
       }
       if (first.remaining() >= GATHER_BYTES || next == end - 1) {
         int offered = first.remaining();
-        long sent = sendOrNothing(MemorySegment.ofBuffer(first), total);
-        advance(first, sent, "send");
+        int sent = (int) moved(calls.send(fd, MemorySegment.ofBuffer(first)), total, "send");
+        first.position(first.position() + sent);
         total += sent;
         if (sent < offered) {
           return total;
@@ -97,7 +101,8 @@ final class SocketFd implements ByteChannel, GatheringByteChannel {
         buffer.get(buffer.position(), scratch, filled, take);
         filled += take;
       }
-      long sent = sendOrNothing(MemorySegment.ofArray(scratch).asSlice(0, filled), total);
+      long sent =
+          moved(calls.send(fd, MemorySegment.ofArray(scratch).asSlice(0, filled)), total, "send");
       for (long left = sent; left > 0; next++) {
         ByteBuffer buffer = from[next];
         int step = (int) Math.min(left, buffer.remaining());
@@ -115,36 +120,21 @@ final class SocketFd implements ByteChannel, GatheringByteChannel {
     return total;
   }
 
-  /**
-   * Sends {@code bytes}: how many went, 0 if the socket is full; a failure is thrown only if
-   * nothing was written before it in this call ({@code before}), else it waits for the next call.
-   */
-  private long sendOrNothing(MemorySegment bytes, long before) throws IOException {
-    long result = calls.send(fd, bytes);
-    if (result >= 0) {
-      return result;
-    }
-    if (result == -LinuxCalls.EAGAIN || result == -LinuxCalls.EINTR || before > 0) {
-      return 0;
-    }
-    throw LinuxCalls.error("send", result);
-  }
-
   @Override
   public long write(ByteBuffer[] from) throws IOException {
     return write(from, 0, from.length);
   }
 
   /**
-   * Moves {@code buffer} past the {@code result} bytes a call moved, or turns {@code -errno} into
-   * what a non-blocking channel says: 0 when the socket has no room or no data, else an exception.
+   * What a call's {@code result} means to a non-blocking channel: the bytes moved; 0 when the
+   * socket has no room or no data, and also for a failure that follows {@code movedBefore} bytes
+   * this call already moved (the next call meets it); else the failure.
    */
-  private static long advance(ByteBuffer buffer, long result, String call) throws IOException {
+  private static long moved(long result, long movedBefore, String call) throws IOException {
     if (result >= 0) {
-      buffer.position(buffer.position() + (int) result);
       return result;
     }
-    if (result == -LinuxCalls.EAGAIN || result == -LinuxCalls.EINTR) {
+    if (result == -LinuxCalls.EAGAIN || result == -LinuxCalls.EINTR || movedBefore > 0) {
       return 0;
     }
     throw LinuxCalls.error(call, result);

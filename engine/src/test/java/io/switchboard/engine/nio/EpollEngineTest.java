@@ -94,12 +94,10 @@ class EpollEngineTest {
           }
         };
     try (Server server =
-            new EpollProvider()
-                .create(EngineOptions.DEFAULT.withThreads(1))
-                .start(
-                    new InetSocketAddress(loopback6, 0),
-                    new Application<>("echo", LineDecoder::new, echo, ByteBuffer.allocate(0)),
-                    Limits.DEFAULT);
+            oneLoop(
+                new InetSocketAddress(loopback6, 0),
+                new Application<>("echo", LineDecoder::new, echo, ByteBuffer.allocate(0)),
+                Limits.DEFAULT);
         Socket client = new Socket()) {
       assertThat(server.localAddress().getAddress()).isInstanceOf(Inet6Address.class);
       assertThat(server.localAddress().getPort()).isPositive();
@@ -143,12 +141,10 @@ class EpollEngineTest {
           }
         };
     try (Server server =
-            new EpollProvider()
-                .create(EngineOptions.DEFAULT.withThreads(1))
-                .start(
-                    new InetSocketAddress("127.0.0.1", 0),
-                    new Application<>("count", limits -> new ByteCounter(), counter, EMPTY),
-                    Limits.DEFAULT);
+            oneLoop(
+                new InetSocketAddress("127.0.0.1", 0),
+                new Application<>("count", limits -> new ByteCounter(), counter, EMPTY),
+                Limits.DEFAULT);
         SocketChannel sender = SocketChannel.open(server.localAddress());
         SocketChannel holder = SocketChannel.open(server.localAddress())) {
       // Warm up: a fast transfer grows the receive buffer (the kernel's autotuning) well past 1
@@ -215,12 +211,10 @@ class EpollEngineTest {
         };
     Limits roomy = Limits.DEFAULT.withMaxQueuedBytes(8L << 20).withWaterMarks(4 << 20, 6 << 20);
     try (Server server =
-            new EpollProvider()
-                .create(EngineOptions.DEFAULT.withThreads(1))
-                .start(
-                    new InetSocketAddress("127.0.0.1", 0),
-                    new Application<>("send", LineDecoder::new, sender, EMPTY),
-                    roomy);
+            oneLoop(
+                new InetSocketAddress("127.0.0.1", 0),
+                new Application<>("send", LineDecoder::new, sender, EMPTY),
+                roomy);
         Socket client = new Socket()) {
       client.setReceiveBufferSize(8192);
       client.connect(server.localAddress(), 10_000);
@@ -318,6 +312,14 @@ class EpollEngineTest {
       }
       LockSupport.parkNanos(1_000_000);
     }
+  }
+
+  /** The epoll model with one loop, so that every connection shares it. */
+  private static <F> Server oneLoop(InetSocketAddress address, Application<F> app, Limits limits)
+      throws IOException {
+    return new EpollProvider()
+        .create(EngineOptions.DEFAULT.withThreads(1))
+        .start(address, app, limits);
   }
 
   private static boolean canBind(InetAddress address) {
