@@ -44,7 +44,10 @@ final class FanoutScenario {
     final Tally tally = new Tally();
     final Tally synced = new Tally();
     final Semaphore connecting = new Semaphore(256);
+
+    /** The measured window on {@link System#nanoTime}'s clock, set before anyone sends. */
     volatile long windowStart = Long.MAX_VALUE;
+
     volatile long windowEnd = Long.MAX_VALUE;
     volatile boolean sending;
   }
@@ -193,13 +196,17 @@ final class FanoutScenario {
                     "only %,d of %,d members heard the room", shared.synced.ready(), members - 1))
             .build();
       }
+      // The window's bounds are fixed before the first message: senders and receivers decide
+      // whether a stamp is in it by the same two numbers. Set while sending, a sender could take
+      // a stamp after the bound's clock reading but before seeing it, and count that message
+      // differently from the receivers that count its deliveries.
+      shared.windowStart = System.nanoTime() + trial.options.warmup().toNanos();
+      shared.windowEnd = shared.windowStart + trial.duration().toNanos();
       shared.sending = true;
       clients.subList(receivers, members).forEach(ChatClient::startSending);
-      trial.pass("warm-up", trial.options.warmup());
+      trial.passUntil("warm-up", shared.windowStart);
       Trial.Window window = trial.openWindow();
-      shared.windowStart = System.nanoTime();
-      trial.pass("measuring", trial.duration());
-      shared.windowEnd = System.nanoTime();
+      trial.passUntil("measuring", shared.windowEnd);
       Trial.Span span = trial.closeWindow(window);
       shared.sending = false;
       trial.status("draining");

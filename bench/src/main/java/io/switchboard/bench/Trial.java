@@ -62,7 +62,11 @@ final class Trial {
 
   /** Lets {@code length} pass while the load runs, counting down on the progress line. */
   void pass(String phase, Duration length) throws InterruptedException {
-    long end = System.nanoTime() + length.toNanos();
+    passUntil(phase, System.nanoTime() + length.toNanos());
+  }
+
+  /** As {@link #pass}, until {@code end} on {@link System#nanoTime}'s clock. */
+  void passUntil(String phase, long end) throws InterruptedException {
     while (true) {
       long left = end - System.nanoTime();
       if (left <= 0) {
