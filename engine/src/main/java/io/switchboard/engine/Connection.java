@@ -32,8 +32,9 @@ public interface Connection {
   SocketAddress localAddress();
 
   /**
-   * Queues bytes for sending; the buffer's remaining bytes now belong to the connection and must
-   * not be changed by the caller afterwards.
+   * Queues bytes for sending: the buffer's remaining bytes, which must not be changed by anyone
+   * afterwards. The connection reads them without moving the buffer's position, so one buffer may
+   * be sent on many connections.
    *
    * @return {@code true} if the bytes were accepted (they will be written unless the connection is
    *     aborted or reset), {@code false} if the connection is closing or closed, or the send
@@ -41,6 +42,10 @@ public interface Connection {
    */
   boolean send(ByteBuffer bytes);
 
+  /**
+   * Queues an array's bytes, which must not be changed afterwards; as {@link #send(ByteBuffer)}. A
+   * broadcast sends one array to every receiver: each connection keeps only its place in it.
+   */
   default boolean send(byte[] bytes) {
     return send(ByteBuffer.wrap(bytes));
   }

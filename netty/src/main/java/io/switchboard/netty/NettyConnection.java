@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -40,10 +39,8 @@ import java.util.concurrent.RejectedExecutionException;
  * AbstractConnection}: any thread.
  */
 final class NettyConnection<F> extends AbstractConnection<F> {
-  /** A batch stops growing at this many bytes (or {@link #GATHER} buffers). */
+  /** A batch stops growing at this many bytes. */
   private static final int BATCH_BYTES = 256 * 1024;
-
-  private static final int GATHER = 64;
 
   /** Files are copied in chunks this large where the transport cannot send them directly. */
   private static final int FILE_CHUNK_SIZE = 64 * 1024;
@@ -56,9 +53,8 @@ final class NettyConnection<F> extends AbstractConnection<F> {
   private final Runnable pauseTask = this::applyPause;
   private final Runnable resumeTask = this::applyResume;
   private final ChannelFutureListener writeDone = this::writeDone;
-  // Event loop only:
-  private final ByteBuffer[] gather = new ByteBuffer[GATHER];
 
+  // Event loop only:
   /** Reads that arrived while paused, decoded in order on resume; made on first use. */
   private ArrayDeque<ByteBuf> held;
 
@@ -238,14 +234,13 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     }
     try {
       while (!isClosed()) {
-        int count = outbound.gather(gather);
-        if (count > 0) {
-          writeBatch(count);
-          return;
-        }
         OutboundQueue.FileSlice file = outbound.headFile();
         if (file != null) {
           writeFile(file);
+          return;
+        }
+        if (!outbound.isEmpty()) {
+          writeBatch();
           return;
         }
         if (!queueDrained()) {
@@ -257,19 +252,12 @@ final class NettyConnection<F> extends AbstractConnection<F> {
     }
   }
 
-  private void writeBatch(int count) {
-    int taken = 0;
-    long bytes = 0;
-    while (taken < count && (taken == 0 || bytes + gather[taken].remaining() <= BATCH_BYTES)) {
-      bytes += gather[taken++].remaining();
-    }
-    ByteBuf batch = channel.alloc().directBuffer((int) bytes);
-    for (int i = 0; i < taken; i++) {
-      ByteBuffer buffer = gather[i];
-      batch.writeBytes(buffer);
-      buffer.position(buffer.limit()); // copied: written() drops it once Netty has sent the batch
-    }
-    Arrays.fill(gather, 0, count, null);
+  /** Copies the bytes at the head of the queue into one buffer of Netty's and sends it. */
+  private void writeBatch() {
+    int most = (int) Math.clamp(queuedBytes(), 1, BATCH_BYTES);
+    ByteBuf batch = channel.alloc().directBuffer(most);
+    int bytes = outbound.copyTo(batch.internalNioBuffer(0, most));
+    batch.writerIndex(bytes); // written() drops the copied bytes once Netty has sent the batch
     send(batch, bytes);
   }
 

@@ -88,6 +88,7 @@ public class ChatBroadcastBenchmark {
   private static final class QueuedConnection implements Connection {
     private final long id;
     private final OutboundQueue queue = new OutboundQueue(Limits.DEFAULT, () -> {});
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(OutboundQueue.COPY_BYTES);
     private final Map<AttributeKey<?>, Object> attributes = new HashMap<>();
 
     QueuedConnection(long id) {
@@ -96,7 +97,7 @@ public class ChatBroadcastBenchmark {
 
     void drain(GatheringByteChannel channel) {
       try {
-        queue.writeTo(channel);
+        queue.writeTo(channel, buffer);
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e);
       }
@@ -120,6 +121,13 @@ public class ChatBroadcastBenchmark {
 
     @Override
     public boolean send(ByteBuffer bytes) {
+      boolean added = queue.add(bytes);
+      queue.claimFlush();
+      return added;
+    }
+
+    @Override
+    public boolean send(byte[] bytes) { // as the engine's connections: the array is shared
       boolean added = queue.add(bytes);
       queue.claimFlush();
       return added;

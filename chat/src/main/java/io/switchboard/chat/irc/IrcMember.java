@@ -170,8 +170,8 @@ final class IrcMember implements Member {
     }
     byte[] lines = front.render(event, this);
     if (lines.length > 0) {
-      // One buffer each (the queue moves its position), over bytes its receivers may share.
-      connection.send(ByteBuffer.wrap(lines));
+      // Bytes its receivers may share: each connection keeps only its place in them.
+      connection.send(lines);
     }
   }
 

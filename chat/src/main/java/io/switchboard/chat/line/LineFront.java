@@ -73,8 +73,8 @@ public final class LineFront implements Handler<String> {
 
     @Override
     public void deliver(ChatEvent event) {
-      // One buffer each (the queue moves its position), over the bytes all receivers share.
-      connection.send(ByteBuffer.wrap(render(event)));
+      // The bytes all receivers share: each connection keeps only its place in them.
+      connection.send(render(event));
     }
 
     @Override

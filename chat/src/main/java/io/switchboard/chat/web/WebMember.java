@@ -88,7 +88,7 @@ final class WebMember implements Member {
 
   /** Queues one frame, unless this side's Close went out already. */
   synchronized boolean send(byte[] frame) {
-    return !closeSent && connection.send(ByteBuffer.wrap(frame));
+    return !closeSent && connection.send(frame);
   }
 
   /** Sends one JSON message of the protocol ({@link WebFormat}). */

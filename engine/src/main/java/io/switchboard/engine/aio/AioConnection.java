@@ -12,7 +12,6 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,10 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * but the JDK does: an outstanding read owns {@link #READ_BUFFER_SIZE} bytes of heap for as long as
  * the connection is idle, which is why that buffer is small.
  *
- * <p>Writing: whoever claims the outbound queue's flush (any thread) issues one gathering write of
- * the buffers queued so far; its completion reports what was written and issues the next, until the
- * queue is empty. Files have no {@code transferTo} here: they are read chunk by chunk into a buffer
- * that exists only while a file is being sent.
+ * <p>Writing: whoever claims the outbound queue's flush (any thread) copies the bytes queued so far
+ * (up to {@link OutboundQueue#COPY_BYTES}) into a buffer made for that write and issues it; its
+ * completion reports what was written and issues the next, until the queue is empty. Files have no
+ * {@code transferTo} here: they are read chunk by chunk into a buffer that exists only while a file
+ * is being sent.
  *
  * <p>Thread contract: completion handlers run on the engine's channel group threads. Read
  * completions of one connection never overlap (one read in flight) and run the handler inside a
@@ -39,9 +39,6 @@ final class AioConnection<F> extends AbstractConnection<F> {
   /** Per-connection read buffer; an idle connection holds it for its outstanding read. */
   static final int READ_BUFFER_SIZE = 2048;
 
-  /** Gathering writes take at most this many queued buffers at once. */
-  private static final int GATHER = 64;
-
   /** File chunks are read into a buffer this large while a file is being sent. */
   private static final int FILE_CHUNK_SIZE = 32 * 1024;
 
@@ -52,8 +49,11 @@ final class AioConnection<F> extends AbstractConnection<F> {
   private final Runnable decodeRead = this::decodeRead;
   private final Runnable endOfInput = this::onEndOfInput;
   private final Runnable resume = this::resumeInContext;
+
   // Write path only (the flush claimer, one at a time):
-  private ByteBuffer[] gather;
+  /** The write in flight: one buffer, in the array the channel's gathering write takes. */
+  private final ByteBuffer[] writing = new ByteBuffer[1];
+
   private ByteBuffer fileChunk;
 
   AioConnection(
@@ -144,23 +144,22 @@ final class AioConnection<F> extends AbstractConnection<F> {
 
   /** Issues the next write of queued output, or releases the flush if there is none. */
   private void writeNext() {
-    if (gather == null) {
-      gather = new ByteBuffer[GATHER];
-    }
     try {
       while (!isClosed()) {
         if (fileChunk != null && fileChunk.hasRemaining()) {
           write(fileChunk); // the rest of a chunk the socket took only part of
           return;
         }
-        int count = outbound.gather(gather);
-        if (count > 0) {
-          channel.write(gather, 0, count, 0, TimeUnit.MILLISECONDS, this, WRITE_DONE);
-          return;
-        }
         OutboundQueue.FileSlice file = outbound.headFile();
         if (file != null) {
           write(readChunk(file));
+          return;
+        }
+        if (!outbound.isEmpty()) {
+          ByteBuffer bytes =
+              ByteBuffer.allocate((int) Math.clamp(queuedBytes(), 1, OutboundQueue.COPY_BYTES));
+          outbound.copyTo(bytes);
+          write(bytes.flip());
           return;
         }
         fileChunk = null; // a file's buffer lives only while a file is sent
@@ -174,8 +173,8 @@ final class AioConnection<F> extends AbstractConnection<F> {
   }
 
   private void write(ByteBuffer buffer) {
-    gather[0] = buffer;
-    channel.write(gather, 0, 1, 0, TimeUnit.MILLISECONDS, this, WRITE_DONE);
+    writing[0] = buffer;
+    channel.write(writing, 0, 1, 0, TimeUnit.MILLISECONDS, this, WRITE_DONE);
   }
 
   private ByteBuffer readChunk(OutboundQueue.FileSlice file) throws IOException {
@@ -186,7 +185,7 @@ final class AioConnection<F> extends AbstractConnection<F> {
   }
 
   private void writeCompleted(long count) {
-    Arrays.fill(gather, null);
+    writing[0] = null;
     outbound.written(count);
     touch();
     writeNext();

@@ -131,9 +131,12 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
    * transferTo} takes over again.
    */
   private void drainFully() throws IOException {
+    // A buffer for this drain only: a connection's thread keeps none while it has nothing to send.
+    ByteBuffer buffer =
+        ByteBuffer.allocate((int) Math.clamp(queuedBytes(), 512, OutboundQueue.COPY_BYTES));
     while (true) {
       long before = outbound.totalWritten();
-      if (drainTo(channel)) {
+      if (drainTo(channel, buffer)) {
         fileChunk = null; // kept only while a file waits on a full socket
         return;
       }

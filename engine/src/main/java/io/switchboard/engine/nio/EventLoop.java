@@ -1,6 +1,7 @@
 package io.switchboard.engine.nio;
 
 import io.switchboard.engine.spi.AbstractServer;
+import io.switchboard.engine.spi.OutboundQueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -72,6 +73,12 @@ abstract class EventLoop implements Runnable {
 
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
 
+  /**
+   * Output is copied here on its way to a socket (see {@link OutboundQueue#writeTo}); native
+   * memory, so the JDK writes it as it is instead of copying it once more.
+   */
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(OutboundQueue.COPY_BYTES);
+
   private volatile boolean running = true;
   private volatile boolean terminated;
 
@@ -85,6 +92,11 @@ abstract class EventLoop implements Runnable {
 
   protected final Thread thread() {
     return thread;
+  }
+
+  /** The buffer a connection writes through (loop thread only). */
+  final ByteBuffer writeBuffer() {
+    return writeBuffer;
   }
 
   // ---- Any thread ----------------------------------------------------------------------------

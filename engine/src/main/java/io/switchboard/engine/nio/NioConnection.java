@@ -130,7 +130,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
       return;
     }
     try {
-      boolean done = drainTo(channel);
+      boolean done = drainTo(channel, loop.writeBuffer());
       setWriteStalled(!done && !isClosed());
     } catch (IOException e) {
       abort(e);

@@ -17,7 +17,7 @@ import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -140,6 +140,11 @@ public abstract class AbstractConnection<F> implements Connection {
 
   @Override
   public final boolean send(ByteBuffer bytes) {
+    return state == OPEN && queued(outbound.add(bytes));
+  }
+
+  @Override
+  public final boolean send(byte[] bytes) {
     return state == OPEN && queued(outbound.add(bytes));
   }
 
@@ -498,16 +503,18 @@ public abstract class AbstractConnection<F> implements Connection {
   // ---- For the model, as the outbound queue's consumer ---------------------------------------
 
   /**
-   * Writes queued output to {@code channel} until the queue is empty or the channel is full. When
-   * the queue is empty the flush is released, and a closing connection is closed.
+   * Writes queued output to {@code channel} until the queue is empty or the channel is full,
+   * copying bytes through {@code buffer} (see {@link OutboundQueue#writeTo}). When the queue is
+   * empty the flush is released, and a closing connection is closed.
    *
    * @return true if everything was written; false if the channel is full and the model must call
    *     again once it is writable (the flush stays claimed meanwhile)
    */
-  protected final boolean drainTo(GatheringByteChannel channel) throws IOException {
+  protected final boolean drainTo(WritableByteChannel channel, ByteBuffer buffer)
+      throws IOException {
     while (true) {
       long before = outbound.totalWritten();
-      boolean full = outbound.writeTo(channel);
+      boolean full = outbound.writeTo(channel, buffer);
       if (outbound.totalWritten() != before) {
         touch(); // progress only: a full socket written to in vain is no sign of life
       }

@@ -6,15 +6,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.util.Arrays;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A connection's bounded queue of output waiting for the socket.
  *
  * <p>Thread contract: many producers ({@link #add}, from any thread), one consumer at a time
- * ({@link #writeTo} or {@link #gather}/{@link #headFile}/{@link #written}, {@link #releaseFlush},
+ * ({@link #writeTo} or {@link #copyTo}/{@link #headFile}/{@link #written}, {@link #releaseFlush},
  * {@link #isEmpty}), which is the engine's writer or event loop; {@link #clear} from any thread.
  * Producers never block and take no lock: an add is one atomic swap and one atomic add.
  *
@@ -32,16 +31,31 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class OutboundQueue {
 
-  /** One entry of the list: a {@link ByteBuffer} or a {@link FileRegion}. */
+  /**
+   * One entry of the list: bytes (a {@code byte[]} or a {@link ByteBuffer}) or a {@link
+   * FileRegion}. Bytes are never changed here, not even a buffer's position: the node keeps how far
+   * they have been written, so one array or buffer can be queued on many connections (a broadcast)
+   * without an object per receiver beyond its node.
+   */
   private static final class Node {
     /** Null once consumed (the consumer's last node stays as the list's head). */
     Object value;
 
-    /** Set once, by the producer that appended after this node; read by the consumer. */
-    volatile Node next;
+    /**
+     * Bytes: the index of the next byte to write (into the array, or the buffer's absolute one).
+     */
+    int next;
 
-    Node(Object value) {
+    /** Bytes: the index after the last byte. */
+    final int end;
+
+    /** Set once, by the producer that appended after this node; read by the consumer. */
+    volatile Node after;
+
+    Node(Object value, int next, int end) {
       this.value = value;
+      this.next = next;
+      this.end = end;
     }
   }
 
@@ -58,8 +72,12 @@ public final class OutboundQueue {
     }
   }
 
-  /** Gathering writes take at most this many buffers at once (IOV_MAX is far above). */
-  private static final int GATHER = 64;
+  /**
+   * A consumer copies at most this many queued bytes into its buffer for one write: enough that a
+   * burst of small lines costs one system call, small enough that a buffer of this size per event
+   * loop costs nothing.
+   */
+  public static final int COPY_BYTES = 64 * 1024;
 
   // Fields updated atomically through VarHandles rather than Atomic* objects: every connection has
   // a queue, and three atomic objects each cost more memory than the idle connection's own state.
@@ -80,16 +98,8 @@ public final class OutboundQueue {
     }
   }
 
-  /**
-   * The consumer's scratch array for gathering writes, one per thread: the event loops and writer
-   * threads that drain queues are few, the connections many, and an idle connection should not keep
-   * an array of its own.
-   */
-  private static final ThreadLocal<ByteBuffer[]> SCRATCH =
-      ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
-
   /** Consumer only: the last consumed node; the entries are the ones after it. */
-  private Node head = new Node(null);
+  private Node head = new Node(null, 0, 0);
 
   /** The last node appended; producers swap in their node, then link it from the one before. */
   @SuppressWarnings("unused") // through TAIL
@@ -134,26 +144,35 @@ public final class OutboundQueue {
     this.bytesWritten = bytesWritten;
   }
 
-  /** Appends bytes; returns {@code false} (adding nothing) if they would pass the hard cap. */
+  /**
+   * Appends a buffer's remaining bytes, which must not change until written; its position is left
+   * as it is. Returns {@code false} (adding nothing) if they would pass the hard cap.
+   */
   public boolean add(ByteBuffer bytes) {
-    return add(bytes, bytes.remaining());
+    return add(bytes, bytes.position(), bytes.limit());
+  }
+
+  /** Appends an array's bytes, which must not change until written; as {@link #add(ByteBuffer)}. */
+  public boolean add(byte[] bytes) {
+    return add(bytes, 0, bytes.length);
   }
 
   /** Appends a file range; same rules as {@link #add(ByteBuffer)}. */
   public boolean add(FileChannel file, long position, long count) {
-    return add(new FileRegion(file, position, count), count);
+    return count == 0 || add(new Node(new FileRegion(file, position, count), 0, 0), count);
   }
 
-  private boolean add(Object entry, long size) {
-    if (size == 0) {
-      return true;
-    }
+  private boolean add(Object bytes, int from, int to) {
+    return from == to || add(new Node(bytes, from, to), to - from);
+  }
+
+  private boolean add(Node node, long size) {
     long after = (long) QUEUED.getAndAdd(this, size) + size;
     if (after > maxQueuedBytes) {
       QUEUED.getAndAdd(this, -size);
       return false;
     }
-    append(entry);
+    append(node);
     if (after > highWaterMark && writable) {
       updateWritability();
     }
@@ -182,7 +201,7 @@ public final class OutboundQueue {
    * seen yet; its producer then claims the flush itself (see {@link #releaseFlush}).
    */
   public boolean isEmpty() {
-    return head.next == null;
+    return head.after == null;
   }
 
   public long queuedBytes() {
@@ -195,13 +214,15 @@ public final class OutboundQueue {
 
   /**
    * Writes queued output to {@code channel} until the queue is empty or the channel takes no more
-   * (a non-blocking socket whose send buffer is full). Byte buffers go out in gathering writes;
-   * file regions through {@link FileChannel#transferTo}.
+   * (a non-blocking socket whose send buffer is full). Bytes are copied into {@code buffer} (at
+   * least {@link #COPY_BYTES} is best) and go out a buffer at a time: for a socket, one system call
+   * per burst of small entries, however many there are, and the JDK copies heap bytes to native
+   * memory for a socket anyway. File regions go through {@link FileChannel#transferTo}.
    *
    * @return true if the channel took no more (it is full; the queue is not empty), false if the
    *     queue ran empty
    */
-  public boolean writeTo(GatheringByteChannel channel) throws IOException {
+  public boolean writeTo(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
     while (true) {
       Object first = peek();
       if (first == null) {
@@ -213,14 +234,10 @@ public final class OutboundQueue {
         offered = fileRun(region);
         written = region.file.transferTo(region.position, offered, channel);
       } else {
-        ByteBuffer[] gather = SCRATCH.get();
-        int count = gather(gather);
-        offered = 0;
-        for (int i = 0; i < count; i++) {
-          offered += gather[i].remaining();
-        }
-        written = count == 1 ? channel.write(gather[0]) : channel.write(gather, 0, count);
-        Arrays.fill(gather, 0, count, null);
+        buffer.clear();
+        offered = copyTo(buffer);
+        buffer.flip();
+        written = channel.write(buffer);
       }
       written(written);
       if (written < offered) {
@@ -229,25 +246,30 @@ public final class OutboundQueue {
     }
   }
 
-  // ---- For models whose writes complete later (aio, netty): take, write elsewhere, report ----
+  // ---- For models whose writes complete later (aio, netty): copy or take, write, report -------
 
   /** A file range waiting at the head of the queue (see {@link #headFile()}). */
   public record FileSlice(FileChannel file, long position, long count) {}
 
   /**
-   * Puts the byte buffers at the head of the queue into {@code into} (at most {@code into.length}),
-   * without removing them; the consumer writes them and then reports with {@link #written}. Returns
-   * how many; 0 when the queue is empty or its head is a file range.
+   * Copies the bytes at the head of the queue into {@code into}, as many as fit, without removing
+   * them; the consumer writes them and then reports with {@link #written}. Returns how many; 0 when
+   * the queue is empty or its head is a file range.
    */
-  public int gather(ByteBuffer[] into) {
-    int count = 0;
-    for (Node node = head.next; node != null && count < into.length; node = node.next) {
-      if (!(node.value instanceof ByteBuffer buffer)) {
-        break;
+  public int copyTo(ByteBuffer into) {
+    int copied = 0;
+    for (Node node = head.after; node != null && into.hasRemaining(); node = node.after) {
+      int length = Math.min(node.end - node.next, into.remaining());
+      if (node.value instanceof byte[] array) {
+        into.put(array, node.next, length);
+      } else if (node.value instanceof ByteBuffer buffer) {
+        into.put(into.position(), buffer, node.next, length).position(into.position() + length);
+      } else {
+        break; // a file range: the consumer takes it on its own (headFile)
       }
-      into[count++] = buffer;
+      copied += length;
     }
-    return count;
+    return copied;
   }
 
   /**
@@ -275,7 +297,7 @@ public final class OutboundQueue {
   private long fileRun(FileRegion first) {
     long run = first.remaining;
     long most = Math.max(run, lowWaterMark / 2);
-    for (Node node = head.next.next; node != null; node = node.next) {
+    for (Node node = head.after.after; node != null; node = node.after) {
       if (!(node.value instanceof FileRegion next)
           || next.file != first.file
           || next.position != first.position + run
@@ -288,19 +310,19 @@ public final class OutboundQueue {
   }
 
   /**
-   * Reports that {@code bytes} from the head of the queue reached the socket. Byte buffers must
-   * have been advanced past what was written (a channel's write does that; a consumer that copies
-   * them elsewhere sets their position itself); those used up are dropped. File ranges at the head
-   * are advanced by {@code bytes}, across as many as it covers. Updates the count and the writable
-   * flag.
+   * Reports that {@code bytes} from the head of the queue reached the socket: the entries they
+   * cover are advanced, those used up dropped, across as many as it covers (bytes copied by {@link
+   * #copyTo}, or file ranges sent as one run, see {@link #fileRun}). Updates the count and the
+   * writable flag.
    */
   public void written(long bytes) {
     if (bytes <= 0) {
       return;
     }
-    if (peek() instanceof FileRegion) {
-      long left = bytes; // may reach into the ranges after the head (see fileRun)
-      while (left > 0 && peek() instanceof FileRegion region) {
+    long left = bytes;
+    while (left > 0) {
+      Node first = head.after;
+      if (first.value instanceof FileRegion region) {
         long taken = Math.min(left, region.remaining);
         region.position += taken;
         region.remaining -= taken;
@@ -308,10 +330,13 @@ public final class OutboundQueue {
         if (region.remaining <= 0) {
           removeFirst();
         }
-      }
-    } else {
-      while (peek() instanceof ByteBuffer buffer && !buffer.hasRemaining()) {
-        removeFirst();
+      } else {
+        int taken = (int) Math.min(left, first.end - first.next);
+        first.next += taken;
+        left -= taken;
+        if (first.next == first.end) {
+          removeFirst();
+        }
       }
     }
     consumed(bytes);
@@ -344,22 +369,21 @@ public final class OutboundQueue {
     return dropped;
   }
 
-  /** Links {@code entry} at the tail: one swap, then the link the consumer follows. */
-  private void append(Object entry) {
-    Node node = new Node(entry);
+  /** Links {@code node} at the tail: one swap, then the link the consumer follows. */
+  private void append(Node node) {
     Node previous = (Node) TAIL.getAndSet(this, node);
-    previous.next = node; // volatile: seen by the consumer's releaseFlush, see isEmpty
+    previous.after = node; // volatile: seen by the consumer's releaseFlush, see isEmpty
   }
 
   /** The first entry, or null (consumer only). */
   private Object peek() {
-    Node first = head.next;
+    Node first = head.after;
     return first == null ? null : first.value;
   }
 
   /** Unlinks the first entry; its node becomes the head (consumer only). */
   private void removeFirst() {
-    Node first = head.next;
+    Node first = head.after;
     if (first != null) {
       first.value = null;
       head = first;

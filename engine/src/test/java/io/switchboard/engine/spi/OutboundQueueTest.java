@@ -11,6 +11,7 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,9 @@ class OutboundQueueTest {
   private final AtomicInteger flips = new AtomicInteger();
   private final Limits limits = Limits.DEFAULT.withWaterMarks(10, 20).withMaxQueuedBytes(30);
   private final OutboundQueue queue = new OutboundQueue(limits, flips::incrementAndGet);
+
+  /** The consumer's buffer, as an event loop's: what it copies queued bytes through. */
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(OutboundQueue.COPY_BYTES);
 
   /** A channel that takes at most {@code budget} bytes, like a socket with a full buffer. */
   private static final class Trickle implements GatheringByteChannel {
@@ -73,10 +77,10 @@ class OutboundQueueTest {
 
     Trickle channel = new Trickle();
     channel.budget = 10; // down to 15: between the marks, still unwritable
-    assertThat(queue.writeTo(channel)).as("channel full").isTrue();
+    assertThat(queue.writeTo(channel, buffer)).as("channel full").isTrue();
     assertThat(queue.isWritable()).isFalse();
     channel.budget = 100;
-    assertThat(queue.writeTo(channel)).as("queue emptied").isFalse();
+    assertThat(queue.writeTo(channel, buffer)).as("queue emptied").isFalse();
     assertThat(queue.isWritable()).isTrue();
     assertThat(flips).hasValue(2);
     assertThat(channel.taken.size()).isEqualTo(25);
@@ -97,7 +101,7 @@ class OutboundQueueTest {
     assertThat(queue.claimFlush()).as("already claimed").isFalse();
     Trickle channel = new Trickle();
     channel.budget = 100;
-    queue.writeTo(channel);
+    queue.writeTo(channel, buffer);
     assertThat(queue.releaseFlush()).isFalse();
     queue.add(bytes(1));
     assertThat(queue.claimFlush()).isTrue();
@@ -111,7 +115,7 @@ class OutboundQueueTest {
     Trickle channel = new Trickle();
     for (int round = 0; round < 10; round++) {
       channel.budget = 1;
-      queue.writeTo(channel);
+      queue.writeTo(channel, buffer);
     }
     assertThat(channel.taken.toByteArray()).containsExactly(0, 0, 1, 1, 2, 2, 3, 3, 4, 4);
     assertThat(queue.isEmpty()).isTrue();
@@ -140,7 +144,7 @@ class OutboundQueueTest {
       // At most half the low-water mark (20) in one run: two pieces, not four.
       assertThat(files.headFile().count()).isEqualTo(20);
       channel.budget = 25; // ends inside the third piece
-      assertThat(files.writeTo(channel)).as("channel full").isTrue();
+      assertThat(files.writeTo(channel, buffer)).as("channel full").isTrue();
       assertThat(files.headFile().position()).isEqualTo(25);
       assertThat(files.headFile().count())
           .as("the rest of the third, and the fourth")
@@ -148,7 +152,7 @@ class OutboundQueueTest {
       assertThat(files.queuedBytes()).isEqualTo(1 + 6 * 10 - 25);
 
       channel.budget = 1000;
-      assertThat(files.writeTo(channel)).as("queue emptied").isFalse();
+      assertThat(files.writeTo(channel, buffer)).as("queue emptied").isFalse();
     }
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     expected.write(content, 0, 40);
@@ -156,5 +160,59 @@ class OutboundQueueTest {
     expected.write(0xEE);
     assertThat(channel.taken.toByteArray()).isEqualTo(expected.toByteArray());
     assertThat(files.queuedBytes()).isZero();
+  }
+
+  @Test
+  void oneArrayOrBufferQueuedOnManyConnectionsReachesEachWholeAndStaysAsItWas() throws Exception {
+    byte[] shared = "hello, all\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    ByteBuffer sharedBuffer = ByteBuffer.wrap("second\n".getBytes()).position(1); // "econd\n"
+    Limits roomy = Limits.DEFAULT;
+    OutboundQueue first = new OutboundQueue(roomy, () -> {});
+    OutboundQueue second = new OutboundQueue(roomy, () -> {});
+    for (OutboundQueue each : List.of(first, second)) {
+      each.add(shared);
+      each.add(sharedBuffer);
+      each.add(shared);
+    }
+    assertThat(first.queuedBytes()).isEqualTo(11 + 6 + 11);
+
+    // Each drains at its own pace: the first 3 bytes a write, the second all at once.
+    Trickle slow = new Trickle();
+    Trickle fast = new Trickle();
+    fast.budget = 1000;
+    assertThat(second.writeTo(fast, buffer)).isFalse();
+    while (!first.isEmpty()) {
+      slow.budget = 3;
+      first.writeTo(slow, buffer);
+    }
+
+    String expected = "hello, all\necond\nhello, all\n";
+    assertThat(slow.taken.toString()).isEqualTo(expected);
+    assertThat(fast.taken.toString()).isEqualTo(expected);
+    assertThat(first.queuedBytes()).isZero();
+    assertThat(sharedBuffer.position()).as("the sender's buffer is not moved").isEqualTo(1);
+    assertThat(new String(shared, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("hello, all\n");
+  }
+
+  @Test
+  void aConsumerThatCopiesOutReportsWhatWasSentAndTheNextCopyGoesOnFromThere() {
+    queue.add(new byte[] {1, 2, 3});
+    queue.add(ByteBuffer.wrap(new byte[] {4, 5}));
+    queue.add(new byte[] {6});
+
+    ByteBuffer batch = ByteBuffer.allocate(4); // smaller than what is queued
+    assertThat(queue.copyTo(batch)).isEqualTo(4);
+    assertThat(batch.flip()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+    assertThat(queue.queuedBytes()).as("copied is not written").isEqualTo(6);
+
+    queue.written(2); // the socket took only part of the batch
+    batch.clear();
+    assertThat(queue.copyTo(batch)).isEqualTo(4);
+    assertThat(batch.flip()).isEqualTo(ByteBuffer.wrap(new byte[] {3, 4, 5, 6}));
+    queue.written(4);
+    assertThat(queue.isEmpty()).isTrue();
+    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.copyTo(batch.clear())).isZero();
   }
 }
