@@ -123,12 +123,12 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   }
 
   /**
-   * Writes until the queue is empty. A blocking channel may still write only part of a gathering
-   * write (on a virtual thread the socket is non-blocking underneath, and the JDK returns a partial
-   * count); calling again blocks until there is room, so this loop waits rather than spins. A
-   * file's {@code transferTo} does not wait there: it returns 0 while the socket is full. Then the
-   * next piece of the file goes through a buffer, whose write parks until there is room, and {@code
-   * transferTo} takes over again.
+   * Writes until the queue is empty. A blocking channel may still write only part of a write (on a
+   * virtual thread the socket is non-blocking underneath, and the JDK returns a partial count);
+   * calling again blocks until there is room, so this loop waits rather than spins. A file's {@code
+   * transferTo} does not wait there: it returns 0 while the socket is full. Then the next piece of
+   * the file goes through a buffer, whose write parks until there is room, and {@code transferTo}
+   * takes over again.
    */
   private void drainFully() throws IOException {
     // A buffer for this drain only: a connection's thread keeps none while it has nothing to send.

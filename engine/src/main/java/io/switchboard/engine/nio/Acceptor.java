@@ -3,9 +3,8 @@ package io.switchboard.engine.nio;
 import io.switchboard.engine.Application;
 import io.switchboard.engine.spi.ConnectionGroup;
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * @param <F> the application's frame type
  * @param <S> the accepted socket's type (see {@link SocketListener})
  */
-final class Acceptor<F, S extends ReadableByteChannel & GatheringByteChannel> {
+final class Acceptor<F, S extends ByteChannel> {
   private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
   /** Accepts per readiness event, so a connection storm cannot starve established clients. */

@@ -7,9 +7,8 @@ import io.switchboard.engine.spi.Quietly;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.Channel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ReadableByteChannel;
 
 /**
  * A non-blocking connection owned by one {@link EventLoop}, which is its handler context: the loop
@@ -33,11 +32,8 @@ final class NioConnection<F> extends AbstractConnection<F> {
   /** Reads per readiness event, so one fast sender cannot starve the loop's other connections. */
   private static final int READS_PER_EVENT = 16;
 
-  /**
-   * The socket: a {@code SocketChannel}, or the epoll model's own. Typed as what is written to and
-   * read through {@link #in}, the same object, so that one field serves both.
-   */
-  private final GatheringByteChannel channel;
+  /** The socket: a {@code SocketChannel}, or the epoll model's own. */
+  private final ByteChannel channel;
 
   private final EventLoop loop;
   private final Runnable flushTask = this::writeReady;
@@ -52,10 +48,10 @@ final class NioConnection<F> extends AbstractConnection<F> {
   /** The socket took not all output; the loop wakes this connection once it is writable. */
   private boolean writeStalled;
 
-  <S extends ReadableByteChannel & GatheringByteChannel> NioConnection(
+  NioConnection(
       ConnectionGroup group,
       Application<F> app,
-      S channel,
+      ByteChannel channel,
       SocketAddress remoteAddress,
       SocketAddress localAddress,
       EventLoop loop) {
@@ -67,10 +63,6 @@ final class NioConnection<F> extends AbstractConnection<F> {
   /** The socket, for the loop to register. */
   Channel channel() {
     return channel;
-  }
-
-  private ReadableByteChannel in() {
-    return (ReadableByteChannel) channel; // the constructor took only channels that are both
   }
 
   // ---- What the loop asks of it (loop thread) ------------------------------------------------
@@ -93,7 +85,7 @@ final class NioConnection<F> extends AbstractConnection<F> {
     try {
       for (int i = 0; i < READS_PER_EVENT && readsEnabled && !isClosed(); i++) {
         buffer.clear();
-        int count = in().read(buffer);
+        int count = channel.read(buffer);
         if (count < 0) {
           setReads(false); // at end of stream the socket stays readable forever
           onEndOfInput();

@@ -5,8 +5,7 @@ import io.switchboard.engine.Limits;
 import io.switchboard.engine.Server;
 import io.switchboard.engine.spi.ConnectionGroup;
 import java.io.IOException;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -33,16 +32,15 @@ final class Reactors {
    *
    * @param description what the server says it is, given the loops (a selector's kind, say)
    */
-  static <F, S extends ReadableByteChannel & GatheringByteChannel, L extends EventLoop>
-      Server start(
-          String model,
-          SocketListener<S> listener,
-          int threads,
-          LoopFactory<L> loops,
-          Function<List<L>, String> description,
-          Application<F> app,
-          Limits limits)
-          throws IOException {
+  static <F, S extends ByteChannel, L extends EventLoop> Server start(
+      String model,
+      SocketListener<S> listener,
+      int threads,
+      LoopFactory<L> loops,
+      Function<List<L>, String> description,
+      Application<F> app,
+      Limits limits)
+      throws IOException {
     List<L> made = new ArrayList<>(threads);
     boolean loopsStarted = false;
     try {

@@ -4,8 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ByteChannel;
 
 /**
  * A listening socket as {@link Acceptor} uses it: the JDK's {@code ServerSocketChannel} ({@link
@@ -18,7 +17,7 @@ import java.nio.channels.ReadableByteChannel;
  *
  * @param <S> the accepted socket: what a {@link NioConnection} reads from and writes to
  */
-interface SocketListener<S extends ReadableByteChannel & GatheringByteChannel> extends Closeable {
+interface SocketListener<S extends ByteChannel> extends Closeable {
 
   /**
    * The next connection: waits for one on a blocking listener; null if none is waiting on a

@@ -151,9 +151,6 @@ final class LinuxCalls {
   private final int[] intOption = new int[1];
   private final byte[] epollEvent = new byte[16];
 
-  /** This thread's scratch for gathering writes (see {@link SocketFd}); made on first use. */
-  private byte[] gather;
-
   private static MemorySegment find(String name) {
     return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in libc"));
   }
@@ -190,13 +187,6 @@ final class LinuxCalls {
       text = "errno " + code;
     }
     return new IOException(text + " (" + call + ")");
-  }
-
-  byte[] gatherScratch() {
-    if (gather == null) {
-      gather = new byte[SocketFd.GATHER_BYTES];
-    }
-    return gather;
   }
 
   // ---- Sockets -------------------------------------------------------------------------------

@@ -182,8 +182,9 @@ class EpollEngineTest {
 
   /**
    * A write that stops short of what it was given must mean the socket is full: edge-triggered
-   * epoll reports room again only after the socket was full. Queued buffers of 2 KiB, more than a
-   * gathering write copies at once (64 KiB), to a client that reads only once they are all queued.
+   * epoll reports room again only after the socket was full. Queued buffers of 2 KiB, more than one
+   * write copies at once ({@code OutboundQueue.COPY_BYTES}), to a client that reads only once they
+   * are all queued.
    */
   @Test
   void everythingQueuedReachesAClientThatStartsReadingLate() throws Exception {
