@@ -46,7 +46,7 @@ final class SocketFd implements ByteChannel {
     if (result == 0 && into.hasRemaining()) {
       return -1; // end of stream
     }
-    int read = (int) moved(result, 0, "recv");
+    int read = (int) moved(result, "recv");
     into.position(into.position() + read);
     return read;
   }
@@ -54,21 +54,20 @@ final class SocketFd implements ByteChannel {
   @Override
   public int write(ByteBuffer from) throws IOException {
     ensureOpen();
-    int sent = (int) moved(calls.send(fd, MemorySegment.ofBuffer(from)), 0, "send");
+    int sent = (int) moved(calls.send(fd, MemorySegment.ofBuffer(from)), "send");
     from.position(from.position() + sent);
     return sent;
   }
 
   /**
    * What a call's {@code result} means to a non-blocking channel: the bytes moved; 0 when the
-   * socket has no room or no data, and also for a failure that follows {@code movedBefore} bytes
-   * this call already moved (the next call meets it); else the failure.
+   * socket has no room or no data (or the call was interrupted); else the failure.
    */
-  private static long moved(long result, long movedBefore, String call) throws IOException {
+  private static long moved(long result, String call) throws IOException {
     if (result >= 0) {
       return result;
     }
-    if (result == -LinuxCalls.EAGAIN || result == -LinuxCalls.EINTR || movedBefore > 0) {
+    if (result == -LinuxCalls.EAGAIN || result == -LinuxCalls.EINTR) {
       return 0;
     }
     throw LinuxCalls.error(call, result);
