@@ -254,7 +254,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
 
   /** Copies the bytes at the head of the queue into one buffer of Netty's and sends it. */
   private void writeBatch() {
-    int most = (int) Math.clamp(queuedBytes(), 1, BATCH_BYTES);
+    int most = outbound.headBytes(BATCH_BYTES);
     ByteBuf batch = channel.alloc().directBuffer(most);
     int bytes = outbound.copyTo(batch.internalNioBuffer(0, most));
     batch.writerIndex(bytes); // written() drops the copied bytes once Netty has sent the batch

@@ -156,8 +156,7 @@ final class AioConnection<F> extends AbstractConnection<F> {
           return;
         }
         if (!outbound.isEmpty()) {
-          ByteBuffer bytes =
-              ByteBuffer.allocate((int) Math.clamp(queuedBytes(), 1, OutboundQueue.COPY_BYTES));
+          ByteBuffer bytes = ByteBuffer.allocate(outbound.headBytes(OutboundQueue.COPY_BYTES));
           outbound.copyTo(bytes);
           write(bytes.flip());
           return;

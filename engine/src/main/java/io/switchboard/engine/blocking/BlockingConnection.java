@@ -51,6 +51,9 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   /** A file waiting on a full socket goes through this much of a buffer at a time. */
   private static final int FILE_CHUNK_SIZE = 64 * 1024;
 
+  /** A drain's buffer holds at least this much, for bytes queued behind a file or meanwhile. */
+  private static final int MIN_DRAIN_BUFFER = 512;
+
   private ByteBuffer fileChunk; // the consumer's: whoever holds the flush
 
   BlockingConnection(
@@ -133,7 +136,8 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private void drainFully() throws IOException {
     // A buffer for this drain only: a connection's thread keeps none while it has nothing to send.
     ByteBuffer buffer =
-        ByteBuffer.allocate((int) Math.clamp(queuedBytes(), 512, OutboundQueue.COPY_BYTES));
+        ByteBuffer.allocate(
+            Math.max(MIN_DRAIN_BUFFER, outbound.headBytes(OutboundQueue.COPY_BYTES)));
     while (true) {
       long before = outbound.totalWritten();
       if (drainTo(channel, buffer)) {

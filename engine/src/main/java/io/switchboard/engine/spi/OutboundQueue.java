@@ -252,6 +252,21 @@ public final class OutboundQueue {
   public record FileSlice(FileChannel file, long position, long count) {}
 
   /**
+   * How many bytes stand at the head of the queue, before any file range, up to {@code most}: the
+   * size of buffer {@link #copyTo} would fill. A consumer that makes a buffer per write sizes it by
+   * this, not by {@link #queuedBytes()}, which also counts the file ranges queued behind.
+   */
+  public int headBytes(int most) {
+    long bytes = 0;
+    for (Node node = head.after;
+        node != null && bytes < most && !(node.value instanceof FileRegion);
+        node = node.after) {
+      bytes += node.end - node.next;
+    }
+    return (int) Math.min(bytes, most);
+  }
+
+  /**
    * Copies the bytes at the head of the queue into {@code into}, as many as fit, without removing
    * them; the consumer writes them and then reports with {@link #written}. Returns how many; 0 when
    * the queue is empty or its head is a file range.

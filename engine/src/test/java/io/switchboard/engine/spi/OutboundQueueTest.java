@@ -215,4 +215,23 @@ class OutboundQueueTest {
     assertThat(queue.queuedBytes()).isZero();
     assertThat(queue.copyTo(batch.clear())).isZero();
   }
+
+  @Test
+  void headBytesCountsTheBytesBeforeTheFirstFileRangeUpToTheMost(@TempDir Path dir)
+      throws Exception {
+    OutboundQueue mixed = new OutboundQueue(Limits.DEFAULT, () -> {});
+    try (FileChannel file = FileChannel.open(Files.write(dir.resolve("f"), new byte[1000]))) {
+      mixed.add(new byte[] {1, 2, 3});
+      mixed.add(ByteBuffer.wrap(new byte[] {4, 5}));
+      mixed.add(file, 0, 1000); // queued, but not bytes a copy takes
+      mixed.add(new byte[] {6});
+
+      assertThat(mixed.queuedBytes()).isEqualTo(1006);
+      assertThat(mixed.headBytes(100)).isEqualTo(5);
+      assertThat(mixed.headBytes(4)).isEqualTo(4);
+      mixed.written(1);
+      assertThat(mixed.headBytes(100)).as("what is left of the head").isEqualTo(4);
+      assertThat(mixed.copyTo(ByteBuffer.allocate(mixed.headBytes(100)))).isEqualTo(4);
+    }
+  }
 }
