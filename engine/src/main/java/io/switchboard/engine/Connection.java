@@ -56,9 +56,23 @@ public interface Connection {
   }
 
   /**
+   * The most a model asks the kernel to send of a {@link #sendFile} range in one call (one {@code
+   * transferTo}, one {@code sendfile}): 60 KiB, fifteen pages, so that each call leaves as one TCP
+   * segment: under loopback's MSS (65,483 bytes) and under the 64 KiB a NIC with segmentation
+   * offload takes as one burst. Measured with ftp-get on loopback (docs/benchmarks.md, 2026-11-27
+   * (fourth session)): calls of up to 63 KiB moved 1.6x to 1.8x the bytes per CPU second of calls
+   * of 64 KiB (one byte more than a segment, so every call also sent a 53-byte one) or of 2 MiB
+   * (the whole send buffer in one call), and smaller calls lost it again (16 KiB: 0.6x). Long calls
+   * are not cheaper here: the syscalls are a few percent; what the server's core pays is per
+   * segment and per wake-up of the reader.
+   */
+  int FILE_WRITE_BYTES = 60 * 1024;
+
+  /**
    * Queues {@code count} bytes of a file, starting at {@code position}, to be sent without copying
-   * them through the heap where the model allows ({@link FileChannel#transferTo}). The channel is
-   * not closed by the connection. Counts against the outbound queue like any other send.
+   * them through the heap where the model allows ({@link FileChannel#transferTo}, in calls of at
+   * most {@link #FILE_WRITE_BYTES}). The channel is not closed by the connection. Counts against
+   * the outbound queue like any other send.
    */
   boolean sendFile(FileChannel file, long position, long count);
 

@@ -18,8 +18,9 @@ import java.nio.channels.WritableByteChannel;
  */
 final class Download extends Transfer {
   /**
-   * Queued per {@code sendFile}, one {@code transferTo} each: a gigabyte is 4,096 calls. The data
-   * queue's water marks are whole numbers of these ({@link FilesServer#DATA_LOW_WATER_MARK}).
+   * Queued per {@code sendFile}: a gigabyte is 4,096 queue entries, which the engine writes in
+   * calls of {@link Connection#FILE_WRITE_BYTES}. The data queue's water marks are whole numbers of
+   * these ({@link FilesServer#DATA_LOW_WATER_MARK}).
    */
   static final int CHUNK = 256 * 1024;
 
@@ -83,7 +84,7 @@ final class Download extends Transfer {
     while (remaining > 0) {
       long count;
       if (file != null) {
-        count = file.transferTo(position, Math.min(CHUNK, remaining), socket);
+        count = file.transferTo(position, Math.min(Connection.FILE_WRITE_BYTES, remaining), socket);
         if (count == 0) { // a full socket on a virtual thread, or the file's end
           if (chunk == null) {
             chunk = ByteBuffer.allocate(WAIT_CHUNK);

@@ -1,11 +1,14 @@
 package io.switchboard.engine.spi;
 
+import io.switchboard.engine.Connection;
 import io.switchboard.engine.Limits;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -217,7 +220,10 @@ public final class OutboundQueue {
    * (a non-blocking socket whose send buffer is full). Bytes are copied into {@code buffer} (at
    * least {@link #COPY_BYTES} is best) and go out a buffer at a time: for a socket, one system call
    * per burst of small entries, however many there are, and the JDK copies heap bytes to native
-   * memory for a socket anyway. File regions go through {@link FileChannel#transferTo}.
+   * memory for a socket anyway. File regions go to the JDK's own {@link SocketChannel} with {@link
+   * FileChannel#transferTo} ({@code sendfile}, no copy); any other channel (the {@code epoll}
+   * model's own socket) gets them through {@code buffer}, a read and a write per call: there the
+   * JDK's {@code transferTo} would copy too, through a buffer of 8 KiB.
    *
    * @return true if the channel took no more (it is full; the queue is not empty), false if the
    *     queue ran empty
@@ -230,9 +236,16 @@ public final class OutboundQueue {
       }
       long offered;
       long written;
-      if (first instanceof FileRegion region) {
+      if (first instanceof FileRegion region && channel instanceof SocketChannel) {
         offered = fileRun(region);
         written = region.file.transferTo(region.position, offered, channel);
+        if (written == 0 && region.position >= region.file.size()) {
+          throw new EOFException("file ended before the range sent from it"); // else: spins
+        }
+      } else if (first instanceof FileRegion region) {
+        offered =
+            FileChunks.read(region.file, region.position, fileRun(region), buffer).remaining();
+        written = channel.write(buffer);
       } else {
         buffer.clear();
         offered = copyTo(buffer);
@@ -298,25 +311,22 @@ public final class OutboundQueue {
   }
 
   /**
-   * The bytes of {@code first} (the head) and of the ranges queued right after it that continue it
-   * in the same file: one {@code transferTo} sends them all. An app queues a big file in pieces to
-   * keep the queue's count near its water marks; sent piece by piece, every piece would cost a
-   * {@code sendfile} and, in the JDK, an {@code fstat} and a failed {@code copy_file_range}.
-   *
-   * <p>At most half the low-water mark in all (or the head alone, if bigger): the count drops below
-   * the mark while the rest is still queued, so the app's refill (on blocking models, another
-   * thread's) arrives while the socket still has that much to send. A blocking {@code sendfile} of
-   * the whole queue would leave only the socket's own buffer, about a millisecond at loopback
-   * speed.
+   * The bytes of {@code first} (the head), and of the ranges queued right after it that continue it
+   * in the same file, up to {@link Connection#FILE_WRITE_BYTES} in all: what one {@code transferTo}
+   * is asked for. Small adjacent ranges go out in one call (every call costs a {@code sendfile}
+   * and, in the JDK, an {@code fstat} and a failed {@code copy_file_range}); a big range goes out
+   * in calls of that size.
    */
   private long fileRun(FileRegion first) {
+    if (first.remaining >= Connection.FILE_WRITE_BYTES) {
+      return Connection.FILE_WRITE_BYTES;
+    }
     long run = first.remaining;
-    long most = Math.max(run, lowWaterMark / 2);
     for (Node node = head.after.after; node != null; node = node.after) {
       if (!(node.value instanceof FileRegion next)
           || next.file != first.file
           || next.position != first.position + run
-          || run + next.remaining > most) {
+          || run + next.remaining > Connection.FILE_WRITE_BYTES) {
         break;
       }
       run += next.remaining;

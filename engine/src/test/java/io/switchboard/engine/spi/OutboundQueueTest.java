@@ -1,16 +1,23 @@
 package io.switchboard.engine.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.engine.Connection;
 import io.switchboard.engine.Limits;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -25,7 +32,7 @@ class OutboundQueueTest {
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(OutboundQueue.COPY_BYTES);
 
   /** A channel that takes at most {@code budget} bytes, like a socket with a full buffer. */
-  private static final class Trickle implements GatheringByteChannel {
+  private static final class Trickle implements WritableByteChannel {
     final ByteArrayOutputStream taken = new ByteArrayOutputStream();
     final WritableByteChannel sink = Channels.newChannel(taken);
     int budget;
@@ -38,20 +45,6 @@ class OutboundQueueTest {
       src.position(src.position() + n);
       budget -= n;
       return n;
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws java.io.IOException {
-      long total = 0;
-      for (int i = offset; i < offset + length; i++) {
-        total += write(srcs[i]);
-      }
-      return total;
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws java.io.IOException {
-      return write(srcs, 0, srcs.length);
     }
 
     @Override
@@ -123,7 +116,7 @@ class OutboundQueueTest {
   }
 
   @Test
-  void adjacentFileRangesGoOutAsOneRunUpToHalfTheLowWaterMark(@TempDir Path dir) throws Exception {
+  void adjacentSmallFileRangesGoOutInOneCall(@TempDir Path dir) throws Exception {
     byte[] content = new byte[256];
     for (int i = 0; i < content.length; i++) {
       content[i] = (byte) i;
@@ -141,8 +134,7 @@ class OutboundQueueTest {
       files.add(other, 60, 10); // adjacent, but another channel
       files.add(ByteBuffer.wrap(new byte[] {(byte) 0xEE}));
 
-      // At most half the low-water mark (20) in one run: two pieces, not four.
-      assertThat(files.headFile().count()).isEqualTo(20);
+      assertThat(files.headFile().count()).as("the four adjacent pieces").isEqualTo(40);
       channel.budget = 25; // ends inside the third piece
       assertThat(files.writeTo(channel, buffer)).as("channel full").isTrue();
       assertThat(files.headFile().position()).isEqualTo(25);
@@ -160,6 +152,68 @@ class OutboundQueueTest {
     expected.write(0xEE);
     assertThat(channel.taken.toByteArray()).isEqualTo(expected.toByteArray());
     assertThat(files.queuedBytes()).isZero();
+  }
+
+  @Test
+  void aBigFileRangeGoesOutInCallsOfAtMostFileWriteBytes(@TempDir Path dir) throws Exception {
+    int size = 150_000;
+    byte[] content = new byte[size];
+    new java.util.Random(7).nextBytes(content);
+    Path path = Files.write(dir.resolve("big"), content);
+    int call = Connection.FILE_WRITE_BYTES;
+    OutboundQueue files = new OutboundQueue(Limits.DEFAULT.withMaxQueuedBytes(1 << 20), () -> {});
+    Trickle channel = new Trickle();
+    try (FileChannel file = FileChannel.open(path)) {
+      files.add(file, 0, 100_000);
+      files.add(file, 100_000, size - 100_000); // adjacent, joined only within one call
+
+      assertThat(files.headFile().count()).as("a call, not the range").isEqualTo(call);
+      channel.budget = call;
+      assertThat(files.writeTo(channel, buffer)).as("channel full after one call").isTrue();
+      assertThat(files.headFile().position()).isEqualTo(call);
+      assertThat(files.headFile().count())
+          .as("the rest of the first range: the second would pass a call's bytes")
+          .isEqualTo(100_000 - call);
+
+      channel.budget = size;
+      assertThat(files.writeTo(channel, buffer)).as("queue emptied").isFalse();
+    }
+    assertThat(channel.taken.toByteArray()).isEqualTo(content);
+    assertThat(files.queuedBytes()).isZero();
+  }
+
+  @Test
+  void aFileThatEndsBeforeItsQueuedRangeFailsTheWriteInsteadOfLookingLikeAFullSocket(
+      @TempDir Path dir) throws Exception {
+    Path path = Files.write(dir.resolve("shrinks"), new byte[100]);
+    try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
+        ServerSocketChannel listener =
+            ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SocketChannel socket = SocketChannel.open(listener.getLocalAddress());
+        SocketChannel peer = listener.accept()) {
+      OutboundQueue throughBuffer = new OutboundQueue(Limits.DEFAULT, () -> {});
+      OutboundQueue zeroCopy = new OutboundQueue(Limits.DEFAULT, () -> {});
+      throughBuffer.add(file, 0, 100);
+      zeroCopy.add(file, 0, 100);
+      try (FileChannel writer = FileChannel.open(path, StandardOpenOption.WRITE)) {
+        writer.truncate(40); // another session replaced the file in place
+      }
+      Trickle channel = new Trickle();
+      channel.budget = 1000;
+      assertThatThrownBy(() -> throughBuffer.writeTo(channel, buffer))
+          .isInstanceOf(EOFException.class);
+      // transferTo sends the 40 bytes there are, then returns 0, as it does on a full socket: a
+      // loop that took that for "full" would wait for room forever, or spin.
+      assertThatThrownBy(
+              () -> {
+                for (int call = 0; call < 3; call++) {
+                  zeroCopy.writeTo(socket, buffer);
+                }
+              })
+          .isInstanceOf(EOFException.class);
+      assertThat(zeroCopy.totalWritten()).isEqualTo(40);
+    }
   }
 
   @Test
