@@ -12,9 +12,11 @@ import io.switchboard.engine.Server;
 import io.switchboard.testkit.LineClient;
 import io.switchboard.testkit.ModelVariant;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -552,9 +554,10 @@ class IrcSuiteTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void anOperatorFromTheUsersFileKicksAndSetsModesAnywhere(ModelVariant model) throws Exception {
+  void anOperatorFromTheUsersFileKicksAndSetsModesAnywhere(ModelVariant model, @TempDir Path dir)
+      throws Exception {
     assumeConcurrent(model);
-    IrcSettings settings = IrcSettings.named(SERVER).withOperators(Operators.file());
+    IrcSettings settings = IrcSettings.named(SERVER).withOperators(Operators.file(dir));
     try (Fronts fronts = Fronts.start(model, settings, ChatSettings.DEFAULT, 4);
         Irc alice = fronts.irc("alice");
         Irc root = fronts.irc("root")) {

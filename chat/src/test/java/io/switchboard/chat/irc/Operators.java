@@ -2,7 +2,6 @@ package io.switchboard.chat.irc;
 
 import io.switchboard.files.UsersFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A users file with one operator, as {@code switchboard files adduser} makes it. */
@@ -15,9 +14,11 @@ final class Operators {
 
   private Operators() {}
 
-  /** A fresh users file in a temporary directory, loaded as the server loads it. */
-  static UsersFile file() throws IOException {
-    Path directory = Files.createTempDirectory("irc-opers");
+  /**
+   * A fresh users file in {@code directory} (a test's own temporary one), loaded as the server
+   * does.
+   */
+  static UsersFile file(Path directory) throws IOException {
     Path path = directory.resolve("opers.txt");
     UsersFile.loadOrEmpty(path).withUser(NAME, PASSWORD.toCharArray(), CHEAP).save();
     return UsersFile.load(path);
