@@ -57,14 +57,14 @@ public interface Connection {
 
   /**
    * The most a model asks the kernel to send of a {@link #sendFile} range in one call (one {@code
-   * transferTo}, one {@code sendfile}): 60 KiB, fifteen pages, so that each call leaves as one TCP
-   * segment: under loopback's MSS (65,483 bytes) and under the 64 KiB a NIC with segmentation
-   * offload takes as one burst. Measured with ftp-get on loopback (docs/benchmarks.md, 2026-11-27
-   * (fourth session)): calls of up to 63 KiB moved 1.6x to 1.8x the bytes per CPU second of calls
-   * of 64 KiB (one byte more than a segment, so every call also sent a 53-byte one) or of 2 MiB
-   * (the whole send buffer in one call), and smaller calls lost it again (16 KiB: 0.6x). Long calls
-   * are not cheaper here: the syscalls are a few percent; what the server's core pays is per
-   * segment and per wake-up of the reader.
+   * transferTo}, one {@code sendfile}): 60 KiB, fifteen pages, so that each call leaves as one
+   * whole TCP segment: under loopback's MSS (65,483 bytes) and under the 64 KiB a NIC with
+   * segmentation offload takes as one burst. Bigger is not cheaper. Measured with ftp-get on
+   * loopback (docs/files.md, "What closed the gap"): 60 KiB calls cost the server 0.55x to 0.6x the
+   * CPU per GB of 64 KiB calls (one byte over a segment, so every call also sent one of 53 bytes)
+   * and 0.35x to 0.5x of 2 MiB calls (the send buffer fills, and segments leave smaller as ACKs
+   * free room); three system calls per call are far less than the segments saved. Smaller calls
+   * lose it again: 16 KiB cost about 3x (measured in another run).
    */
   int FILE_WRITE_BYTES = 60 * 1024;
 

@@ -25,7 +25,7 @@ final class Download extends Transfer {
   static final int CHUNK = 256 * 1024;
 
   /** Sent through a buffer when the socket is full (see {@link #copyTo}). */
-  private static final int WAIT_CHUNK = 64 * 1024;
+  private static final int WAIT_CHUNK = Connection.FILE_WRITE_BYTES;
 
   private final FileChannel file;
   private final ByteBuffer bytes;

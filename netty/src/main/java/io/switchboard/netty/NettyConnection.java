@@ -10,6 +10,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.switchboard.engine.Application;
+import io.switchboard.engine.Connection;
 import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.OutboundQueue;
@@ -43,7 +44,7 @@ final class NettyConnection<F> extends AbstractConnection<F> {
   private static final int BATCH_BYTES = 256 * 1024;
 
   /** Files are copied in chunks this large where the transport cannot send them directly. */
-  private static final int FILE_CHUNK_SIZE = 64 * 1024;
+  private static final int FILE_CHUNK_SIZE = Connection.FILE_WRITE_BYTES;
 
   private final Channel channel;
   private final EventLoop loop;

@@ -1,6 +1,7 @@
 package io.switchboard.engine.aio;
 
 import io.switchboard.engine.Application;
+import io.switchboard.engine.Connection;
 import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.FileChunks;
@@ -39,8 +40,11 @@ final class AioConnection<F> extends AbstractConnection<F> {
   /** Per-connection read buffer; an idle connection holds it for its outstanding read. */
   static final int READ_BUFFER_SIZE = 2048;
 
-  /** File chunks are read into a buffer this large while a file is being sent. */
-  private static final int FILE_CHUNK_SIZE = 32 * 1024;
+  /**
+   * File chunks are read into a buffer this large while a file is being sent: one TCP segment per
+   * write (see {@link Connection#FILE_WRITE_BYTES}).
+   */
+  private static final int FILE_CHUNK_SIZE = Connection.FILE_WRITE_BYTES;
 
   private final AsynchronousSocketChannel channel;
   private final SerialContext context = new SerialContext();

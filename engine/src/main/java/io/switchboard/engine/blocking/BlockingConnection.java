@@ -1,6 +1,7 @@
 package io.switchboard.engine.blocking;
 
 import io.switchboard.engine.Application;
+import io.switchboard.engine.Connection;
 import io.switchboard.engine.spi.AbstractConnection;
 import io.switchboard.engine.spi.ConnectionGroup;
 import io.switchboard.engine.spi.FileChunks;
@@ -49,7 +50,7 @@ final class BlockingConnection<F> extends AbstractConnection<F> {
   private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
   /** A file waiting on a full socket goes through this much of a buffer at a time. */
-  private static final int FILE_CHUNK_SIZE = 64 * 1024;
+  private static final int FILE_CHUNK_SIZE = Connection.FILE_WRITE_BYTES;
 
   /** A drain's buffer holds at least this much, for bytes queued behind a file or meanwhile. */
   private static final int MIN_DRAIN_BUFFER = 512;
