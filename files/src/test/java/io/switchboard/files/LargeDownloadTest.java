@@ -16,11 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A 256 MiB download (RETR) arrives whole and exact (same SHA-256 at both ends) while the server's
  * heap stays flat: the data connection queues file ranges while it is writable, which the engine
- * sends with {@code transferTo}; the ranges cost queue entries, never their bytes. Three models
- * keep the suite short and cover every writer of that queue: {@code select} (non-blocking, one call
- * per readiness event), {@code threads} (a blocking writer thread) and {@code virtual} (a blocking
- * writer on a virtual thread, where {@code transferTo} returns 0 on a full socket instead of
- * waiting). Active mode sends from a virtual thread of its own on every model: once is enough.
+ * sends with {@code transferTo}; the ranges cost queue entries, never their bytes. Five models keep
+ * the suite short and cover every writer of that queue: {@code select} (non-blocking, one call per
+ * readiness event), {@code threads} (a blocking writer thread), {@code virtual} (a blocking writer
+ * on a virtual thread, where {@code transferTo} returns 0 on a full socket instead of waiting),
+ * {@code epoll} (its own socket, so each call's bytes are read into the loop's buffer) and {@code
+ * aio} (a buffer per chunk, written asynchronously). Active mode sends from a virtual thread of its
+ * own on every model: once is enough.
  */
 class LargeDownloadTest {
   private static final long SIZE = 256L << 20;
@@ -36,7 +38,9 @@ class LargeDownloadTest {
             v ->
                 v.model().equals("select")
                     || v.model().equals("threads")
-                    || v.model().equals("virtual"));
+                    || v.model().equals("virtual")
+                    || v.model().equals("epoll")
+                    || v.model().equals("aio"));
   }
 
   @ParameterizedTest
