@@ -236,16 +236,18 @@ public final class OutboundQueue {
       }
       long offered;
       long written;
-      if (first instanceof FileRegion region && channel instanceof SocketChannel) {
+      if (first instanceof FileRegion region) {
         offered = fileRun(region);
-        written = region.file.transferTo(region.position, offered, channel);
-        if (written == 0 && region.position >= region.file.size()) {
-          throw new EOFException("file ended before the range sent from it"); // else: spins
+        if (channel instanceof SocketChannel) {
+          written = region.file.transferTo(region.position, offered, channel);
+          if (written == 0 && region.position >= region.file.size()) {
+            // transferTo's 0 at the file's end reads like a full socket: the loop would wait.
+            throw new EOFException("file ended before the range sent from it");
+          }
+        } else {
+          offered = FileChunks.read(region.file, region.position, offered, buffer).remaining();
+          written = channel.write(buffer);
         }
-      } else if (first instanceof FileRegion region) {
-        offered =
-            FileChunks.read(region.file, region.position, fileRun(region), buffer).remaining();
-        written = channel.write(buffer);
       } else {
         buffer.clear();
         offered = copyTo(buffer);
